@@ -1,0 +1,92 @@
+"""Shared fixtures. Every permission path is tested with three merchant-side users:
+alice (owner of merchant A), bob (owner of merchant B), charlie (a user with no merchant),
+plus staff of each tier."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("TASK_BACKEND", "immediate")
+os.environ.setdefault("LOGIN_THROTTLING", "0")
+
+
+@pytest.fixture
+def make_user(db):
+    from accounts.models import User
+
+    def make(username: str, role: str = "merchant", agent_no: str | None = None, **extra):
+        user = User(username=username, role=role, agent_no=agent_no, **extra)
+        user.set_password("pw-" + username)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def merchant_a(db):
+    from tests.factories import MerchantFactory
+
+    return MerchantFactory(merchant_id="898110154110001", name="北京阿香便利店")
+
+
+@pytest.fixture
+def merchant_b(db):
+    from tests.factories import MerchantFactory
+
+    return MerchantFactory(merchant_id="898310158120002", name="上海老王餐馆")
+
+
+@pytest.fixture
+def alice(make_user, merchant_a):
+    user = make_user("alice")
+    merchant_a.members.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(make_user, merchant_b):
+    user = make_user("bob")
+    merchant_b.members.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(make_user):
+    return make_user("charlie")
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user("agent", role="l1", agent_no="A1001", display_name="王芳")
+
+
+@pytest.fixture
+def technician(make_user):
+    return make_user("tech", role="l2", agent_no="T2001", display_name="张工")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("boss", role="supervisor", agent_no="S1001", display_name="陈主管")
+
+
+@pytest.fixture
+def terminal_a(merchant_a):
+    from tests.factories import TerminalFactory
+
+    return TerminalFactory(merchant=merchant_a, terminal_id="10000001", serial_number="A920SN0001")
+
+
+@pytest.fixture
+def terminal_b(merchant_b):
+    from tests.factories import TerminalFactory
+
+    return TerminalFactory(merchant=merchant_b, terminal_id="20000002", serial_number="ME31SN0002")
+
+
+def login(client, user):
+    client.force_login(user)
+    return client

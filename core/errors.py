@@ -1,0 +1,48 @@
+"""Errors a user reads, always available in Chinese and in English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise, lazy
+
+
+def in_both_languages(message: Any) -> dict[str, str]:
+    """Render a (lazy) translatable message in zh-hans and en."""
+    result = {}
+    for code in ("zh-hans", "en"):
+        with translation.override(code):
+            result["zh" if code == "zh-hans" else "en"] = str(message)
+    return result
+
+
+def _format(template: Any, params: dict[str, Any]) -> str:
+    return str(template) % params
+
+
+_lazy_format = lazy(_format, str)
+
+
+def lazy_format(template: Any, **params: Any) -> Any:
+    """`_("第 %(row)s 行") % {...}` translated when shown, not when written.
+
+    Plain `%` on a lazy string translates at once in the current language; errors are
+    stored and shown in both languages, so the formatting must wait.
+    """
+    return _lazy_format(template, params)
+
+
+class BilingualError(ValueError):
+    """A ValueError whose message is a lazy translation, so it can be shown in any language."""
+
+    def __init__(self, message: Promise | str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return in_both_languages(self.message)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import agent_required, supervisor_required
+from core import panels
+from core.forms import ImportForm
+from core.models import ImportJob
+from core.services import errors_csv, export_rows, start_import
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.is_agent:  # type: ignore[union-attr]
+        return redirect("console")
+    return redirect("portal")
+
+
+@agent_required
+def console(request: HttpRequest) -> HttpResponse:
+    """The agent's start page: one search box for merchant ID, terminal ID, serial number,
+    name or phone, and whatever panels the other apps add (queues, outages, …)."""
+    from merchants.models import Merchant
+    from terminals.models import Terminal
+
+    query = request.GET.get("q", "").strip()
+    merchants = terminals = None
+    if query:
+        merchants = list(
+            Merchant.objects.visible_to(request.user).search(query).select_related("acquirer")[:50]
+        )
+        terminals = list(
+            Terminal.objects.visible_to(request.user)
+            .search(query)
+            .select_related("merchant", "model")[:50]
+        )
+        if len(merchants) == 1 and not terminals:
+            return redirect("merchant_360", merchant_id=merchants[0].merchant_id)
+        if len(terminals) == 1 and not merchants:
+            return redirect("terminal_detail", terminal_id=terminals[0].terminal_id)
+    context = {
+        "query": query,
+        "merchants": merchants,
+        "terminals": terminals,
+        "panels": panels.render_panels(panels.CONSOLE_HOME, request, None),
+    }
+    return render(request, "core/console.html", context)
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = start_import(form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
+        return redirect("import_job", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")[:20]
+    return render(request, "core/imports.html", {"form": form, "jobs": jobs})
+
+
+@supervisor_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    page = Paginator(job.errors, 100).get_page(request.GET.get("page"))
+    template = "core/_import_progress.html" if request.htmx else "core/import_job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job, "errors_page": page})
+
+
+@supervisor_required
+def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    response = HttpResponse(
+        "\ufeff" + errors_csv(job.errors), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def export(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+    """CSV export of what this user may see, in the columns the importer reads."""
+    if kind not in ImportJob.Kind.values:
+        from django.http import Http404
+
+        raise Http404(_("未知的导出类型"))
+    header, rows = export_rows(kind, request.user)
+    writer = csv.writer(_Echo())
+
+    def stream() -> Any:
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from directory import views
+
+urlpatterns = [path("hotlines/", views.hotlines, name="hotlines")]

@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.masking import mask_phone
+from core.phones import display_phone
+from merchants.regions import is_valid_region, region_label
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MERCHANT_ID_RE = re.compile(r"^\d{15}$")
+
+
+def validate_merchant_id(value: str) -> None:
+    if not MERCHANT_ID_RE.match(value or ""):
+        raise ValidationError(
+            _("商户编号“%(value)s”应为 15 位数字"), code="merchant_id", params={"value": value}
+        )
+
+
+def validate_region(value: str) -> None:
+    if not is_valid_region(value or ""):
+        raise ValidationError(
+            _("地区代码“%(value)s”不是有效的 6 位行政区划代码"),
+            code="region",
+            params={"value": value},
+        )
+
+
+def validate_mcc(value: str) -> None:
+    if not re.fullmatch(r"\d{4}", value or ""):
+        raise ValidationError(_("MCC“%(value)s”应为 4 位数字"), code="mcc", params={"value": value})
+
+
+class MerchantQuerySet(models.QuerySet["Merchant"]):
+    def visible_to(self, user: Any) -> MerchantQuerySet:
+        """The one scoping rule: staff see all merchants, a merchant user only their own."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_agent:
+            return self
+        return self.filter(members=user)
+
+    def search(self, query: str) -> MerchantQuerySet:
+        query = query.strip()
+        if not query:
+            return self.none()
+        condition = Q(name__icontains=query) | Q(short_name__icontains=query)
+        digits = re.sub(r"\D", "", query)
+        if MERCHANT_ID_RE.match(query):
+            condition |= Q(merchant_id=query)
+        elif len(digits) >= 4 and digits == query.replace(" ", "").replace("-", ""):
+            condition |= Q(merchant_id__startswith=digits) | Q(contacts__phone__contains=digits)
+        return self.filter(condition).distinct()
+
+
+class Merchant(models.Model):
+    class SettlementCycle(models.TextChoices):
+        T1 = "T1", _("T+1（下一个工作日）")
+        T0 = "T0", _("T+0（当个工作日）")
+        D1 = "D1", _("D+1（下一个自然日）")
+        D0 = "D0", _("D+0（当日）")
+        S0 = "S0", _("S0（秒到）")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("正常")
+        FROZEN = "frozen", _("冻结")
+        CLOSED = "closed", _("已注销")
+
+    merchant_id = models.CharField(
+        _("商户编号"), max_length=15, unique=True, validators=[validate_merchant_id]
+    )
+    name = models.CharField(_("商户名称"), max_length=100, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    mcc = models.CharField(_("MCC"), max_length=4, validators=[validate_mcc])
+    region_code = models.CharField(_("地区代码"), max_length=6, validators=[validate_region])
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    settlement_cycle = models.CharField(
+        _("结算周期"), max_length=2, choices=SettlementCycle.choices, default=SettlementCycle.T1
+    )
+    settlement_cutoff = models.TimeField(
+        _("日切时间"), default=dt.time(23, 0), help_text=_("此时间之后的交易计入下一日。")
+    )
+    settlement_bank = models.CharField(_("结算银行"), max_length=60, blank=True)
+    settlement_account_name = models.CharField(_("结算户名"), max_length=100, blank=True)
+    # Only the masked form is kept: a settlement account is often a debit card number.
+    settlement_account_masked = models.CharField(_("结算账号（脱敏）"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    acquirer = models.ForeignKey(
+        "directory.Institution",
+        verbose_name=_("收单机构"),
+        on_delete=models.PROTECT,
+        related_name="merchants",
+        null=True,
+        blank=True,
+    )
+    timezone = models.CharField(_("时区"), max_length=40, default="Asia/Shanghai")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("商户用户"),
+        related_name="merchants",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MerchantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("商户")
+        verbose_name_plural = _("商户")
+        ordering = ["merchant_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="merchant_id_15_digits",
+                condition=Q(merchant_id__regex=r"^[0-9]{15}$"),
+                violation_error_message=_("商户编号应为 15 位数字"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.merchant_id})"
+
+    @property
+    def region_label(self) -> str:
+        return region_label(self.region_code)
+
+    @property
+    def mcc_label(self) -> str:
+        from merchants.regions import MCC_NAMES
+
+        return f"{self.mcc} {MCC_NAMES.get(self.mcc, '')}".strip()
+
+    def is_visible_to(self, user: User) -> bool:
+        return Merchant.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class Store(models.Model):
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("商户"), on_delete=models.CASCADE, related_name="stores"
+    )
+    store_code = models.CharField(_("门店编号"), max_length=20)
+    name = models.CharField(_("门店名称"), max_length=100)
+    region_code = models.CharField(_("地区代码"), max_length=6, validators=[validate_region])
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("门店")
+        verbose_name_plural = _("门店")
+        ordering = ["merchant", "store_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "store_code"], name="unique_store_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def visible_to(self, user: Any) -> ContactQuerySet:
+        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+
+
+class Contact(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("法人/店主")
+        MANAGER = "manager", _("店长")
+        CASHIER = "cashier", _("收银员")
+        FINANCE = "finance", _("财务")
+
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("商户"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    role = models.CharField(_("身份"), max_length=10, choices=Role.choices, default=Role.OWNER)
+    phone = models.CharField(_("电话"), max_length=20, help_text=_("E.164 格式，如 +8613812345678"))
+    email = models.EmailField(_("邮箱"), blank=True)
+    is_primary = models.BooleanField(_("主要联系人"), default=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["merchant", "-is_primary", "name"]
+        indexes = [models.Index(fields=["phone"], name="contact_phone_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def phone_for(self, user: Any) -> str:
+        """The number as this user may see it: full for roles that call merchants and for the
+        merchant's own users, masked for everyone else."""
+        if getattr(user, "sees_contact_phones", False) or (
+            getattr(user, "is_merchant_user", False)
+            and self.merchant.members.filter(pk=user.pk).exists()
+        ):
+            return display_phone(self.phone)
+        return mask_phone(self.phone)

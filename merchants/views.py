@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from accounts.permissions import agent_required, merchant_required
+from core import panels
+from merchants.models import Merchant
+from terminals.models import Terminal
+
+
+def _terminals() -> Prefetch:
+    return Prefetch(
+        "terminals",
+        queryset=Terminal.objects.select_related("model", "store").order_by("terminal_id"),
+    )
+
+
+@merchant_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """The merchant's start page (mobile first): their merchants, shops and terminals."""
+    merchants = (
+        Merchant.objects.visible_to(request.user)
+        .prefetch_related("stores", _terminals())
+        .annotate(terminal_count=Count("terminals", distinct=True))
+    )
+    context = {
+        "merchants": merchants,
+        "panels": panels.render_panels(panels.PORTAL_HOME, request, None),
+    }
+    return render(request, "merchants/portal.html", context)
+
+
+@merchant_required
+def portal_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = get_object_or_404(
+        Merchant.objects.visible_to(request.user).prefetch_related(
+            "stores", _terminals(), "contacts"
+        ),
+        merchant_id=merchant_id,
+    )
+    context = {
+        "merchant": merchant,
+        "contacts": [(c, c.phone_for(request.user)) for c in merchant.contacts.all()],
+        "panels": panels.render_panels(panels.PORTAL_MERCHANT, request, merchant),
+    }
+    return render(request, "merchants/portal_merchant.html", context)
+
+
+@agent_required
+def merchant_360(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """Everything about one merchant on one page; other apps add their panels."""
+    merchant = get_object_or_404(
+        Merchant.objects.visible_to(request.user)
+        .select_related("acquirer")
+        .prefetch_related("stores", _terminals(), "contacts"),
+        merchant_id=merchant_id,
+    )
+    context = {
+        "merchant": merchant,
+        "contacts": [(c, c.phone_for(request.user)) for c in merchant.contacts.all()],
+        "panels": panels.render_panels(panels.MERCHANT_360, request, merchant),
+    }
+    return render(request, "merchants/merchant_360.html", context)
+
+
+@login_required
+def merchant_detail(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """One address for a merchant that works for both kinds of user."""
+    if request.user.is_agent:  # type: ignore[union-attr]
+        return merchant_360(request, merchant_id)
+    return portal_merchant(request, merchant_id)

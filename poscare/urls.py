@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from merchants.api import MerchantViewSet
+from terminals.api import TerminalViewSet
+
+router = DefaultRouter()
+router.register("merchants", MerchantViewSet, basename="merchant")
+router.register("terminals", TerminalViewSet, basename="terminal")
+
+api_patterns: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("auth/token/", obtain_auth_token, name="api_token"),
+    # Each domain app adds its endpoints in its own api_urls.py.
+    path("", include("desk.api_urls")),
+    path("", include("payments.api_urls")),
+    path("", include("assistant.api_urls")),
+    path("", include("outreach.api_urls")),
+    path("", include(router.urls)),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("api/", include(api_patterns)),
+    path("", include("core.urls")),
+    path("", include("directory.urls")),
+    path("", include("merchants.urls")),
+    path("", include("terminals.urls")),
+    path("", include("desk.urls")),
+    path("", include("payments.urls")),
+    path("", include("assistant.urls")),
+    path("", include("outreach.urls")),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
