@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ImportJob
+from core.models import CalendarOverride, ImportJob
 
 
 @admin.register(ImportJob)
@@ -32,3 +32,9 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("poscare 管理后台")
 admin.site.site_title = _("poscare")
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
