@@ -4,12 +4,9 @@ plus staff of each tier."""
 
 from __future__ import annotations
 
-import os
+import socket
 
 import pytest
-
-os.environ.setdefault("TASK_BACKEND", "immediate")
-os.environ.setdefault("LOGIN_THROTTLING", "0")
 
 
 @pytest.fixture
@@ -90,3 +87,29 @@ def terminal_b(merchant_b):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port (aiosmtpd); yields the received messages."""
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    try:
+        yield received
+    finally:
+        controller.stop()

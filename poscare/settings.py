@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "payments",
     "assistant",
     "outreach",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pan"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Provider adapters for SMS and automated voice calls (dotted paths; logging adapters by default).
+SMS_PROVIDER = env_str("SMS_PROVIDER", "notifications.transports.sms.LoggingSmsProvider")
+VOICE_PROVIDER = env_str("VOICE_PROVIDER", "notifications.transports.voice.LoggingVoiceProvider")
 
 # Demo-only conveniences (README lists the demo logins).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")

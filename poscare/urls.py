@@ -38,5 +38,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("payments.urls")),
     path("", include("assistant.urls")),
     path("", include("outreach.urls")),
+    path("", include("notifications.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,41 @@
+"""The kinds of notification apps send, so people can choose what they receive.
+
+Apps register their events at import time (from AppConfig.ready()); the preferences page lists
+them. Unregistered events still send, with the default channels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+INBOX, EMAIL, SMS, VOICE = "inbox", "email", "sms", "voice"
+CHANNELS = (INBOX, EMAIL, SMS, VOICE)
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    label: Any  # lazy translation
+    audience: str  # "merchant", "staff" or "both"
+    default_channels: tuple[str, ...] = (INBOX, EMAIL)
+
+
+_events: dict[str, Event] = {}
+
+
+def register_event(
+    key: str, label: Any, audience: str = "both", default_channels: tuple[str, ...] = (INBOX, EMAIL)
+) -> None:
+    _events[key] = Event(key, label, audience, default_channels)
+
+
+def get_event(key: str) -> Event:
+    return _events.get(key) or Event(key, key, "both")
+
+
+def events_for(user: Any) -> list[Event]:
+    audience = "staff" if getattr(user, "is_agent", False) else "merchant"
+    return [
+        e for e in sorted(_events.values(), key=lambda e: e.key) if e.audience in (audience, "both")
+    ]

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's portal/console inbox."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    event = models.CharField(_("事件"), max_length=60)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """Every attempt to deliver a notification on a channel, successful or not."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败")
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("消息"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    event = models.CharField(_("事件"), max_length=60)
+    channel = models.CharField(_("渠道"), max_length=8)
+    address = models.CharField(_("地址"), max_length=200, help_text=_("邮箱或号码"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices)
+    provider_ref = models.CharField(_("服务商编号"), max_length=100, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("投递记录")
+        verbose_name_plural = _("投递记录")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address} {self.status}"
+
+
+class SentKey(models.Model):
+    """Remembers that a notification with this key went to this recipient, so the same event
+    (e.g. "outage 12 resolved") reaches each merchant exactly once."""
+
+    scope = models.CharField(_("对象"), max_length=40)  # "merchant:17" or "user:5"
+    key = models.CharField(_("键"), max_length=120)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("去重键")
+        verbose_name_plural = _("去重键")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_sent_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
+class Preference(models.Model):
+    """A user's choice for one event and channel; without a row the event's default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    event = models.CharField(_("事件"), max_length=60)
+    channel = models.CharField(_("渠道"), max_length=8)
+    enabled = models.BooleanField(_("接收"), default=True)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event", "channel"], name="unique_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.event} {self.channel} {self.enabled}"

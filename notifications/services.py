@@ -1,0 +1,139 @@
+"""notify(): the one way apps tell a merchant or a staff member something.
+
+The inbox message is written in the caller's transaction; e-mail, SMS and voice go out after
+it commits (as a background task), each attempt recorded as a Delivery. A dedupe_key makes
+the same event reach each recipient exactly once, however often it is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
+from notifications.models import Delivery, Notification, Preference, SentKey
+from notifications.transports import TRANSPORTS
+from notifications.transports.base import Message, TransportError
+
+
+def _claim(scope: str, key: str) -> bool:
+    """True the first time (scope, key) is seen; safe under concurrent senders."""
+    try:
+        with transaction.atomic():
+            SentKey.objects.create(scope=scope, key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _choices(users: list[Any], event: str) -> dict[tuple[int, str], bool]:
+    return {
+        (p.user_id, p.channel): p.enabled
+        for p in Preference.objects.filter(user__in=users, event__in=[event, "*"]).order_by("event")
+    }
+
+
+def notify(
+    recipient: Any,
+    *,
+    event: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    dedupe_key: str | None = None,
+    channels: list[str] | None = None,
+) -> bool:
+    """Notify a User, or a Merchant (its users and its primary contact). Returns False when
+    the dedupe_key had already been used for this recipient (nothing is sent again)."""
+    from merchants.models import Merchant
+
+    merchant = recipient if isinstance(recipient, Merchant) else None
+    scope = f"merchant:{recipient.pk}" if merchant else f"user:{recipient.pk}"
+    if dedupe_key and not _claim(scope, dedupe_key):
+        return False
+    users = list(merchant.members.filter(is_active=True)) if merchant else [recipient]
+    spec = get_event(event)
+    wanted = list(channels or spec.default_channels)
+    choices = _choices(users, event)
+
+    def enabled(user: Any, channel: str) -> bool:
+        return choices.get((user.pk, channel), channel in wanted)
+
+    inbox = [
+        Notification(
+            recipient=u, merchant=merchant, event=event, subject=subject, body=body, link=link
+        )
+        for u in users
+        if INBOX in wanted and enabled(u, INBOX)
+    ]
+    Notification.objects.bulk_create(inbox)
+    outbound: list[dict[str, Any]] = []
+    addresses: set[tuple[str, str]] = set()
+
+    def add(channel: str, address: str) -> None:
+        if address and (channel, address) not in addresses:
+            addresses.add((channel, address))
+            outbound.append({"channel": channel, "address": address})
+
+    for user in users:
+        if EMAIL in wanted and enabled(user, EMAIL):
+            add(EMAIL, user.email)
+        for channel in (SMS, VOICE):
+            if channel in wanted and enabled(user, channel):
+                add(channel, user.phone)
+    if merchant is not None:
+        contact = merchant.contacts.filter(is_primary=True).first()
+        if contact is not None:
+            if EMAIL in wanted:
+                add(EMAIL, contact.email)
+            for channel in (SMS, VOICE):
+                if channel in wanted:
+                    add(channel, contact.phone)
+    if outbound:
+        payload = {
+            "merchant_id": merchant.pk if merchant else None,
+            "event": event,
+            "subject": subject,
+            "body": body,
+            "link": link,
+            "targets": outbound,
+        }
+        transaction.on_commit(lambda: _enqueue(payload))
+    return True
+
+
+def _enqueue(payload: dict[str, Any]) -> None:
+    from notifications.tasks import deliver
+
+    deliver.enqueue(payload)
+
+
+def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
+    deliveries = []
+    for target in payload["targets"]:
+        transport = TRANSPORTS[target["channel"]]()
+        message = Message(target["address"], payload["subject"], payload["body"], payload["link"])
+        try:
+            reference = transport.send(message)
+            status, error = Delivery.Status.SENT, ""
+        except TransportError as failure:
+            reference, status, error = "", Delivery.Status.FAILED, str(failure)
+        deliveries.append(
+            Delivery(
+                merchant_id=payload["merchant_id"],
+                event=payload["event"],
+                channel=target["channel"],
+                address=target["address"],
+                status=status,
+                provider_ref=reference,
+                error=error,
+            )
+        )
+    return Delivery.objects.bulk_create(deliveries)
+
+
+def set_preference(user: Any, event: str, channel: str, enabled: bool) -> None:
+    Preference.objects.update_or_create(
+        user=user, event=event, channel=channel, defaults={"enabled": enabled}
+    )

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    address: str  # e-mail address or E.164 phone number
+    subject: str
+    body: str
+    link: str = ""
+
+
+class TransportError(Exception):
+    pass
+
+
+class Transport:
+    """Deliver one message; return the provider's reference, raise TransportError on failure."""
+
+    channel = ""
+
+    def send(self, message: Message) -> str:
+        raise NotImplementedError
