@@ -36,7 +36,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     events = events_for(request.user)
     channels = [c for c in CHANNELS if c != INBOX]
     current = {
-        (p.event, p.channel): p.enabled for p in Preference.objects.filter(user=request.user)
+        (p.event, p.channel): p.enabled for p in Preference.objects.filter(user_id=request.user.pk)
     }
     if request.method == "POST":
         for event in events:
