@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,10 @@ from django.views.decorators.http import require_POST
 from notifications.events import CHANNELS, INBOX, events_for
 from notifications.models import Notification, Preference
 from notifications.services import set_preference
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
 
 
 @login_required
@@ -36,7 +42,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     events = events_for(request.user)
     channels = [c for c in CHANNELS if c != INBOX]
     current = {
-        (p.event, p.channel): p.enabled for p in Preference.objects.filter(user_id=request.user.pk)
+        (p.event, p.channel): p.enabled for p in Preference.objects.filter(user=_user(request))
     }
     if request.method == "POST":
         for event in events:
