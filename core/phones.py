@@ -23,13 +23,18 @@ class PhoneNumberError(BilingualError):
     pass
 
 
-def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str:
-    """The canonical form of a phone number, or PhoneNumberError saying what is wrong."""
+def normalize_phone(raw: str, region: str = DEFAULT_REGION, *, allow_service: bool = True) -> str:
+    """The canonical form of a phone number, or PhoneNumberError saying what is wrong.
+
+    `allow_service=False` is for a person's own number (a merchant contact): service short
+    numbers such as 95516 are not accepted there."""
     cleaned = re.sub(r"[\s\-()（）]", "", str(raw or "")).strip()
     if not cleaned:
         raise PhoneNumberError(_("电话号码为空"))
     if _SHORT_SERVICE.match(cleaned) or _HOTLINE_400.match(cleaned):
-        return cleaned
+        if allow_service:
+            return cleaned
+        raise PhoneNumberError(lazy_format(_("“%(raw)s”是服务号码，不是个人电话"), raw=raw))
     try:
         parsed = phonenumbers.parse(cleaned, region)
     except phonenumbers.NumberParseException:

@@ -118,7 +118,7 @@ class MerchantImporter(Importer):
         phone = row.get("contact_phone", "").strip()
         if phone:
             try:
-                phone = normalize_phone(phone)
+                phone = normalize_phone(phone, allow_service=False)
             except PhoneNumberError as error:
                 errors.add("contact_phone", phone, error.message)
         account = row.get("settlement_account", "").strip()

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
 from core.phones import display_phone
-from merchants.regions import is_valid_region, region_label
+from merchants.regions import is_valid_region, mcc_label, region_label
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,13 +135,11 @@ class Merchant(models.Model):
 
     @property
     def region_label(self) -> str:
-        return region_label(self.region_code)
+        return region_label(self.region_code, get_language() or "zh-hans")
 
     @property
     def mcc_label(self) -> str:
-        from merchants.regions import MCC_NAMES
-
-        return f"{self.mcc} {MCC_NAMES.get(self.mcc, '')}".strip()
+        return mcc_label(self.mcc, get_language() or "zh-hans")
 
     def is_visible_to(self, user: User) -> bool:
         return Merchant.objects.visible_to(user).filter(pk=self.pk).exists()

@@ -40,6 +40,43 @@ PROVINCES: dict[str, str] = {
     "82": "澳门特别行政区",
 }
 
+PROVINCES_EN: dict[str, str] = {
+    "11": "Beijing",
+    "12": "Tianjin",
+    "13": "Hebei",
+    "14": "Shanxi",
+    "15": "Inner Mongolia",
+    "21": "Liaoning",
+    "22": "Jilin",
+    "23": "Heilongjiang",
+    "31": "Shanghai",
+    "32": "Jiangsu",
+    "33": "Zhejiang",
+    "34": "Anhui",
+    "35": "Fujian",
+    "36": "Jiangxi",
+    "37": "Shandong",
+    "41": "Henan",
+    "42": "Hubei",
+    "43": "Hunan",
+    "44": "Guangdong",
+    "45": "Guangxi",
+    "46": "Hainan",
+    "50": "Chongqing",
+    "51": "Sichuan",
+    "52": "Guizhou",
+    "53": "Yunnan",
+    "54": "Tibet",
+    "61": "Shaanxi",
+    "62": "Gansu",
+    "63": "Qinghai",
+    "64": "Ningxia",
+    "65": "Xinjiang",
+    "71": "Taiwan",
+    "81": "Hong Kong",
+    "82": "Macao",
+}
+
 # District code -> (city, district). Enough for the demo fleet and for readable pages.
 DISTRICTS: dict[str, tuple[str, str]] = {
     "110101": ("北京市", "东城区"),
@@ -65,11 +102,41 @@ DISTRICTS: dict[str, tuple[str, str]] = {
 }
 
 
+DISTRICTS_EN: dict[str, tuple[str, str]] = {
+    "110101": ("Beijing", "Dongcheng"),
+    "110105": ("Beijing", "Chaoyang"),
+    "110108": ("Beijing", "Haidian"),
+    "310101": ("Shanghai", "Huangpu"),
+    "310104": ("Shanghai", "Xuhui"),
+    "310115": ("Shanghai", "Pudong"),
+    "440104": ("Guangzhou", "Yuexiu"),
+    "440106": ("Guangzhou", "Tianhe"),
+    "440304": ("Shenzhen", "Futian"),
+    "440305": ("Shenzhen", "Nanshan"),
+    "330102": ("Hangzhou", "Shangcheng"),
+    "330106": ("Hangzhou", "Xihu"),
+    "320102": ("Nanjing", "Xuanwu"),
+    "320508": ("Suzhou", "Gusu"),
+    "510104": ("Chengdu", "Jinjiang"),
+    "510107": ("Chengdu", "Wuhou"),
+    "420106": ("Wuhan", "Wuchang"),
+    "420103": ("Wuhan", "Jianghan"),
+    "500103": ("Chongqing", "Yuzhong"),
+    "610113": ("Xi'an", "Yanta"),
+}
+
+
 def is_valid_region(code: str) -> bool:
     return len(code) == 6 and code.isdigit() and code[:2] in PROVINCES
 
 
-def region_label(code: str) -> str:
+def region_label(code: str, language: str = "zh-hans") -> str:
+    if language == "en":
+        province = PROVINCES_EN.get(code[:2], "")
+        city, district = DISTRICTS_EN.get(code, ("", ""))
+        if city == province:
+            city = ""
+        return ", ".join(part for part in (district, city, province) if part) or code
     province = PROVINCES.get(code[:2], "")
     city, district = DISTRICTS.get(code, ("", ""))
     if city == province:
@@ -98,3 +165,29 @@ MCC_NAMES: dict[str, str] = {
     "5945": "玩具店",
     "7832": "电影院",
 }
+
+MCC_NAMES_EN: dict[str, str] = {
+    "5411": "Supermarket",
+    "5499": "Convenience store",
+    "5812": "Restaurant",
+    "5814": "Fast food",
+    "5912": "Pharmacy",
+    "5311": "Department store",
+    "5651": "Clothing",
+    "5732": "Electronics",
+    "5941": "Sporting goods",
+    "5992": "Florist",
+    "7011": "Hotel",
+    "7230": "Beauty and hair",
+    "5541": "Service station",
+    "8062": "Hospital",
+    "5462": "Bakery",
+    "5422": "Fresh meat and produce",
+    "5945": "Toy store",
+    "7832": "Cinema",
+}
+
+
+def mcc_label(mcc: str, language: str = "zh-hans") -> str:
+    names = MCC_NAMES_EN if language == "en" else MCC_NAMES
+    return f"{mcc} {names.get(mcc, '')}".strip()

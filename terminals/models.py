@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 TERMINAL_ID_RE = re.compile(r"^[0-9A-Z]{8}$")
@@ -44,6 +45,8 @@ class TerminalModel(models.Model):
         ]
 
     def __str__(self) -> str:
+        if get_language() == "en":
+            return self.code
         return f"{self.manufacturer} {self.name}"
 
     @property

@@ -46,7 +46,13 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
 
 def default_model() -> TerminalModel:
-    return TerminalModel.objects.get(manufacturer="百富 PAX", name="A920")
+    # get_or_create: transactional tests flush the catalogue that the data migration seeded.
+    model, _created = TerminalModel.objects.get_or_create(
+        manufacturer="百富 PAX",
+        name="A920",
+        defaults={"kind": "smart", "comm_types": ["4g", "wifi"]},
+    )
+    return model
 
 
 class TerminalFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,6 @@
+from core.management.importing import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import terminals from a CSV or XLSX file (upsert by terminal ID)."
+    kind = "terminals"
