@@ -34,8 +34,10 @@ class ImportCommand(BaseCommand):
         if json:
             self.stdout.write(_dumps({**result.as_dict(), "seconds": round(elapsed, 3)}))
             return
-        for error in result.errors:
-            self.stdout.write(f"row {error.row}, {error.column}: {getattr(error, lang)}")
+        for row_error in result.errors:
+            self.stdout.write(
+                f"row {row_error.row}, {row_error.column}: {getattr(row_error, lang)}"
+            )
         self.stdout.write(
             f"{result.total} rows in {elapsed:.1f}s: {result.created} created, "
             f"{result.updated} updated, {result.unchanged} unchanged, "
