@@ -39,19 +39,41 @@ SWEEP = [round(0.20 + 0.05 * step, 2) for step in range(13)]  # 0.20 … 0.80
 PRECISION_FLOOR = 0.95
 
 CANDIDATES = [
-    ClassifierConfig(name="char1-3/logreg", use_words=False, use_entity_markers=False,
-                     regularization_c=100),
+    ClassifierConfig(
+        name="char1-3/logreg", use_words=False, use_entity_markers=False, regularization_c=100
+    ),
     ClassifierConfig(name="char1-3+markers/logreg", use_words=False, regularization_c=100),
-    ClassifierConfig(name="char1-3+jieba/logreg", use_words=True, use_entity_markers=False,
-                     regularization_c=100),
-    ClassifierConfig(name="char1-3/svm-calibrated", use_words=False, use_entity_markers=False,
-                     estimator="svm", regularization_c=40),
-    ClassifierConfig(name="char1-3+jieba/svm-calibrated", use_words=True,
-                     use_entity_markers=False, estimator="svm", regularization_c=40),
-    ClassifierConfig(name="char1-3+jieba+markers/svm-calibrated", use_words=True,
-                     estimator="svm", regularization_c=40),
-    ClassifierConfig(name="char2-4/svm-calibrated", char_ngrams=(2, 4), use_words=False,
-                     use_entity_markers=False, estimator="svm", regularization_c=40),
+    ClassifierConfig(
+        name="char1-3+jieba/logreg", use_words=True, use_entity_markers=False, regularization_c=100
+    ),
+    ClassifierConfig(
+        name="char1-3/svm-calibrated",
+        use_words=False,
+        use_entity_markers=False,
+        estimator="svm",
+        regularization_c=40,
+    ),
+    ClassifierConfig(
+        name="char1-3+jieba/svm-calibrated",
+        use_words=True,
+        use_entity_markers=False,
+        estimator="svm",
+        regularization_c=40,
+    ),
+    ClassifierConfig(
+        name="char1-3+jieba+markers/svm-calibrated",
+        use_words=True,
+        estimator="svm",
+        regularization_c=40,
+    ),
+    ClassifierConfig(
+        name="char2-4/svm-calibrated",
+        char_ngrams=(2, 4),
+        use_words=False,
+        use_entity_markers=False,
+        estimator="svm",
+        regularization_c=40,
+    ),
 ]
 
 
@@ -76,15 +98,21 @@ def serving_process_rss_mb(model_path: Path) -> float:
         "[understand(row['text'], model=model) for row in read_jsonl(DEFAULT_EVAL_PATH)];"
         "print(peak_rss_mb())"
     )
-    output = subprocess.run([sys.executable, "-c", script, str(REPO_ROOT), str(model_path)],
-                            check=True, capture_output=True, text=True)
+    output = subprocess.run(
+        [sys.executable, "-c", script, str(REPO_ROOT), str(model_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(output.stdout.strip().splitlines()[-1])
 
 
 def best_threshold(sweep: list[dict[str, float]]) -> dict[str, float] | None:
     """The lowest threshold (most containment) whose answer precision clears the floor."""
     passing = [row for row in sweep if row["answer_precision"] >= PRECISION_FLOOR]
-    return max(passing, key=lambda row: (row["containment"], -row["threshold"])) if passing else None
+    return (
+        max(passing, key=lambda row: (row["containment"], -row["threshold"])) if passing else None
+    )
 
 
 def compare_candidates(eval_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -95,9 +123,15 @@ def compare_candidates(eval_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         build_seconds = time.perf_counter() - started
         scores = evaluate(model, eval_rows, measure_latency=False)
         sweep = threshold_sweep(model, eval_rows, SWEEP)
-        results.append({"method": config.name, "build_seconds": round(build_seconds, 2),
-                        "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
-                        "best_threshold": best_threshold(sweep)})
+        results.append(
+            {
+                "method": config.name,
+                "build_seconds": round(build_seconds, 2),
+                "accuracy": scores["accuracy"],
+                "macro_f1": scores["macro_f1"],
+                "best_threshold": best_threshold(sweep),
+            }
+        )
         print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     return results
 
@@ -156,15 +190,22 @@ def main() -> None:
         "eval": scores,
         "threshold_sweep": threshold_sweep(model, eval_rows, SWEEP),
         "threshold_split_half_check": split_half_check(model, eval_rows),
-        "goals": {"latency_p99_ms": 20, "rss_mb": 300, "accuracy": 0.90, "containment": 0.75,
-                  "answer_precision": PRECISION_FLOOR},
+        "goals": {
+            "latency_p99_ms": 20,
+            "rss_mb": 300,
+            "accuracy": 0.90,
+            "containment": 0.75,
+            "answer_precision": PRECISION_FLOOR,
+        },
     }
     if args.compare:
         result["candidates"] = compare_candidates(eval_rows)
     result["bench_process_peak_rss_mb"] = peak_rss_mb()
 
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    RESULTS_PATH.write_text(
+        json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -20,8 +20,19 @@ from .entities import extract_entities, mask_pans
 from .model import DEFAULT_MODEL_PATH, DEFAULT_TRAIN_PATH, Model, build_model
 from .normalize import normalize
 
-__all__ = ["HANDOFF_INTENTS", "Model", "Prediction", "Understanding", "build_model", "decide",
-           "extract_entities", "get_model", "mask_pans", "normalize", "understand"]
+__all__ = [
+    "HANDOFF_INTENTS",
+    "Model",
+    "Prediction",
+    "Understanding",
+    "build_model",
+    "decide",
+    "extract_entities",
+    "get_model",
+    "mask_pans",
+    "normalize",
+    "understand",
+]
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,11 @@ def get_model(path: Path | str | None = None) -> Model:
         with _model_lock:
             if _model is None:
                 model_path = Path(path) if path else DEFAULT_MODEL_PATH
-                _model = Model.load(model_path) if model_path.exists() else build_model(DEFAULT_TRAIN_PATH)
+                _model = (
+                    Model.load(model_path)
+                    if model_path.exists()
+                    else build_model(DEFAULT_TRAIN_PATH)
+                )
     return _model
 
 

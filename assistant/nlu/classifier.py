@@ -38,9 +38,16 @@ DEFAULT_CLARIFY_THRESHOLD = 0.5
 # Entity kinds that say something about the intent (a response code points to a coded
 # failure, a phone number to a caller check...). They become marker tokens for the model.
 _ENTITY_MARKERS = {
-    "response_codes": "㊀码", "amounts_fen": "㊀额", "datetimes": "㊀时", "phones": "㊀电",
-    "rrn": "㊀参", "trace_no": "㊀参", "verification_codes": "㊀验", "ticket_no": "㊀单",
-    "card_numbers": "㊀卡", "rates": "㊀率",
+    "response_codes": "㊀码",
+    "amounts_fen": "㊀额",
+    "datetimes": "㊀时",
+    "phones": "㊀电",
+    "rrn": "㊀参",
+    "trace_no": "㊀参",
+    "verification_codes": "㊀验",
+    "ticket_no": "㊀单",
+    "card_numbers": "㊀卡",
+    "rates": "㊀率",
 }
 _DIGITS = re.compile(r"\d")
 
@@ -75,8 +82,9 @@ def classifier_text(text: str) -> str:
     that the extractor found, say, a response code, which a 2-character n-gram cannot know.
     """
     normalized = normalize(text)
-    markers = sorted({_ENTITY_MARKERS[kind] for kind in extract_entities(text)
-                      if kind in _ENTITY_MARKERS})
+    markers = sorted(
+        {_ENTITY_MARKERS[kind] for kind in extract_entities(text) if kind in _ENTITY_MARKERS}
+    )
     folded = _DIGITS.sub("0", normalized)
     return f"{folded} {' '.join(markers)}".strip()
 
@@ -102,30 +110,47 @@ def word_tokens(text: str) -> list[str]:
 
 def make_pipeline(config: ClassifierConfig) -> Pipeline:
     features: list[tuple[str, TfidfVectorizer]] = [
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=config.char_ngrams,
-                                  sublinear_tf=True, min_df=1, dtype=np.float32)),
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char",
+                ngram_range=config.char_ngrams,
+                sublinear_tf=True,
+                min_df=1,
+                dtype=np.float32,
+            ),
+        ),
     ]
     if config.use_words:
-        features.append(("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True,
-                                                   dtype=np.float32)))
+        features.append(
+            ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, dtype=np.float32))
+        )
     if config.estimator == "logreg":
         estimator: LogisticRegression | CalibratedClassifierCV = LogisticRegression(
-            C=config.regularization_c, max_iter=3000, random_state=0)
+            C=config.regularization_c, max_iter=3000, random_state=0
+        )
     else:
         estimator = CalibratedClassifierCV(
-            LinearSVC(C=config.regularization_c / 20, random_state=0), method="sigmoid", cv=5)
+            LinearSVC(C=config.regularization_c / 20, random_state=0), method="sigmoid", cv=5
+        )
     return Pipeline([("features", FeatureUnion(features)), ("estimator", estimator)])
 
 
-def top_predictions(probabilities: np.ndarray, labels: list[str], count: int = 3) -> list[Prediction]:
+def top_predictions(
+    probabilities: np.ndarray, labels: list[str], count: int = 3
+) -> list[Prediction]:
     """Turn a (messages × intents) probability matrix into Predictions with alternatives."""
     order = np.argsort(-probabilities, axis=1, kind="stable")[:, :count]
     predictions = []
     for row, ranked in zip(probabilities, order, strict=True):
         best, *rest = ranked
-        predictions.append(Prediction(
-            intent=labels[best], confidence=float(row[best]),
-            alternatives=[(labels[index], float(row[index])) for index in rest]))
+        predictions.append(
+            Prediction(
+                intent=labels[best],
+                confidence=float(row[best]),
+                alternatives=[(labels[index], float(row[index])) for index in rest],
+            )
+        )
     return predictions
 
 

@@ -59,8 +59,20 @@ def _only_digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def small_number(token: str) -> int | None:
@@ -83,8 +95,14 @@ def small_number(token: str) -> int | None:
 
 # A run of digits in groups separated by single spaces or dashes, as people paste card numbers.
 _DIGIT_RUN = re.compile(r"(?<![\d.])\d+(?:[ -]\d+)*(?![\d.])")
-_CARD_LABEL = re.compile(r"(?:卡号|银行卡|信用卡|储蓄卡|借记卡|card(?: number| no\.?)?)\s*(?:是|为|:)?\s*$")
-_MERCHANT_LABEL = re.compile(r"(?:商户号|商户编号|商户代码|mid|merchant id)\s*(?:码)?\s*(?:是|为|:)?\s*$")
+_CARD_LABEL = re.compile(
+    r"(?:卡号|银行卡|信用卡|储蓄卡|借记卡|card(?: number| no\.?)?)\s*(?:是|为|:)?\s*$"
+)
+# "+86 138 1234 5678" has 13 digits and may pass Luhn by chance; it is a phone number.
+_MOBILE_SHAPE = re.compile(r"(?:86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}")
+_MERCHANT_LABEL = re.compile(
+    r"(?:商户号|商户编号|商户代码|mid|merchant id)\s*(?:码)?\s*(?:是|为|:)?\s*$"
+)
 
 
 def _card_windows(text: str) -> Iterator[tuple[int, int, str]]:
@@ -95,9 +113,11 @@ def _card_windows(text: str) -> Iterator[tuple[int, int, str]]:
     merchant ID is not a card.
     """
     for run in _DIGIT_RUN.finditer(text):
-        groups = [(m.start() + run.start(), m.end() + run.start())
-                  for m in re.finditer(r"\d+", run.group())]
-        prefix = text[max(0, run.start() - 16):run.start()]
+        groups = [
+            (m.start() + run.start(), m.end() + run.start())
+            for m in re.finditer(r"\d+", run.group())
+        ]
+        prefix = text[max(0, run.start() - 16) : run.start()]
         labelled_card = bool(_CARD_LABEL.search(prefix))
         labelled_merchant = bool(_MERCHANT_LABEL.search(prefix))
         index = 0
@@ -109,6 +129,8 @@ def _card_windows(text: str) -> Iterator[tuple[int, int, str]]:
                 if not 13 <= len(digits) <= 19:
                     continue
                 if labelled_merchant and index == 0 and len(digits) == 15:
+                    continue
+                if not labelled_card and _MOBILE_SHAPE.fullmatch(text[start:end]):
                     continue
                 if (labelled_card and index == 0) or luhn_valid(digits):
                     found = (start, end, digits, last)
@@ -142,20 +164,59 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 
 
 _LABELLED_PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[str], str]], ...] = (
-    ("merchant_id", _labelled(r"商户号|商户编号|商户代码|(?<![a-z])mid|merchant id",
-                              r"(?<![\d])\d{15}(?!\d)"), str),
-    ("terminal_id", _labelled(r"终端号|终端编号|终端id|终端代码|(?<![a-z])tid|terminal id|terminal",
-                              r"(?<![a-z0-9])[a-z0-9]{8}(?![a-z0-9])"), str.upper),
-    ("rrn", _labelled(r"检索参考号|参考号|检索号|(?<![a-z])rrn|reference(?: number| no\.?)?|ref",
-                      r"(?<!\d)\d{12}(?!\d)"), str),
-    ("trace_no", _labelled(r"凭证号|流水号|凭证|系统跟踪号|跟踪号|(?<![a-z])trace|stan|voucher",
-                           r"(?<!\d)\d{6}(?!\d)"), str),
-    ("verification_codes", _labelled(r"验证码|校验码|动态码|短信码|动态密码|(?<![a-z])otp|verification code",
-                                     r"(?<!\d)\d{4,8}(?!\d)"), str),
-    ("serial_no", _labelled(r"(?<![a-z])sn|s/n|序列号|机身号|机身编号|设备号|机器编号|serial(?: number| no\.?)?",
-                            r"(?<![a-z0-9])[a-z0-9][a-z0-9-]{5,23}(?![a-z0-9])"), str.upper),
-    ("ticket_no", _labelled(r"工单号|工单|报修单号|单号|受理号|(?<![a-z])ticket|case",
-                            r"(?<![a-z0-9])[a-z]{0,4}-?\d[a-z0-9-]{3,19}(?![a-z0-9])"), str.upper),
+    (
+        "merchant_id",
+        _labelled(r"商户号|商户编号|商户代码|(?<![a-z])mid|merchant id", r"(?<![\d])\d{15}(?!\d)"),
+        str,
+    ),
+    (
+        "terminal_id",
+        _labelled(
+            r"终端号|终端编号|终端id|终端代码|(?<![a-z])tid|terminal id|terminal",
+            r"(?<![a-z0-9])[a-z0-9]{8}(?![a-z0-9])",
+        ),
+        str.upper,
+    ),
+    (
+        "rrn",
+        _labelled(
+            r"检索参考号|参考号|检索号|(?<![a-z])rrn|reference(?: number| no\.?)?|ref",
+            r"(?<!\d)\d{12}(?!\d)",
+        ),
+        str,
+    ),
+    (
+        "trace_no",
+        _labelled(
+            r"凭证号|流水号|凭证|系统跟踪号|跟踪号|(?<![a-z])trace|stan|voucher",
+            r"(?<!\d)\d{6}(?!\d)",
+        ),
+        str,
+    ),
+    (
+        "verification_codes",
+        _labelled(
+            r"验证码|校验码|动态码|短信码|动态密码|(?<![a-z])otp|verification code",
+            r"(?<!\d)\d{4,8}(?!\d)",
+        ),
+        str,
+    ),
+    (
+        "serial_no",
+        _labelled(
+            r"(?<![a-z])sn|s/n|序列号|机身号|机身编号|设备号|机器编号|serial(?: number| no\.?)?",
+            r"(?<![a-z0-9])[a-z0-9][a-z0-9-]{5,23}(?![a-z0-9])",
+        ),
+        str.upper,
+    ),
+    (
+        "ticket_no",
+        _labelled(
+            r"工单号|工单|报修单号|单号|受理号|(?<![a-z])ticket|case",
+            r"(?<![a-z0-9])[a-z]{0,4}-?\d[a-z0-9-]{3,19}(?![a-z0-9])",
+        ),
+        str.upper,
+    ),
 )
 
 # ---------------------------------------------------------------- phone numbers
@@ -178,31 +239,98 @@ _BARE_MERCHANT_ID = re.compile(r"(?<![\d.])\d{15}(?![\d.])")
 
 _CN_NUM = r"[零〇一二两三四五六七八九十]"
 _NUM = rf"(?:\d{{1,2}}|{_CN_NUM}{{1,3}})"
-_WEEKDAYS = {"一": 0, "1": 0, "二": 1, "2": 1, "三": 2, "3": 2, "四": 3, "4": 3, "五": 4, "5": 4,
-             "六": 5, "6": 5, "日": 6, "天": 6, "7": 6}
-_RELATIVE_DAYS = {"今天": 0, "今日": 0, "今儿": 0, "today": 0, "昨天": -1, "昨日": -1, "昨儿": -1,
-                  "yesterday": -1, "前天": -2, "前日": -2, "大前天": -3, "今早": 0, "今晚": 0,
-                  "昨晚": -1, "昨早": -1, "昨夜": -1}
-_DAY_PERIODS = {"凌晨": 0, "早上": 0, "早晨": 0, "上午": 0, "今早": 0, "昨早": 0, "am": 0,
-                "中午": 12, "下午": 12, "傍晚": 12, "晚上": 12, "夜里": 12, "今晚": 12,
-                "昨晚": 12, "昨夜": 12, "半夜": 0, "pm": 12}
+_WEEKDAYS = {
+    "一": 0,
+    "1": 0,
+    "二": 1,
+    "2": 1,
+    "三": 2,
+    "3": 2,
+    "四": 3,
+    "4": 3,
+    "五": 4,
+    "5": 4,
+    "六": 5,
+    "6": 5,
+    "日": 6,
+    "天": 6,
+    "7": 6,
+}
+_RELATIVE_DAYS = {
+    "今天": 0,
+    "今日": 0,
+    "今儿": 0,
+    "today": 0,
+    "昨天": -1,
+    "昨日": -1,
+    "昨儿": -1,
+    "yesterday": -1,
+    "前天": -2,
+    "前日": -2,
+    "大前天": -3,
+    "今早": 0,
+    "今晚": 0,
+    "昨晚": -1,
+    "昨早": -1,
+    "昨夜": -1,
+}
+_DAY_PERIODS = {
+    "凌晨": 0,
+    "早上": 0,
+    "早晨": 0,
+    "上午": 0,
+    "今早": 0,
+    "昨早": 0,
+    "am": 0,
+    "中午": 12,
+    "下午": 12,
+    "傍晚": 12,
+    "晚上": 12,
+    "夜里": 12,
+    "今晚": 12,
+    "昨晚": 12,
+    "昨夜": 12,
+    "半夜": 0,
+    "pm": 12,
+}
 
 _DATE_PATTERNS = (
-    ("ymd", re.compile(r"(?<!\d)(?P<y>20\d{2})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})(?:日|号)?(?!\d)")),
+    (
+        "ymd",
+        re.compile(
+            r"(?<!\d)(?P<y>20\d{2})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})(?:日|号)?(?!\d)"
+        ),
+    ),
     ("md", re.compile(rf"(?<!\d)(?P<m>{_NUM})月(?:份)?(?P<d>{_NUM})(?:日|号)?")),
-    ("md_slash", re.compile(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d./%])")),
-    ("weekday", re.compile(r"(?P<rel>上上|上个|上|本|这个|这|下)?(?:周|星期|礼拜)(?P<w>[一二三四五六日天1-7])")),
+    (
+        "md_slash",
+        re.compile(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d./%])"),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"(?P<rel>上上|上个|上|本|这个|这|下)?(?:周|星期|礼拜)(?P<w>[一二三四五六日天1-7])"
+        ),
+    ),
     ("days_ago", re.compile(rf"(?P<n>\d{{1,2}}|{_CN_NUM}{{1,2}})天(?:前|之前|以前)")),
-    ("day_of_month", re.compile(r"(?P<rel>上个?月|这个?月|本月)?(?<![\d.])(?P<d>[12]\d|3[01]|0?[1-9])(?:号|日)(?![机码线店错窗台楼])")),
+    (
+        "day_of_month",
+        re.compile(
+            r"(?P<rel>上个?月|这个?月|本月)?(?<![\d.])(?P<d>[12]\d|3[01]|0?[1-9])(?:号|日)(?![机码线店错窗台楼])"
+        ),
+    ),
     ("relative", re.compile("|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)))),
 )
 
-_PERIOD = "|".join(sorted((p for p in _DAY_PERIODS if not p.startswith(("今", "昨"))),
-                          key=len, reverse=True))
+_PERIOD = "|".join(
+    sorted((p for p in _DAY_PERIODS if not p.startswith(("今", "昨"))), key=len, reverse=True)
+)
 _TIME_PATTERNS = (
     re.compile(rf"(?P<period>{_PERIOD})?\s*(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?!\d)"),
-    re.compile(rf"(?P<period>{_PERIOD})?\s*(?P<h>{_NUM})\s*(?:点钟|点|时)"
-               rf"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<min>\d{{1,2}}|{_CN_NUM}{{1,3}})\s*分?)?"),
+    re.compile(
+        rf"(?P<period>{_PERIOD})?\s*(?P<h>{_NUM})\s*(?:点钟|点|时)"
+        rf"(?:\s*(?P<half>半)|\s*(?P<quarter>一刻|三刻)|\s*(?P<min>\d{{1,2}}|{_CN_NUM}{{1,3}})\s*分?)?"
+    ),
     re.compile(r"(?P<h>1[0-2]|0?[1-9])\s*(?P<period>am|pm)(?![a-z])"),
 )
 _PERIOD_ONLY = re.compile(_PERIOD)
@@ -271,11 +399,10 @@ def _resolve_time(match: re.Match[str], implied_period: str | None) -> time | No
             return None
         minute = parsed
     period = groups.get("period") or implied_period
-    if period and _DAY_PERIODS.get(period) == 12 and hour < 12:
-        # "晚上12点" is midnight-ish but merchants mean the late evening; keep 12 as noon only
-        # for 中午.
-        if not (period == "中午" and hour >= 11):
-            hour += 12
+    # An afternoon/evening period moves the clock past noon, except "中午11点/12点".
+    afternoon = period is not None and _DAY_PERIODS.get(period) == 12
+    if afternoon and hour < 12 and not (period == "中午" and hour >= 11):
+        hour += 12
     if period in ("凌晨", "半夜") and hour == 12:
         hour = 0
     return time(hour % 24, minute)
@@ -329,7 +456,7 @@ def _merge_date_and_time(dates: list[_Found], times: list[_Found], text: str) ->
     merged: list[_Found] = []
     for item in items:
         previous = merged[-1] if merged else None
-        gap = text[previous.end:item.start] if previous else ""
+        gap = text[previous.end : item.start] if previous else ""
         joinable = previous is not None and gap.strip() in ("", "的", ",", "，")
         if previous and joinable and previous.clock is None and item.day is None:
             previous.end = item.end
@@ -340,13 +467,16 @@ def _merge_date_and_time(dates: list[_Found], times: list[_Found], text: str) ->
             continue
         merged.append(item)
     for item in merged:
-        if item.clock is not None and item.period in _DAY_PERIODS and item.clock.hour < 12:
-            if _DAY_PERIODS[item.period] == 12 and "点" in text[item.start:item.end]:
-                item.clock = item.clock.replace(hour=item.clock.hour + 12)
+        # "昨晚11点": the evening came with the date word, the clock did not know it.
+        evening_date = item.period is not None and _DAY_PERIODS.get(item.period) == 12
+        if item.clock is not None and evening_date and item.clock.hour < 12:
+            item.clock = item.clock.replace(hour=item.clock.hour + 12)
     return merged
 
 
-def _datetime_entities(text: str, original: str, claims: _Claims, now: datetime) -> list[dict[str, Any]]:
+def _datetime_entities(
+    text: str, original: str, claims: _Claims, now: datetime
+) -> list[dict[str, Any]]:
     today = now.astimezone(SHANGHAI).date()
     dates = _find_dates(text, claims, today)
     times = _find_times(text, claims)
@@ -355,9 +485,13 @@ def _datetime_entities(text: str, original: str, claims: _Claims, now: datetime)
         if item.day is None and item.clock is None:
             continue  # a bare "下午" says nothing we can use
         day = item.day or today
-        entity: dict[str, Any] = {"text": original[item.start:item.end], "start": item.start,
-                                  "end": item.end, "date": day.isoformat(),
-                                  "time": item.clock.strftime("%H:%M") if item.clock else None}
+        entity: dict[str, Any] = {
+            "text": original[item.start : item.end],
+            "start": item.start,
+            "end": item.end,
+            "date": day.isoformat(),
+            "time": item.clock.strftime("%H:%M") if item.clock else None,
+        }
         if item.clock is None and item.period:
             entity["part_of_day"] = item.period
         if item.clock is not None:
@@ -369,15 +503,36 @@ def _datetime_entities(text: str, original: str, claims: _Claims, now: datetime)
 # ---------------------------------------------------------------- amounts and rates
 
 _UNIT = r"(?:元|块钱|块|圆|rmb|yuan|cny)"
-_MONEY_CONTEXT = r"(?:金额|刷了|刷|收了|收款|扣了|扣款|扣|付了|付款|消费了|消费|退了|退款|退|到账|少了|多扣了|多扣|少到|到了|charged|paid|amount)"
+_MONEY_CONTEXT = (
+    r"(?:金额|刷了|刷|收了|收款|扣了|扣款|扣|付了|付款|消费了|消费|退了|退款|退|到账|少了|"
+    r"多扣了|多扣|少到|到了|charged|paid|amount)"
+)
 _NOT_AFTER_NUMBER = r"(?![\d.%]|\s*(?:次|笔|张|台|个|天|月|日|号|点|时|分|秒|年|周|遍|下|:|位|%))"
 
 _AMOUNT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cn", re.compile(rf"(?P<num>[零〇一二两三四五六七八九十百千万]+)\s*{_UNIT}(?:(?P<jiao>[一二三四五六七八九])(?:毛|角)?)?")),
+    (
+        "cn",
+        re.compile(
+            rf"(?P<num>[零〇一二两三四五六七八九十百千万]+)\s*{_UNIT}(?:(?P<jiao>[一二三四五六七八九])(?:毛|角)?)?"
+        ),
+    ),
     ("wan", re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?:万|w)(?:元|块)?(?![a-z])")),
-    ("unit", re.compile(rf"(?:[¥￥]|rmb|cny)?\s*(?<![\d.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{1,2}})?|\d+(?:\.\d{{1,2}})?)\s*{_UNIT}(?:(?P<jiao>\d)(?![\d.])(?:毛|角)?)?")),
-    ("symbol", re.compile(r"(?:[¥￥]|rmb|cny)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d%])")),
-    ("formatted", re.compile(r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{2})(?![\d.,%])")),
+    (
+        "unit",
+        re.compile(
+            rf"(?:[¥￥]|rmb|cny)?\s*(?<![\d.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{1,2}})?|\d+(?:\.\d{{1,2}})?)\s*{_UNIT}(?:(?P<jiao>\d)(?![\d.])(?:毛|角)?)?"
+        ),
+    ),
+    (
+        "symbol",
+        re.compile(
+            r"(?:[¥￥]|rmb|cny)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d%])"
+        ),
+    ),
+    (
+        "formatted",
+        re.compile(r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{2})(?![\d.,%])"),
+    ),
     ("context", re.compile(rf"{_MONEY_CONTEXT}\s*(?P<num>\d+(?:\.\d{{1,2}})?){_NOT_AFTER_NUMBER}")),
 )
 
@@ -409,31 +564,70 @@ def _amount_to_fen(kind: str, match: re.Match[str]) -> int | None:
 # ---------------------------------------------------------------- response codes
 
 _CODE = r"(?P<code>\d{2}|a\d)"
-_CODE_END = r"(?![\d.,:/a-z]|\s*(?:元|块|次|笔|张|台|个|天|月|日|号(?!错)|点|时|分|秒|年|%|位|万|岁|毛|角))"
-_CODE_LABEL = (r"(?:显示|提示|代码|返回码|应答码|错误码|响应码|错误代码|错误|报错|报|出现|跳出|弹出|弹|"
-               r"失败|码|code|error|err|rc|reason|fail(?:ed)?|declined?|shows?|showing|says)")
+_CODE_END = (
+    r"(?![\d.,:/a-z]|\s*(?:元|块|次|笔|张|台|个|天|月|日|号(?!错)|点|时|分|秒|年|%|位|万|岁|毛|角))"
+)
+_CODE_LABEL = (
+    r"(?:显示|提示|代码|返回码|应答码|错误码|响应码|错误代码|错误|报错|报|出现|跳出|弹出|弹|"
+    r"失败|码|code|error|err|rc|reason|fail(?:ed)?|declined?|shows?|showing|says)"
+)
 # Between a label and the code: a few words ("交易失败", "的是"), never a verb that introduces
 # a quantity ("刷了50"), never the end of a sentence.
 _CODE_FILLER = r"[^\d\n。！？!?刷付收扣转花充买卖退了共总]{0,8}?"
 _CODE_PATTERNS = (
     re.compile(rf"{_CODE_LABEL}{_CODE_FILLER}(?<![a-z\d]){_CODE}{_CODE_END}"),
-    re.compile(rf"(?<![\d.a-z]){_CODE}\s*号?\s*(?:错误码|错误|错|报错|代码|返回码|应答码|码|error|的错误)"),
+    re.compile(
+        rf"(?<![\d.a-z]){_CODE}\s*号?\s*(?:错误码|错误|错|报错|代码|返回码|应答码|码|error|的错误)"
+    ),
 )
 
 # ---------------------------------------------------------------- keyword entities
 
 _KEYWORD_ENTITIES: dict[str, dict[str, str]] = {
-    "card_type": {"芯片": "chip", "ic卡": "chip", "磁条": "magstripe", "闪付": "contactless",
-                  "挥卡": "contactless", "碰一碰": "contactless", "nfc": "contactless",
-                  "contactless": "contactless", "chip": "chip", "swipe": "magstripe",
-                  "信用卡": "credit", "借记卡": "debit", "储蓄卡": "debit"},
-    "network_type": {"wifi": "wifi", "4g": "mobile", "5g": "mobile", "流量": "mobile",
-                     "sim": "mobile", "gprs": "mobile", "手机卡": "mobile", "网线": "ethernet",
-                     "有线": "ethernet", "蓝牙": "bluetooth"},
-    "institution": {"银联商务": "chinaums", "银联": "unionpay", "unionpay": "unionpay",
-                    "工行": "icbc", "工商银行": "icbc", "建行": "ccb", "建设银行": "ccb",
-                    "拉卡拉": "lakala", "lakala": "lakala", "农行": "abc", "农业银行": "abc",
-                    "中国银行": "boc", "中行": "boc", "招行": "cmb", "招商银行": "cmb"},
+    "card_type": {
+        "芯片": "chip",
+        "ic卡": "chip",
+        "磁条": "magstripe",
+        "闪付": "contactless",
+        "挥卡": "contactless",
+        "碰一碰": "contactless",
+        "nfc": "contactless",
+        "contactless": "contactless",
+        "chip": "chip",
+        "swipe": "magstripe",
+        "信用卡": "credit",
+        "借记卡": "debit",
+        "储蓄卡": "debit",
+    },
+    "network_type": {
+        "wifi": "wifi",
+        "4g": "mobile",
+        "5g": "mobile",
+        "流量": "mobile",
+        "sim": "mobile",
+        "gprs": "mobile",
+        "手机卡": "mobile",
+        "网线": "ethernet",
+        "有线": "ethernet",
+        "蓝牙": "bluetooth",
+    },
+    "institution": {
+        "银联商务": "chinaums",
+        "银联": "unionpay",
+        "unionpay": "unionpay",
+        "工行": "icbc",
+        "工商银行": "icbc",
+        "建行": "ccb",
+        "建设银行": "ccb",
+        "拉卡拉": "lakala",
+        "lakala": "lakala",
+        "农行": "abc",
+        "农业银行": "abc",
+        "中国银行": "boc",
+        "中行": "boc",
+        "招行": "cmb",
+        "招商银行": "cmb",
+    },
 }
 
 

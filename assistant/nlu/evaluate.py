@@ -20,7 +20,10 @@ from .model import Model
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process (getrusage ru_maxrss: KiB on Linux, bytes on macOS)."""
+    """Peak resident set size of this process, in MB.
+
+    From getrusage's ru_maxrss: KiB on Linux, bytes on macOS.
+    """
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
@@ -35,7 +38,9 @@ def _latencies_ms(model: Model, texts: Sequence[str]) -> list[float]:
     return timings
 
 
-def answer_metrics(gold: Sequence[str], predicted: Sequence[str], actions: Sequence[str]) -> dict[str, float]:
+def answer_metrics(
+    gold: Sequence[str], predicted: Sequence[str], actions: Sequence[str]
+) -> dict[str, float]:
     answered = [g == p for g, p, a in zip(gold, predicted, actions, strict=True) if a == "answer"]
     return {
         "containment": round(len(answered) / len(gold), 4) if gold else 0.0,
@@ -43,8 +48,13 @@ def answer_metrics(gold: Sequence[str], predicted: Sequence[str], actions: Seque
     }
 
 
-def evaluate(model: Model, rows: Sequence[dict[str, Any]], *, threshold: float | None = None,
-             measure_latency: bool = True) -> dict[str, Any]:
+def evaluate(
+    model: Model,
+    rows: Sequence[dict[str, Any]],
+    *,
+    threshold: float | None = None,
+    measure_latency: bool = True,
+) -> dict[str, Any]:
     """Scores for ``rows`` (``{"text", "intent"}``); see the module docstring."""
     texts = [str(row["text"]) for row in rows]
     gold = [str(row["intent"]) for row in rows]
@@ -55,19 +65,25 @@ def evaluate(model: Model, rows: Sequence[dict[str, Any]], *, threshold: float |
 
     labels = sorted(set(gold) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
-        gold, predicted, labels=labels, zero_division=0)
+        gold, predicted, labels=labels, zero_division=0
+    )
     confused = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
     result: dict[str, Any] = {
         "messages": len(rows),
         "accuracy": round(float(accuracy_score(gold, predicted)), 4),
-        "macro_f1": round(float(f1_score(gold, predicted, labels=labels, average="macro",
-                                         zero_division=0)), 4),
+        "macro_f1": round(
+            float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)), 4
+        ),
         "clarify_threshold": threshold,
         **answer_metrics(gold, predicted, actions),
         "actions": dict(sorted(Counter(actions).items())),
         "per_intent": {
-            label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                    "f1": round(float(f), 4), "support": int(s)}
+            label: {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(f), 4),
+                "support": int(s),
+            }
             for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
         "most_confused": [
@@ -77,16 +93,19 @@ def evaluate(model: Model, rows: Sequence[dict[str, Any]], *, threshold: float |
     }
     if measure_latency:
         timings = _latencies_ms(model, texts)
-        result["latency_ms"] = {"p50": round(float(np.percentile(timings, 50)), 3),
-                                "p99": round(float(np.percentile(timings, 99)), 3),
-                                "max": round(max(timings), 3) if timings else 0.0}
+        result["latency_ms"] = {
+            "p50": round(float(np.percentile(timings, 50)), 3),
+            "p99": round(float(np.percentile(timings, 99)), 3),
+            "max": round(max(timings), 3) if timings else 0.0,
+        }
     result["peak_rss_mb"] = peak_rss_mb()
     result["peak_memory_method"] = "resource.getrusage(RUSAGE_SELF).ru_maxrss (whole process)"
     return result
 
 
-def threshold_sweep(model: Model, rows: Sequence[dict[str, Any]],
-                    thresholds: Sequence[float]) -> list[dict[str, float]]:
+def threshold_sweep(
+    model: Model, rows: Sequence[dict[str, Any]], thresholds: Sequence[float]
+) -> list[dict[str, float]]:
     """Containment and answer precision for each candidate clarify threshold."""
     predictions = model.predict_many([str(row["text"]) for row in rows])
     gold = [str(row["intent"]) for row in rows]

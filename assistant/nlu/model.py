@@ -25,8 +25,9 @@ DEFAULT_TRAIN_PATH = DATA_DIR / "train.jsonl"
 DEFAULT_EVAL_PATH = DATA_DIR / "eval.jsonl"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Overridable so deployments can keep the model outside the checkout.
-DEFAULT_MODEL_PATH = Path(os.environ.get("POSCARE_ASSISTANT_MODEL",
-                                         REPO_ROOT / "var" / "assistant_model.joblib"))
+DEFAULT_MODEL_PATH = Path(
+    os.environ.get("POSCARE_ASSISTANT_MODEL", REPO_ROOT / "var" / "assistant_model.joblib")
+)
 FORMAT_VERSION = 1
 
 
@@ -81,8 +82,12 @@ class Model:
     def save(self, path: Path | str) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"format": FORMAT_VERSION, "pipeline": self.pipeline, "config": self.config,
-                   "clarify_threshold": self.clarify_threshold}
+        payload = {
+            "format": FORMAT_VERSION,
+            "pipeline": self.pipeline,
+            "config": self.config,
+            "clarify_threshold": self.clarify_threshold,
+        }
         temporary = path.with_suffix(path.suffix + ".tmp")
         joblib.dump(payload, temporary)
         temporary.replace(path)  # readers never see a half-written model
@@ -91,13 +96,20 @@ class Model:
     def load(cls, path: Path | str) -> Model:
         payload = joblib.load(path)
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: not an assistant model of format {FORMAT_VERSION}; rebuild it")
-        return cls(pipeline=payload["pipeline"], config=payload["config"],
-                   clarify_threshold=payload["clarify_threshold"])
+            raise ValueError(
+                f"{path}: not an assistant model of format {FORMAT_VERSION}; rebuild it"
+            )
+        return cls(
+            pipeline=payload["pipeline"],
+            config=payload["config"],
+            clarify_threshold=payload["clarify_threshold"],
+        )
 
 
-def build_model(train_path: Path | str = DEFAULT_TRAIN_PATH,
-                config: ClassifierConfig = classifier.DEFAULT_CONFIG) -> Model:
+def build_model(
+    train_path: Path | str = DEFAULT_TRAIN_PATH,
+    config: ClassifierConfig = classifier.DEFAULT_CONFIG,
+) -> Model:
     """Train the intent model from a labelled JSON Lines file (a few seconds on one core)."""
     pairs = labelled_rows(read_jsonl(train_path))
     if not pairs:
