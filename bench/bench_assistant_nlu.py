@@ -4,7 +4,8 @@
     python bench/bench_assistant_nlu.py --compare  # also the candidate methods and threshold sweep
 
 Latency is measured per message (no batching) with the process pinned to one core. Memory is
-the process's peak resident set size (``ru_maxrss``) after building, loading and evaluating.
+the peak resident set size (VmHWM) of a fresh process that only loads the model and
+answers the evaluation messages (what a web worker pays), and of this whole bench process.
 Writes bench/results/assistant_nlu.json and prints it.
 """
 
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -38,42 +39,27 @@ RESULTS_PATH = REPO_ROOT / "bench" / "results" / "assistant_nlu.json"
 SWEEP = [round(0.20 + 0.05 * step, 2) for step in range(13)]  # 0.20 … 0.80
 PRECISION_FLOOR = 0.95
 
+Estimator = Literal["logreg", "svm"]
+_CANDIDATE_GRID: list[tuple[str, tuple[int, int], bool, bool, Estimator]] = [
+    ("char1-3/logreg", (1, 3), False, False, "logreg"),
+    ("char1-3+markers/logreg", (1, 3), False, True, "logreg"),
+    ("char1-3+jieba/logreg", (1, 3), True, False, "logreg"),
+    ("char1-3+jieba+markers/logreg", (1, 3), True, True, "logreg"),
+    ("char1-3/svm-calibrated", (1, 3), False, False, "svm"),
+    ("char1-3+jieba/svm-calibrated", (1, 3), True, False, "svm"),
+    ("char1-3+jieba+markers/svm-calibrated", (1, 3), True, True, "svm"),
+    ("char2-4/svm-calibrated", (2, 4), False, False, "svm"),
+]
 CANDIDATES = [
     ClassifierConfig(
-        name="char1-3/logreg", use_words=False, use_entity_markers=False, regularization_c=100
-    ),
-    ClassifierConfig(name="char1-3+markers/logreg", use_words=False, regularization_c=100),
-    ClassifierConfig(
-        name="char1-3+jieba/logreg", use_words=True, use_entity_markers=False, regularization_c=100
-    ),
-    ClassifierConfig(
-        name="char1-3/svm-calibrated",
-        use_words=False,
-        use_entity_markers=False,
-        estimator="svm",
-        regularization_c=40,
-    ),
-    ClassifierConfig(
-        name="char1-3+jieba/svm-calibrated",
-        use_words=True,
-        use_entity_markers=False,
-        estimator="svm",
-        regularization_c=40,
-    ),
-    ClassifierConfig(
-        name="char1-3+jieba+markers/svm-calibrated",
-        use_words=True,
-        estimator="svm",
-        regularization_c=40,
-    ),
-    ClassifierConfig(
-        name="char2-4/svm-calibrated",
-        char_ngrams=(2, 4),
-        use_words=False,
-        use_entity_markers=False,
-        estimator="svm",
-        regularization_c=40,
-    ),
+        name=name,
+        char_ngrams=ngrams,
+        use_words=words,
+        use_entity_markers=markers,
+        estimator=estimator,
+        regularization_c=100 if estimator == "logreg" else 40,
+    )
+    for name, ngrams, words, markers, estimator in _CANDIDATE_GRID
 ]
 
 

@@ -62,6 +62,8 @@ def get_model(path: Path | str | None = None) -> Model:
                     if model_path.exists()
                     else build_model(DEFAULT_TRAIN_PATH)
                 )
+                # The first message pays for lazy set-up (OpenCC tables): do it here instead.
+                _model.predict("预热")
     return _model
 
 

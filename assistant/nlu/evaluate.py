@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,14 +23,22 @@ from .model import Model
 def peak_rss_mb() -> float:
     """Peak resident set size of this process, in MB.
 
-    From getrusage's ru_maxrss: KiB on Linux, bytes on macOS.
+    Linux: VmHWM from /proc/self/status (ru_maxrss would carry over the parent's peak across
+    fork + exec, which misreports a freshly started worker). Elsewhere: getrusage's ru_maxrss
+    (KiB on Linux, bytes on macOS).
     """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 def _latencies_ms(model: Model, texts: Sequence[str]) -> list[float]:
-    """Time each message alone, as the chat sees it (no batching)."""
+    """Time each message alone, as the chat sees it (no batching), after one warm-up call."""
+    model.predict("预热")
     timings = []
     for text in texts:
         started = time.perf_counter()
@@ -99,7 +108,7 @@ def evaluate(
             "max": round(max(timings), 3) if timings else 0.0,
         }
     result["peak_rss_mb"] = peak_rss_mb()
-    result["peak_memory_method"] = "resource.getrusage(RUSAGE_SELF).ru_maxrss (whole process)"
+    result["peak_memory_method"] = "VmHWM (peak resident set size) of the whole process"
     return result
 
 

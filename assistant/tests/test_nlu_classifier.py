@@ -18,7 +18,6 @@ from assistant.nlu.model import (
 )
 from assistant.nlu.normalize import normalize
 
-INTENTS_SPEC = Path(__file__).resolve().parents[2] / ".." / "shared" / "spec" / "intents.md"
 CONTRACT_INTENTS = {
     "txn_failed_code",
     "txn_failed_generic",
