@@ -21,12 +21,35 @@ MODELS = ["PAX A920", "Newland ME31", "Landi E350", "Centerm K9", "Sunmi P2", "V
 def make_file(path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["terminal_id", "serial_number", "merchant_id", "model", "comm_type",
-                         "firmware_version", "app_version", "install_date", "warranty_end", "status"])
+        writer.writerow(
+            [
+                "terminal_id",
+                "serial_number",
+                "merchant_id",
+                "model",
+                "comm_type",
+                "firmware_version",
+                "app_version",
+                "install_date",
+                "warranty_end",
+                "status",
+            ]
+        )
         for n in range(ROWS):
-            writer.writerow([f"{60000000 + n:08d}", f"BENCH{n:010d}", f"898440158{n % MERCHANTS:06d}",
-                             MODELS[n % len(MODELS)], "4G" if n % 3 else "Wi-Fi", f"1.{n % 5}.0",
-                             "3.2.1", "2025-01-01", "2028-01-01", "正常"])
+            writer.writerow(
+                [
+                    f"{60000000 + n:08d}",
+                    f"BENCH{n:010d}",
+                    f"898440158{n % MERCHANTS:06d}",
+                    MODELS[n % len(MODELS)],
+                    "4G" if n % 3 else "Wi-Fi",
+                    f"1.{n % 5}.0",
+                    "3.2.1",
+                    "2025-01-01",
+                    "2028-01-01",
+                    "正常",
+                ]
+            )
 
 
 def run_backend(backend: str) -> dict:
@@ -67,8 +90,9 @@ def main() -> None:
     (ROOT / "var" / "bench_terminals.csv").unlink(missing_ok=True)
     results = {}
     for backend in ("sqlite", "postgresql"):
-        output = subprocess.run([sys.executable, __file__, backend], capture_output=True, text=True,
-                                check=True).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, backend], capture_output=True, text=True, check=True
+        ).stdout
         results[backend] = json.loads(output.strip().splitlines()[-1])
     write_result("import_terminals", {"goal_rows_per_second": 5000, **results})
 
