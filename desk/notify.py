@@ -1,0 +1,48 @@
+"""The desk's one door to the notifications app (portal inbox, e-mail, SMS, voice).
+
+Every notice the desk sends goes through these two functions, so the events are named in one
+place and the notifications app's preferences, delivery log and exactly-once keys apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+# (event key, label, audience): registered with the notifications app in DeskConfig.ready().
+EVENTS = (
+    ("desk.ticket_update", _("工单进展"), "merchant"),
+    ("desk.visit_scheduled", _("上门服务预约"), "merchant"),
+    ("desk.outage_update", _("故障进展"), "merchant"),
+    ("desk.outage_resolved", _("故障恢复"), "merchant"),
+    ("desk.assigned", _("工单分配"), "staff"),
+    ("desk.merchant_reply", _("商户回复"), "staff"),
+    ("desk.commitment_assigned", _("新的承诺"), "staff"),
+    ("desk.commitment_reminder", _("承诺到期提醒"), "staff"),
+    ("desk.commitment_overdue", _("承诺逾期"), "staff"),
+    ("desk.sla_breach", _("SLA 超时"), "staff"),
+)
+
+
+def register_events() -> None:
+    from notifications.events import INBOX, register_event
+
+    for key, label, audience in EVENTS:
+        # Staff get their desk events in the console inbox; merchants also by e-mail.
+        channels = ("inbox", "email") if audience == "merchant" else (INBOX,)
+        register_event(key, label, audience, channels)
+
+
+def notify_merchant(merchant: Any, **kwargs: Any) -> bool:
+    from notifications.services import notify
+
+    return notify(merchant, **kwargs)
+
+
+def notify_staff(user: Any, **kwargs: Any) -> bool:
+    from notifications.services import notify
+
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    return notify(user, **kwargs)

@@ -1,0 +1,551 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import agent_required, merchant_required, supervisor_required
+from desk import facts as fact_registry
+from desk import forms, services
+from desk.models import (
+    CannedResponse,
+    Commitment,
+    FieldVisit,
+    Interaction,
+    Outage,
+    Queue,
+    Ticket,
+    TicketEvent,
+)
+from desk.reports import desk_report, report_csv_rows
+from desk.services import DeskError
+from merchants.models import Merchant
+from terminals.models import Terminal
+
+PAGE_SIZE = 50
+
+
+def _error(request: HttpRequest, error: DeskError) -> None:
+    messages.error(request, str(error))
+
+
+# --------------------------------------------------------------------------- console
+
+
+def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
+    """The filtered queue: open tickets by default, the most urgent SLA first."""
+    form = forms.QueueFilterForm(params)
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
+    tickets = Ticket.objects.visible_to(user)
+    view = params.get("view", "mine" if user.is_agent else "all")
+    if data.get("status"):
+        tickets = tickets.filter(status=data["status"])
+    elif not data.get("q"):
+        tickets = tickets.filter(is_open=True)
+    if view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif view == "breached":
+        tickets = tickets.filter(sla_breached=True)
+    elif view.startswith("queue:"):
+        tickets = tickets.filter(queue__code=view.removeprefix("queue:"))
+    for name in ("category", "priority", "channel", "tier"):
+        if data.get(name):
+            tickets = tickets.filter(**{name: data[name]})
+    if data.get("q"):
+        tickets = tickets.search(data["q"])
+    tickets = tickets.select_related(
+        "merchant", "terminal", "assignee", "queue"
+    ).order_by("sla_due_at", "id")
+    return tickets, {"form": form, "view": view}
+
+
+@agent_required
+def queue(request: HttpRequest) -> HttpResponse:
+    tickets, context = queue_tickets(request.user, request.GET)
+    query = context["form"].cleaned_data.get("q", "")
+    if query:
+        exact = Ticket.objects.filter(number=query.strip().upper()).first()
+        if exact is not None:
+            return redirect("desk_ticket", number=exact.number)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(t, t.timer(now)) for t in page.object_list]
+    context.update(
+        page=page,
+        rows=rows,
+        queues=list(Queue.objects.order_by("tier", "name")),
+        querystring=_querystring(request, exclude="page"),
+    )
+    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _querystring(request: HttpRequest, exclude: str) -> str:
+    params = request.GET.copy()
+    params.pop(exclude, None)
+    return params.urlencode()
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def agent_new_ticket(request: HttpRequest) -> HttpResponse:
+    form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        merchant = Merchant.objects.visible_to(request.user).filter(
+            merchant_id=data["merchant_id"]
+        ).first()
+        terminal = None
+        if merchant is None:
+            form.add_error("merchant_id", _("未找到该商户"))
+        elif data["terminal_id"]:
+            terminal = Terminal.objects.filter(terminal_id=data["terminal_id"].upper()).first()
+            if terminal is None:
+                form.add_error("terminal_id", _("未找到该终端"))
+        if not form.errors:
+            try:
+                ticket = services.open_ticket(
+                    merchant=merchant,
+                    terminal=terminal,
+                    category=data["category"],
+                    subcategory=data["subcategory"],
+                    priority=data["priority"] or None,
+                    channel=data["channel"],
+                    description=data["description"],
+                    facts=form.fact_values(data),
+                    opened_by=request.user,
+                )
+            except DeskError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("desk_ticket", number=ticket.number)
+    return render(request, "desk/agent_new_ticket.html", {"form": form})
+
+
+def _timeline(ticket: Ticket, *, public_only: bool) -> list[dict[str, Any]]:
+    """Interactions and status changes in time order; the portal sees only public ones."""
+    items: list[dict[str, Any]] = []
+    for interaction in ticket.interactions.all():
+        if public_only and not interaction.is_public:
+            continue
+        items.append({"at": interaction.created_at, "interaction": interaction})
+    for event in ticket.events.all():
+        if event.kind == TicketEvent.Kind.STATUS or (
+            not public_only and event.kind in ("escalated", "assigned", "sla_breach", "merged")
+        ):
+            items.append({"at": event.at, "event": event})
+    items.sort(key=lambda item: item["at"])
+    return items
+
+
+def _ticket_for(request: HttpRequest, number: str) -> Ticket:
+    return get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related(
+            "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
+        ),
+        number=number.upper(),
+    )
+
+
+def _with_timeline(queryset: Any) -> Any:
+    return queryset.prefetch_related(
+        Prefetch("interactions", queryset=Interaction.objects.order_by("created_at", "id")),
+        Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+        "attachments",
+        Prefetch("visits", queryset=FieldVisit.objects.select_related("technician")),
+        Prefetch("commitments", queryset=Commitment.objects.select_related("owner")),
+        "replacements",
+    )
+
+
+@agent_required
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = _ticket_for(request, number)
+    ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
+        "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
+    )[0]
+    language = get_language() or "zh-hans"
+    missing = fact_registry.missing(ticket.category, ticket.facts)
+    state = services.sla_state(ticket)
+    facts = [
+        (fact_registry.FACTS[k].label(language), v)
+        for k, v in ticket.facts.items()
+        if k in fact_registry.FACTS
+    ]
+    now = timezone.now()
+    context = {
+        "ticket": ticket,
+        "timeline": _timeline(ticket, public_only=False),
+        "facts": facts,
+        "missing": fact_registry.labelled(missing, language),
+        "sla": state,
+        "timer": ticket.timer(now),
+        "now": now,
+        "other_tickets": Ticket.objects.filter(merchant=ticket.merchant, is_open=True)
+        .exclude(pk=ticket.pk)
+        .only("number", "category", "status")[:10],
+        "canned": CannedResponse.objects.filter(category__in=["", ticket.category]),
+        "forms": {
+            "interaction": forms.InteractionForm(prefix="i"),
+            "status": forms.StatusForm(prefix="s"),
+            "escalate": forms.EscalateForm(prefix="e"),
+            "assign": forms.AssignForm(prefix="a", initial={"assignee": ticket.assignee_id}),
+            "priority": forms.PriorityForm(prefix="p", initial={"priority": ticket.priority}),
+            "visit": forms.VisitForm(prefix="v"),
+            "replace": forms.ReplacementForm(prefix="r"),
+            "commitment": forms.CommitmentForm(prefix="c", initial={"owner": request.user.pk}),
+            "merge": forms.MergeForm(prefix="m"),
+            "kb": forms.KnowledgeForm(prefix="k", initial={"kb_url": ticket.kb_url}),
+            "outage": forms.OutageLinkForm(prefix="o"),
+        },
+        "transitions": ticket.TRANSITIONS.get(ticket.status, ()),
+    }
+    return render(request, "desk/ticket.html", context)
+
+
+def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
+    """Apply one action form from the ticket page; errors become page messages."""
+    user = request.user
+    post, files = request.POST, request.FILES
+    if action == "interaction":
+        form: Any = forms.InteractionForm(post, prefix="i")
+        if form.is_valid():
+            d = form.cleaned_data
+            services.add_interaction(
+                ticket,
+                by=user,
+                kind=d["kind"],
+                body=d["body"],
+                direction=d["direction"],
+                is_public=d["is_public"],
+                outcome=d["outcome"],
+                channel=Ticket.Channel.PHONE if d["kind"] == "call" else None,
+            )
+    elif action == "status":
+        form = forms.StatusForm(post, prefix="s")
+        if form.is_valid():
+            d = form.cleaned_data
+            services.change_status(
+                ticket,
+                d["status"],
+                by=user,
+                reason=d["reason"],
+                resolution_code=d["resolution_code"],
+            )
+    elif action == "escalate":
+        form = forms.EscalateForm(post, prefix="e")
+        if form.is_valid():
+            services.escalate(
+                ticket, to_tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"], by=user
+            )
+    elif action == "assign":
+        form = forms.AssignForm(post, prefix="a")
+        if form.is_valid():
+            services.assign(ticket, form.cleaned_data["assignee"], by=user)
+    elif action == "priority":
+        form = forms.PriorityForm(post, prefix="p")
+        if form.is_valid():
+            d = form.cleaned_data
+            services.set_priority(ticket, d["priority"], by=user, reason=d["reason"])
+    elif action == "visit":
+        form = forms.VisitForm(post, prefix="v")
+        if form.is_valid():
+            d = form.cleaned_data
+            services.dispatch_visit(
+                ticket,
+                technician=d["technician"],
+                window_start=d["window_start"],
+                window_end=d["window_end"],
+                address=d["address"],
+                by=user,
+            )
+    elif action == "visit_outcome":
+        form = forms.VisitOutcomeForm(post)
+        if form.is_valid():
+            visit = get_object_or_404(ticket.visits, pk=form.cleaned_data["visit"])
+            services.record_visit_outcome(
+                visit, status=form.cleaned_data["status"], outcome=form.cleaned_data["outcome"], by=user
+            )
+    elif action == "replace":
+        form = forms.ReplacementForm(post, prefix="r")
+        if form.is_valid():
+            replacement = services.replace_terminal(
+                ticket,
+                new_serial=form.cleaned_data["new_serial"],
+                reason=form.cleaned_data["reason"],
+                by=user,
+            )
+            verdict = _("在保，免费更换") if replacement.under_warranty else _("已过保，需收费")
+            messages.info(request, f"{replacement} · {verdict}")
+    elif action == "commitment":
+        form = forms.CommitmentForm(post, prefix="c")
+        if form.is_valid():
+            d = form.cleaned_data
+            services.add_commitment(
+                ticket, owner=d["owner"] or user, due_at=d["due_at"], promise=d["promise"], by=user
+            )
+    elif action == "commitment_done":
+        commitment = get_object_or_404(ticket.commitments, pk=post.get("commitment"))
+        services.complete_commitment(commitment, by=user, kept=post.get("kept", "1") == "1")
+        return
+    elif action == "merge":
+        form = forms.MergeForm(post, prefix="m")
+        if form.is_valid():
+            target = Ticket.objects.filter(number=form.cleaned_data["target"].upper()).first()
+            if target is None:
+                raise DeskError(_("未找到目标工单"))  # type: ignore[arg-type]
+            services.merge_tickets(ticket, target, by=user, reason=form.cleaned_data["reason"])
+    elif action == "kb":
+        form = forms.KnowledgeForm(post, prefix="k")
+        if form.is_valid():
+            services.set_kb_url(ticket, form.cleaned_data["kb_url"], by=user)
+    elif action == "outage":
+        form = forms.OutageLinkForm(post, prefix="o")
+        if form.is_valid():
+            services.link_to_outage([ticket], form.cleaned_data["outage"], by=user)
+    elif action == "attach":
+        if "file" not in files:
+            raise DeskError(_("请选择文件"))  # type: ignore[arg-type]
+        services.attach_file(ticket, files["file"], by=user)
+        return
+    else:
+        raise Http404
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@agent_required
+@require_POST
+def ticket_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    ticket = _ticket_for(request, number)
+    try:
+        _run_action(request, ticket, action)
+    except DeskError as error:
+        _error(request, error)
+    return redirect("desk_ticket", number=ticket.number)
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def outages(request: HttpRequest) -> HttpResponse:
+    form = forms.OutageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outage = services.declare_outage(by=request.user, **form.cleaned_data)
+        return redirect("desk_outage", pk=outage.pk)
+    items = Outage.objects.visible_to(request.user).select_related("created_by")[:50]
+    return render(request, "desk/outages.html", {"form": form, "outages": items})
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    outage = get_object_or_404(Outage.objects.visible_to(request.user), pk=pk)
+    form = forms.OutageUpdateForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "link" in request.POST:
+                numbers = [n.strip().upper() for n in request.POST["link"].split() if n.strip()]
+                found = list(Ticket.objects.filter(number__in=numbers))
+                linked = services.link_to_outage(found, outage, by=request.user)
+                messages.info(request, _("已关联 %(n)s 张工单") % {"n": linked})
+            elif form.is_valid():
+                d = form.cleaned_data
+                if d["resolve"]:
+                    n = services.resolve_outage(outage, message=d["message"], by=request.user)
+                else:
+                    n = services.update_outage(
+                        outage,
+                        message=d["message"],
+                        expected_recovery_at=d["expected_recovery_at"],
+                        by=request.user,
+                    )
+                messages.info(request, _("已通知 %(n)s 个商户") % {"n": n})
+        except DeskError as error:
+            _error(request, error)
+        return redirect("desk_outage", pk=outage.pk)
+    tickets = outage.tickets.select_related("merchant", "terminal").order_by("-is_open", "id")
+    page = Paginator(tickets, 100).get_page(request.GET.get("page"))
+    return render(request, "desk/outage.html", {"outage": outage, "form": form, "page": page})
+
+
+@supervisor_required
+def reports(request: HttpRequest) -> HttpResponse:
+    days = _days(request)
+    report = desk_report(request.user, days=days)
+    chart = {
+        "categories": [r["label"] for r in report["by_category"]],
+        "category_first": [r["first_response_min"] for r in report["by_category"]],
+        "category_resolution": [r["resolution_min"] for r in report["by_category"]],
+        "channels": [r["label"] for r in report["by_channel"]],
+        "channel_first": [r["first_response_min"] for r in report["by_channel"]],
+        "channel_resolution": [r["resolution_min"] for r in report["by_channel"]],
+        "backlog_labels": [r["queue__name"] or r["tier"] for r in report["backlog"]],
+        "backlog_total": [r["total"] for r in report["backlog"]],
+        "backlog_breached": [r["breached"] for r in report["backlog"]],
+        "labels": {
+            "first": _("首次响应中位数（工作分钟）"),
+            "resolution": _("解决用时中位数（工作分钟）"),
+            "open": _("未结"),
+            "breached": _("已超时"),
+        },
+    }
+    return render(request, "desk/reports.html", {"report": report, "chart": chart})
+
+
+def _days(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("days", 30)), 366))
+    except ValueError:
+        return 30
+
+
+@supervisor_required
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    report = desk_report(request.user, days=_days(request))
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(report_csv_rows(report))
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="desk-report.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------- portal
+
+
+@merchant_required
+def portal_tickets(request: HttpRequest) -> HttpResponse:
+    tickets = (
+        Ticket.objects.visible_to(request.user)
+        .select_related("merchant", "terminal")
+        .order_by("-is_open", "-created_at")
+    )
+    page = Paginator(tickets, 20).get_page(request.GET.get("page"))
+    return render(request, "desk/portal_tickets.html", {"page": page})
+
+
+def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # type: ignore[no-untyped-def]
+    merchants = Merchant.objects.visible_to(request.user)
+    terminals = Terminal.objects.visible_to(request.user).select_related("model", "merchant")
+    return forms.PortalTicketForm(
+        data, files, merchants=merchants, terminals=terminals, initial=request.GET.dict()
+    )
+
+
+def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
+    """The facts still missing for the chosen category, merchant and terminal."""
+    category = source.get("category") or Ticket.Category.TRANSACTION_FAILURE
+    merchants = form.fields["merchant"].queryset  # type: ignore[attr-defined]
+    terminals = form.fields["terminal"].queryset  # type: ignore[attr-defined]
+    merchant = merchants.filter(pk=source.get("merchant") or 0).first() or (
+        merchants.first() if merchants.count() == 1 else None
+    )
+    terminal = terminals.filter(pk=source.get("terminal") or 0).first()
+    return services.missing_facts(category, merchant, terminal, {})
+
+
+@merchant_required
+@require_http_methods(["GET", "POST"])
+def portal_new_ticket(request: HttpRequest) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    form = _portal_form(request, request.POST or None, request.FILES or None)
+    form.add_fact_fields(_missing_for(form, source))
+    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+        return render(request, "desk/_fact_fields.html", {"form": form})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            ticket = services.open_ticket(
+                merchant=d["merchant"],
+                terminal=d["terminal"],
+                category=d["category"],
+                description=d["description"],
+                channel=Ticket.Channel.PORTAL,
+                facts=form.fact_values(d),
+                opened_by=request.user,
+                attachments=[d["photo"]] if d.get("photo") else [],
+            )
+        except DeskError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已收到您的报修，工单号 %(n)s") % {"n": ticket.number})
+            return redirect("portal_ticket", number=ticket.number)
+    return render(request, "desk/portal_new_ticket.html", {"form": form})
+
+
+@merchant_required
+@require_http_methods(["GET", "POST"])
+def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = _ticket_for(request, number)
+    reply_form = forms.ReplyForm(prefix="reply")
+    rating_form = forms.RatingForm(prefix="rate")
+    if request.method == "POST":
+        try:
+            if "reply-body" in request.POST:
+                reply_form = forms.ReplyForm(request.POST, request.FILES, prefix="reply")
+                if reply_form.is_valid():
+                    photo = reply_form.cleaned_data.get("photo")
+                    if photo:
+                        services.validate_attachment(photo)
+                    services.add_interaction(
+                        ticket, by=request.user, body=reply_form.cleaned_data["body"]
+                    )
+                    if photo:
+                        services.attach_file(ticket, photo, by=request.user)
+                    return redirect("portal_ticket", number=ticket.number)
+            elif "rate-rating" in request.POST:
+                rating_form = forms.RatingForm(request.POST, prefix="rate")
+                if rating_form.is_valid():
+                    services.rate_ticket(
+                        ticket,
+                        rating=rating_form.cleaned_data["rating"],
+                        comment=rating_form.cleaned_data["comment"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("感谢您的评价！"))
+                    return redirect("portal_ticket", number=ticket.number)
+        except DeskError as error:
+            _error(request, error)
+    ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
+        "merchant", "terminal__model", "outage"
+    )[0]
+    context = {
+        "ticket": ticket,
+        "timeline": _timeline(ticket, public_only=True),
+        "visits": [v for v in ticket.visits.all() if v.status != "cancelled"],
+        "commitments": [c for c in ticket.commitments.all() if c.status == "open"],
+        "reply_form": reply_form,
+        "rating_form": rating_form,
+    }
+    return render(request, "desk/portal_ticket.html", context)
+
+
+@require_http_methods(["GET"])
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Files are served through the ticket's scoping, never from a guessable public URL."""
+    from django.http import FileResponse
+
+    from desk.models import Attachment
+
+    if not request.user.is_authenticated:
+        return redirect("login")
+    item = get_object_or_404(
+        Attachment.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(
+        item.file.open("rb"), content_type=item.content_type, filename=item.original_name
+    )
