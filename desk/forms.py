@@ -211,7 +211,7 @@ class MergeForm(forms.Form):
 
 
 class KnowledgeForm(forms.Form):
-    kb_url = forms.URLField(label=_("知识库文章链接"), required=False)
+    kb_url = forms.URLField(label=_("知识库文章链接"), required=False, assume_scheme="https")
 
 
 class OutageLinkForm(forms.Form):

@@ -481,6 +481,10 @@ class TicketEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket} {self.kind}"
 
+    @property
+    def to_status_label(self) -> str:
+        return str(dict(Ticket.Status.choices).get(self.to_status, self.to_status))
+
     def sla_event(self) -> sla.Event | None:
         if self.kind in (self.Kind.CREATED, self.Kind.STATUS) and self.to_status:
             return sla.Event(self.at, "status", self.to_status)
