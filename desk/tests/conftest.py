@@ -4,8 +4,10 @@ import pytest
 @pytest.fixture
 def desk_staff(agent, technician, supervisor):
     """The default queues (from the data migration) staffed: agent on L1, tech on L2."""
+    from desk.defaults import ensure_defaults
     from desk.models import Queue
 
+    ensure_defaults()  # a transactional test before this one may have flushed them
     Queue.objects.get(code="l1").members.add(agent)
     Queue.objects.get(code="l2-tech").members.add(technician)
     Queue.objects.get(code="supervisor").members.add(supervisor)
