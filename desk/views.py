@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -66,9 +66,10 @@ def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
             tickets = tickets.filter(**{name: data[name]})
     if data.get("q"):
         tickets = tickets.search(data["q"])
-    tickets = tickets.select_related(
-        "merchant", "terminal", "assignee", "queue"
-    ).order_by("sla_due_at", "id")
+    # Most urgent first; tickets without a running clock (paused, no policy) last.
+    tickets = tickets.select_related("merchant", "terminal", "assignee", "queue").order_by(
+        F("sla_due_at").asc(nulls_last=True), "id"
+    )
     return tickets, {"form": form, "view": view}
 
 
@@ -143,7 +144,7 @@ def _timeline(ticket: Ticket, *, public_only: bool) -> list[dict[str, Any]]:
             continue
         items.append({"at": interaction.created_at, "interaction": interaction})
     for event in ticket.events.all():
-        if event.kind == TicketEvent.Kind.STATUS or (
+        if event.kind in (TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS) or (
             not public_only and event.kind in ("escalated", "assigned", "sla_breach", "merged")
         ):
             items.append({"at": event.at, "event": event})
