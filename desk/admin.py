@@ -48,14 +48,22 @@ class InteractionInline(admin.TabularInline):
     model = Interaction
     extra = 0
     fields = ["created_at", "kind", "direction", "is_public", "agent_no", "body", "outcome"]
-    readonly_fields = fields
+    readonly_fields = [
+        "created_at",
+        "kind",
+        "direction",
+        "is_public",
+        "agent_no",
+        "body",
+        "outcome",
+    ]
 
 
 class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
     fields = ["at", "kind", "from_status", "to_status", "reason", "actor"]
-    readonly_fields = fields
+    readonly_fields = ["at", "kind", "from_status", "to_status", "reason", "actor"]
 
 
 @admin.register(Ticket)

@@ -31,9 +31,7 @@ def _invalid(error: Any) -> serializers.ValidationError:
 
 class TicketSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
-    terminal_id = serializers.CharField(
-        source="terminal.terminal_id", read_only=True, default=None
-    )
+    terminal_id = serializers.CharField(source="terminal.terminal_id", read_only=True, default=None)
     assignee = serializers.CharField(source="assignee.agent_no", read_only=True, default=None)
     queue = serializers.CharField(source="queue.code", read_only=True, default=None)
     missing_facts = serializers.SerializerMethodField()
@@ -201,7 +199,9 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         merchant = (
-            Merchant.objects.visible_to(request.user).filter(merchant_id=data["merchant_id"]).first()
+            Merchant.objects.visible_to(request.user)
+            .filter(merchant_id=data["merchant_id"])
+            .first()
         )
         if merchant is None:
             raise serializers.ValidationError(

@@ -31,7 +31,11 @@ HISTORY = 420  # resolved or closed tickets over the last 30 days
 OPEN = 80
 
 PROBLEMS = {
-    "transaction_failure": ["刷卡提示“交易失败 51”", "扫码收款提示 96 系统故障", "交易超时，顾客被扣款"],
+    "transaction_failure": [
+        "刷卡提示“交易失败 51”",
+        "扫码收款提示 96 系统故障",
+        "交易超时，顾客被扣款",
+    ],
     "card_reading": ["芯片卡读不出来", "挥卡没有反应", "磁条卡刷卡提示重刷"],
     "network_signin": ["签到失败，提示网络连接错误", "4G 信号差，经常掉线", "Wi-Fi 连接后无法签到"],
     "printer_paper": ["不出小票", "小票打印不清楚", "打印机卡纸"],
@@ -58,13 +62,32 @@ WEIGHTS = {
     "outreach_complaint": 4,
     "other": 5,
 }
-CHANNELS = [("phone", 55), ("portal", 15), ("assistant", 20), ("email", 3), ("api", 5), ("outbound", 2)]
+CHANNELS = [
+    ("phone", 55),
+    ("portal", 15),
+    ("assistant", 20),
+    ("email", 3),
+    ("api", 5),
+    ("outbound", 2),
+]
 CANNED = [
     ("printer_paper", "换纸指导", "请打开打印机仓盖，确认热敏纸光面朝外放入，合上仓盖后试打一张。"),
     ("printer_paper", "清洁打印头", "请关机后用棉签蘸少量酒精轻擦打印头，晾干后开机重试。"),
-    ("network_signin", "重新签到", "请在主菜单选择“签到”，如提示网络错误，请切换 4G/Wi-Fi 后重试。"),
-    ("transaction_failure", "51 余额不足", "应答码 51 表示持卡人账户余额不足，请顾客换卡或换其他支付方式。"),
-    ("funds_not_arrived", "结算周期说明", "您的结算周期为 T+1，节假日顺延到下一个工作日，请届时查看入账。"),
+    (
+        "network_signin",
+        "重新签到",
+        "请在主菜单选择“签到”，如提示网络错误，请切换 4G/Wi-Fi 后重试。",
+    ),
+    (
+        "transaction_failure",
+        "51 余额不足",
+        "应答码 51 表示持卡人账户余额不足，请顾客换卡或换其他支付方式。",
+    ),
+    (
+        "funds_not_arrived",
+        "结算周期说明",
+        "您的结算周期为 T+1，节假日顺延到下一个工作日，请届时查看入账。",
+    ),
     ("", "上门预约确认", "技术员会在预约时间前 30 分钟电话联系您，请保持电话畅通。"),
 ]
 
@@ -101,7 +124,7 @@ def _ticket(
     return ticket
 
 
-def _reply(ticket: Ticket, agent: User, at: dt.datetime, text: str, kind: str = "call") -> None:
+def _reply(ticket: Ticket, agent: Any, at: dt.datetime, text: str, kind: str = "call") -> None:
     Interaction.objects.create(
         ticket=ticket,
         kind=kind,
@@ -151,7 +174,8 @@ def load(rng: random.Random, log: Any) -> None:
     now = timezone.now().replace(microsecond=0)
     # The demo merchant users' merchants come first, so the portal logins have tickets.
     own = list(Merchant.objects.filter(members__isnull=False).distinct().order_by("merchant_id"))
-    merchants = own + list(Merchant.objects.filter(status="active").order_by("?")[:600])
+    active_merchants = list(Merchant.objects.filter(status="active").order_by("merchant_id"))
+    merchants = own + rng.sample(active_merchants, min(600, len(active_merchants)))
     terminals: dict[int, list[Terminal]] = {}
     for terminal in Terminal.objects.filter(merchant__in=merchants).select_related("model"):
         terminals.setdefault(terminal.merchant_id, []).append(terminal)
@@ -159,9 +183,17 @@ def load(rng: random.Random, log: Any) -> None:
     def make(i: int, created: dt.datetime) -> Ticket:
         merchant = merchants[i % len(merchants)] if i < len(own) else rng.choice(merchants)
         category = _pick(rng, WEIGHTS)
-        device = category in ("transaction_failure", "card_reading", "network_signin",
-                              "printer_paper", "power_battery", "device_fault")
-        terminal = rng.choice(terminals[merchant.pk]) if device and terminals.get(merchant.pk) else None
+        device = category in (
+            "transaction_failure",
+            "card_reading",
+            "network_signin",
+            "printer_paper",
+            "power_battery",
+            "device_fault",
+        )
+        terminal = (
+            rng.choice(terminals[merchant.pk]) if device and terminals.get(merchant.pk) else None
+        )
         ticket = _ticket(rng, merchant, terminal, category, created, _pick(rng, CHANNELS), l1)
         ticket.queue = queues["l1"]
         return ticket
@@ -258,7 +290,7 @@ def load(rng: random.Random, log: Any) -> None:
         direction="outbound",
         is_public=True,
         author=visit_ticket.assignee,
-        agent_no=visit_ticket.assignee.agent_no if visit_ticket.assignee else "",
+        agent_no=(visit_ticket.assignee.agent_no or "") if visit_ticket.assignee else "",
         author_label=visit_ticket.assignee.label if visit_ticket.assignee else "",
         body=f"已安排技术员上门，预约时间 {start:%Y-%m-%d %H:%M}–12:00",
         created_at=now,
@@ -275,14 +307,15 @@ def load(rng: random.Random, log: Any) -> None:
         expected_recovery_at=now + dt.timedelta(hours=3),
         created_by=supervisor,
     )
-    cantonese = list(Merchant.objects.filter(region_code__startswith="44").order_by("?")[:25])
+    cantonese = [m for m in active_merchants if m.region_code.startswith("44")]
+    cantonese = rng.sample(cantonese, min(25, len(cantonese)))
     linked = []
     for merchant in cantonese:
-        terminal = (terminals.get(merchant.pk) or [None])[0] or merchant.terminals.first()
+        own_terminals = terminals.get(merchant.pk) or list(merchant.terminals.all()[:1])
         ticket = _ticket(
             rng,
             merchant,
-            terminal,
+            own_terminals[0] if own_terminals else None,
             "network_signin",
             now - dt.timedelta(minutes=rng.randint(5, 110)),
             "phone",

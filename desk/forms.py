@@ -49,8 +49,11 @@ class FactFieldsMixin:
 class PortalTicketForm(FactFieldsMixin, forms.Form):
     """The merchant's problem report: the facts fields are only the ones still missing."""
 
-    merchant = forms.ModelChoiceField(label=_("商户"), queryset=None)  # type: ignore[arg-type]
-    terminal = forms.ModelChoiceField(
+    merchant: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("商户"),
+        queryset=None,  # type: ignore[arg-type]
+    )
+    terminal: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("终端"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
@@ -105,9 +108,7 @@ class AgentTicketForm(FactFieldsMixin, forms.Form):
 class InteractionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"),
-        choices=[
-            (k, v) for k, v in Interaction.Kind.choices if k not in ("system", "visit")
-        ],
+        choices=[(k, v) for k, v in Interaction.Kind.choices if k not in ("system", "visit")],
         initial=Interaction.Kind.CALL,
     )
     direction = forms.ChoiceField(
@@ -274,4 +275,6 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("渠道"), choices=[("", _("全部")), *Ticket.Channel.choices], required=False
     )
-    tier = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *Tier.choices], required=False)
+    tier = forms.ChoiceField(
+        label=_("层级"), choices=[("", _("全部")), *Tier.choices], required=False
+    )

@@ -196,17 +196,21 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         query = query.strip()
         if not query:
             return self
+        from merchants.models import Merchant
+        from terminals.models import Terminal
+
         upper = query.upper()
-        condition = Q(number=upper) | Q(terminal__terminal_id=upper)
-        condition |= Q(terminal__serial_number=upper)
+        # Subqueries rather than joins, so each branch of the OR can use its own index.
+        terminals = Terminal.objects.filter(Q(terminal_id=upper) | Q(serial_number=upper))
+        condition = Q(number=upper) | Q(terminal__in=terminals.values("pk"))
         digits = re.sub(r"\D", "", query)
         if len(digits) == 15 and digits == query:
-            condition |= Q(merchant__merchant_id=digits)
+            condition |= Q(merchant__in=Merchant.objects.filter(merchant_id=digits).values("pk"))
         elif len(digits) >= 7 and digits == re.sub(r"[\s+-]", "", query):
             from merchants.models import Contact
 
-            merchants = Contact.objects.filter(phone__endswith=digits[-11:]).values("merchant_id")
-            condition |= Q(merchant__in=merchants)
+            by_phone = Contact.objects.filter(phone__endswith=digits[-11:]).values("merchant_id")
+            condition |= Q(merchant__in=by_phone)
         return self.filter(condition)
 
 
@@ -286,9 +290,7 @@ class Ticket(models.Model):
         _("优先级"), max_length=2, choices=Priority.choices, default=Priority.P3
     )
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.NEW
-    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NEW)
     is_open = models.BooleanField(_("未结"), default=True, editable=False)
     tier = models.CharField(_("层级"), max_length=12, choices=Tier.choices, default=Tier.L1)
     queue = models.ForeignKey(
@@ -357,9 +359,7 @@ class Ticket(models.Model):
     first_response_seconds = models.PositiveIntegerField(
         _("首次响应用时（工作秒）"), null=True, blank=True
     )
-    resolution_seconds = models.PositiveIntegerField(
-        _("解决用时（工作秒）"), null=True, blank=True
-    )
+    resolution_seconds = models.PositiveIntegerField(_("解决用时（工作秒）"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("满意度评分"), null=True, blank=True)
     rating_comment = models.TextField(_("评价"), blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -573,9 +573,7 @@ class Commitment(models.Model):
     )
     promise = models.CharField(_("承诺内容"), max_length=200)
     due_at = models.DateTimeField(_("承诺时间"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
-    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("记录人"),
@@ -660,7 +658,10 @@ class FieldVisit(models.Model):
     )
     outcome = models.TextField(_("上门结果"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("派单人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("派单人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("派单时间"), default=timezone.now)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -696,7 +697,10 @@ class Replacement(models.Model):
     under_warranty = models.BooleanField(_("在保"))
     reason = models.CharField(_("原因"), max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 

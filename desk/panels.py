@@ -57,13 +57,14 @@ def terminal_tickets(request: HttpRequest, terminal: Any) -> dict[str, Any]:
 def my_work(request: HttpRequest, obj: Any) -> dict[str, Any]:
     from desk.models import Commitment, Ticket
 
-    mine = Ticket.objects.open().filter(assignee=request.user)
+    user: Any = request.user
+    mine = Ticket.objects.open().filter(assignee=user)
     return {
         "my_open": mine.count(),
         "my_breached": mine.filter(sla_breached=True).count(),
         "my_commitments": list(
             Commitment.objects.pending()
-            .filter(owner=request.user)
+            .filter(owner=user)
             .select_related("ticket")
             .order_by("due_at")[:10]
         ),

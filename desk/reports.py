@@ -65,7 +65,7 @@ def desk_report(user: Any, *, days: int = 30, now: dt.datetime | None = None) ->
         ]
 
     ratings = resolved.filter(rating__isnull=False).values_list("rating", flat=True)
-    rating_values = list(ratings)
+    rating_values = [r for r in ratings if r is not None]
     return {
         "days": days,
         "since": since,

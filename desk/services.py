@@ -213,9 +213,7 @@ def validate_attachment(upload: UploadedFile) -> str:
             return content_type
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    raise DeskError(
-        lazy_format(_("附件“%(name)s”不是 JPEG、PNG、WebP 图片或 PDF 文件"), name=name)
-    )
+    raise DeskError(lazy_format(_("附件“%(name)s”不是 JPEG、PNG、WebP 图片或 PDF 文件"), name=name))
 
 
 def _attach(ticket: Ticket, upload: UploadedFile, content_type: str, by: Any) -> Attachment:
@@ -292,8 +290,8 @@ def open_ticket(
     except IntegrityError:
         # Two requests with one key raced; the other one won.
         if idempotency_key:
-            found = Ticket.objects.filter(merchant=merchant, idempotency_key=idempotency_key)
-            if ticket := found.first():
+            winner = Ticket.objects.filter(merchant=merchant, idempotency_key=idempotency_key)
+            if ticket := winner.first():
                 return ticket
         raise
 
@@ -377,7 +375,7 @@ def _open_ticket(
     for upload, content_type in zip(attachments, types, strict=True):
         _attach(ticket, upload, content_type, opened_by)
     refresh_sla(ticket, now=now)
-    if member is not None:
+    if member is not None and queue is not None:
         _log(ticket, TicketEvent.Kind.ASSIGNED, by=None, assignee=member.pk, queue=queue.pk)
         notify_staff(
             member,
@@ -630,9 +628,7 @@ def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
         agent_no=agent_no,
         author_label=label,
         body=str(
-            lazy_format(
-                _("已转交%(tier)s继续处理"), tier=dict(Tier.choices).get(to_tier, to_tier)
-            )
+            lazy_format(_("已转交%(tier)s继续处理"), tier=dict(Tier.choices).get(to_tier, to_tier))
         ),
     )
     if member is not None:

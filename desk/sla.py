@@ -156,8 +156,11 @@ class SLAState:
     @property
     def next_due_at(self) -> dt.datetime | None:
         """The earliest due time of a clock that is still counting (for queue ordering)."""
-        dues = [c.due_at for c in self.clocks if c is not None and c.stopped_at is None]
-        dues = [d for d in dues if d is not None]
+        dues = [
+            c.due_at
+            for c in self.clocks
+            if c is not None and c.stopped_at is None and c.due_at is not None
+        ]
         return min(dues) if dues else None
 
 

@@ -5,9 +5,11 @@ import io
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -106,9 +108,11 @@ def agent_new_ticket(request: HttpRequest) -> HttpResponse:
     form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        merchant = Merchant.objects.visible_to(request.user).filter(
-            merchant_id=data["merchant_id"]
-        ).first()
+        merchant = (
+            Merchant.objects.visible_to(request.user)
+            .filter(merchant_id=data["merchant_id"])
+            .first()
+        )
         terminal = None
         if merchant is None:
             form.add_error("merchant_id", _("未找到该商户"))
@@ -250,7 +254,10 @@ def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
         form = forms.EscalateForm(post, prefix="e")
         if form.is_valid():
             services.escalate(
-                ticket, to_tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"], by=user
+                ticket,
+                to_tier=form.cleaned_data["tier"],
+                reason=form.cleaned_data["reason"],
+                by=user,
             )
     elif action == "assign":
         form = forms.AssignForm(post, prefix="a")
@@ -278,7 +285,10 @@ def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
         if form.is_valid():
             visit = get_object_or_404(ticket.visits, pk=form.cleaned_data["visit"])
             services.record_visit_outcome(
-                visit, status=form.cleaned_data["status"], outcome=form.cleaned_data["outcome"], by=user
+                visit,
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+                by=user,
             )
     elif action == "replace":
         form = forms.ReplacementForm(post, prefix="r")
@@ -318,9 +328,10 @@ def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
         if form.is_valid():
             services.link_to_outage([ticket], form.cleaned_data["outage"], by=user)
     elif action == "attach":
-        if "file" not in files:
+        upload = files.get("file")
+        if not isinstance(upload, UploadedFile):
             raise DeskError(_("请选择文件"))  # type: ignore[arg-type]
-        services.attach_file(ticket, files["file"], by=user)
+        services.attach_file(ticket, upload, by=user)
         return
     else:
         raise Http404
@@ -536,7 +547,7 @@ def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Files are served through the ticket's scoping, never from a guessable public URL."""
     from django.http import FileResponse
 

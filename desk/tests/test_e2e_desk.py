@@ -32,7 +32,15 @@ def submit(browser, form_id: str) -> None:
 
 
 def test_no_receipt_prints_from_report_to_rating(
-    browser, browser_login, live_server, alice, agent, technician, terminal_a, terminal_b, desk_staff
+    browser,
+    browser_login,
+    live_server,
+    alice,
+    agent,
+    technician,
+    terminal_a,
+    terminal_b,
+    desk_staff,
 ):
     # 1. The merchant reports the problem; the form asks only for what is missing.
     browser_login("alice", "pw-alice")
@@ -70,7 +78,9 @@ def test_no_receipt_prints_from_report_to_rating(
     Select(browser.find_element(By.NAME, "e-tier")).select_by_value("l2")
     browser.find_element(By.NAME, "e-reason").send_keys("疑似打印模块故障，需二线处理")
     submit(browser, "form-escalate")
-    WebDriverWait(browser, 10).until(lambda d: "T2001" in d.find_element(By.ID, "ticket-assignee").text)
+    WebDriverWait(browser, 10).until(
+        lambda d: "T2001" in d.find_element(By.ID, "ticket-assignee").text
+    )
 
     # 3. L2 dispatches a visit with an appointment window.
     browser_login("tech", "pw-tech")
@@ -105,7 +115,9 @@ def test_no_receipt_prints_from_report_to_rating(
     Select(browser.find_element(By.NAME, "s-resolution_code")).select_by_value("field_visit")
     browser.find_element(By.NAME, "s-reason").send_keys("上门更换打印模块")
     submit(browser, "form-status")
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "ticket-status").text == "已解决")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.ID, "ticket-status").text == "已解决"
+    )
 
     # 6. The merchant rates the help.
     browser_login("alice", "pw-alice")

@@ -63,10 +63,12 @@ def test_commitment_reminded_before_due_then_flagged_overdue(ticket_a, agent, te
     assert services.remind_commitments(now + dt.timedelta(minutes=21)) == (0, 1)
     commitment.refresh_from_db()
     assert commitment.overdue_flagged_at is not None and commitment.status == "open"
-    events = set(
-        Notification.objects.filter(recipient=technician).values_list("event", flat=True)
-    )
-    assert {"desk.commitment_assigned", "desk.commitment_reminder", "desk.commitment_overdue"} <= events
+    events = set(Notification.objects.filter(recipient=technician).values_list("event", flat=True))
+    assert {
+        "desk.commitment_assigned",
+        "desk.commitment_reminder",
+        "desk.commitment_overdue",
+    } <= events
 
 
 @pytest.mark.django_db

@@ -18,11 +18,19 @@ TICKETS = 500
 @pytest.fixture
 def outage_with_500_tickets(agent, make_user):
     merchants = Merchant.objects.bulk_create(
-        Merchant(merchant_id=f"8984401581{i:05d}", name=f"商户{i}", mcc="5411", region_code="440106")
+        Merchant(
+            merchant_id=f"8984401581{i:05d}", name=f"商户{i}", mcc="5411", region_code="440106"
+        )
         for i in range(MERCHANTS)
     )
     Contact.objects.bulk_create(
-        Contact(merchant=m, name="店主", phone=f"+86139{i:08d}", email=f"m{i}@example.cn", is_primary=True)
+        Contact(
+            merchant=m,
+            name="店主",
+            phone=f"+86139{i:08d}",
+            email=f"m{i}@example.cn",
+            is_primary=True,
+        )
         for i, m in enumerate(merchants)
     )
     owners = []
@@ -59,13 +67,18 @@ def test_resolving_an_outage_with_500_tickets_notifies_each_merchant_once(
     with django_capture_on_commit_callbacks(execute=True):
         notified = services.resolve_outage(outage, message="系统已恢复，交易正常", by=agent)
     assert notified == MERCHANTS
-    assert Ticket.objects.filter(outage=outage, status="resolved", resolution_code="outage").count() == TICKETS
+    assert (
+        Ticket.objects.filter(outage=outage, status="resolved", resolution_code="outage").count()
+        == TICKETS
+    )
     assert not Ticket.objects.filter(is_open=True).exists()
     assert Interaction.objects.filter(body="系统已恢复，交易正常").count() == TICKETS
     # Merchant 0 has five linked tickets and one user: one inbox message, one e-mail each.
     assert Ticket.objects.filter(merchant__members=owners[0]).count() > 1
     for owner in owners:
-        assert Notification.objects.filter(recipient=owner, event="desk.outage_resolved").count() == 1
+        assert (
+            Notification.objects.filter(recipient=owner, event="desk.outage_resolved").count() == 1
+        )
     recipients = [address for message in mail.outbox for address in message.to]
     assert len(recipients) == len(set(recipients)) == MERCHANTS
     assert SentKey.objects.filter(key=f"outage:{outage.pk}:resolved").count() == MERCHANTS

@@ -1,4 +1,4 @@
-"""Every desk page: who may see it (alice / bob / charlie / anonymous / staff), and what it shows."""
+"""Every desk page: who may see it (alice, bob, charlie, anonymous, staff) and what it shows."""
 
 import pytest
 from django.urls import reverse
@@ -9,7 +9,7 @@ from desk.tests.conftest import jpeg
 
 pytestmark = pytest.mark.django_db
 
-CONSOLE_PAGES = [
+CONSOLE_PAGES: list[tuple[str, list[str]]] = [
     ("desk_queue", []),
     ("desk_new_ticket", []),
     ("desk_outages", []),
@@ -78,7 +78,12 @@ def test_agent_logs_a_call(client, agent, merchant_a, terminal_a, desk_staff):
     assert ticket.facts["tried"] == "换了充电器" and ticket.first_responded_at is not None
     bad = client.post(
         reverse("desk_new_ticket"),
-        {"merchant_id": "000000000000000", "category": "fees", "channel": "phone", "description": "x"},
+        {
+            "merchant_id": "000000000000000",
+            "category": "fees",
+            "channel": "phone",
+            "description": "x",
+        },
     )
     assert "未找到该商户" in bad.content.decode()
 
@@ -89,7 +94,10 @@ def test_ticket_actions_from_the_page(client, ticket_a, agent, technician):
     def act(action, data):
         return client.post(reverse("desk_ticket_action", args=[ticket_a.number, action]), data)
 
-    act("interaction", {"i-kind": "call", "i-direction": "outbound", "i-body": "指导", "i-is_public": "on"})
+    act(
+        "interaction",
+        {"i-kind": "call", "i-direction": "outbound", "i-body": "指导", "i-is_public": "on"},
+    )
     act("escalate", {"e-tier": "l2", "e-reason": "需上门"})
     response = act("status", {"s-status": "closed", "s-reason": "x"})
     messages = [str(m) for m in response.wsgi_request._messages]
@@ -119,7 +127,9 @@ def test_portal_timeline_hides_internal_notes(client, ticket_a, alice, agent):
     assert "商户比较着急" not in text
 
 
-def test_report_form_asks_only_for_missing_facts(client, alice, merchant_a, terminal_a, settings, tmp_path):
+def test_report_form_asks_only_for_missing_facts(
+    client, alice, merchant_a, terminal_a, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(alice)
     url = reverse("portal_new_ticket")
@@ -130,7 +140,7 @@ def test_report_form_asks_only_for_missing_facts(client, alice, merchant_a, term
     partial = client.get(
         url, {"category": "funds_not_arrived", "merchant": merchant_a.pk}, HTTP_HX_REQUEST="true"
     )
-    assert "name=\"fact_recent_transaction\"" in partial.content.decode()
+    assert 'name="fact_recent_transaction"' in partial.content.decode()
     assert "fact_serial_number" not in partial.content.decode()
     response = client.post(
         url,
@@ -151,7 +161,9 @@ def test_report_form_asks_only_for_missing_facts(client, alice, merchant_a, term
     assert download.status_code == 200
 
 
-def test_portal_refuses_wrong_file_types_and_others_terminals(client, alice, bob, merchant_a, terminal_b):
+def test_portal_refuses_wrong_file_types_and_others_terminals(
+    client, alice, bob, merchant_a, terminal_b
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(alice)
@@ -167,7 +179,12 @@ def test_portal_refuses_wrong_file_types_and_others_terminals(client, alice, bob
     assert response.status_code == 200 and "JPEG" in response.content.decode()
     response = client.post(
         reverse("portal_new_ticket"),
-        {"merchant": merchant_a.pk, "terminal": terminal_b.pk, "category": "other", "description": "x"},
+        {
+            "merchant": merchant_a.pk,
+            "terminal": terminal_b.pk,
+            "category": "other",
+            "description": "x",
+        },
     )
     assert response.status_code == 200 and Ticket.objects.count() == 0
     assert get(client, None, reverse("portal_new_ticket")).status_code == 302

@@ -15,8 +15,8 @@ OFFICE = sla.BusinessHours(
 HOUR = 3600
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=TZ)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
 def log(*entries: tuple) -> list[sla.Event]:

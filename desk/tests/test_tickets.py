@@ -248,8 +248,12 @@ def test_out_of_warranty_replacement_is_flagged(ticket_a, agent, terminal_a):
 
 
 def test_merge_moves_the_timeline_and_resolves_the_duplicate(merchant_a, agent, desk_staff):
-    keep = services.open_ticket(merchant=merchant_a, category="fees", description="a", channel="phone")
-    dup = services.open_ticket(merchant=merchant_a, category="fees", description="b", channel="phone")
+    keep = services.open_ticket(
+        merchant=merchant_a, category="fees", description="a", channel="phone"
+    )
+    dup = services.open_ticket(
+        merchant=merchant_a, category="fees", description="b", channel="phone"
+    )
     services.add_interaction(dup, by=agent, body="同一问题", kind="call")
     services.merge_tickets(dup, keep, by=agent, reason="重复来电")
     dup.refresh_from_db()
