@@ -36,7 +36,7 @@ class BusinessCalendar(models.Model):
     workday_periods = models.JSONField(
         _("工作日时段"),
         default=list,
-        help_text=_('如 [["09:00", "12:00"], ["13:30", "18:00"]]'),
+        help_text=_("每个时段写作 [开始, 结束]，如 09:00–12:00 与 13:30–18:00 两段"),
     )
     non_workday_periods = models.JSONField(
         _("非工作日时段"), default=list, blank=True, help_text=_("周末与节假日的值班时段。")

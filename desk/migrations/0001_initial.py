@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=60, unique=True, verbose_name='名称')),
                 ('always_open', models.BooleanField(default=False, verbose_name='7×24 小时')),
                 ('follows_holidays', models.BooleanField(default=True, help_text='关闭时按周一至周五计算工作日。', verbose_name='遵循法定节假日与调休')),
-                ('workday_periods', models.JSONField(default=list, help_text='如 [["09:00", "12:00"], ["13:30", "18:00"]]', verbose_name='工作日时段')),
+                ('workday_periods', models.JSONField(default=list, help_text='每个时段写作 [开始, 结束]，如 09:00–12:00 与 13:30–18:00 两段', verbose_name='工作日时段')),
                 ('non_workday_periods', models.JSONField(blank=True, default=list, help_text='周末与节假日的值班时段。', verbose_name='非工作日时段')),
                 ('timezone', models.CharField(default='Asia/Shanghai', max_length=40, verbose_name='时区')),
             ],

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -15,7 +16,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def body(browser) -> str:
-    return browser.find_element(By.TAG_NAME, "body").text
+    """The page text; empty while the page is being replaced (a wait then tries again)."""
+    try:
+        return browser.find_element(By.TAG_NAME, "body").text
+    except StaleElementReferenceException:
+        return ""
 
 
 def open_all_details(browser) -> None:
@@ -47,7 +52,12 @@ def test_no_receipt_prints_from_report_to_rating(
     browser.get(live_server.url + "/portal/tickets/new/")
     Select(browser.find_element(By.NAME, "terminal")).select_by_value(str(terminal_a.pk))
     Select(browser.find_element(By.NAME, "category")).select_by_value("printer_paper")
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.NAME, "fact_tried"))
+    WebDriverWait(browser, 10).until(
+        lambda d: (
+            d.find_elements(By.NAME, "fact_tried")
+            and d.execute_script("return !document.querySelector('.htmx-request')")
+        )
+    )
     assert not browser.find_elements(By.NAME, "fact_serial_number")
     assert not browser.find_elements(By.NAME, "fact_terminal_model")
     assert not browser.find_elements(By.NAME, "fact_error_code")
