@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from core.models import ImportJob
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_supervisor_uploads_a_file_and_sees_progress_and_errors(client, supervisor, merchant_a):

@@ -12,7 +12,7 @@ from notifications.models import Delivery, Notification
 from tests.factories import ContactFactory
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_visit_appointment_reaches_the_merchant_over_smtp(
     smtp_server, merchant_a, terminal_a, alice, agent, technician, desk_staff
 ):

@@ -5,7 +5,7 @@ from notifications.models import Delivery, Notification
 from notifications.services import notify, set_preference
 from tests.factories import ContactFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_merchant_notice_reaches_inbox_and_smtp_once(alice, merchant_a, smtp_server):
