@@ -95,8 +95,7 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "channel_pref_overridden": (
         "商户未允许请求方的渠道，紧急例外仍使用{channel}",
-        "The merchant allows none of the requested channels; the urgent override uses "
-        "{channel_en}",
+        "The merchant allows none of the requested channels; the urgent override uses {channel_en}",
     ),
     "override": (
         "紧急{purpose}：经审计的例外，不受免打扰时段和频次上限限制",
@@ -395,9 +394,7 @@ class Policy:
         tz = prefs.timezone
 
         if request.expires_at is not None and request.expires_at <= now:
-            return _suppress(
-                reason("expired", at=local_label(request.expires_at.timestamp(), tz))
-            )
+            return _suppress(reason("expired", at=local_label(request.expires_at.timestamp(), tz)))
         if purpose == "marketing" and not prefs.marketing_opt_in:
             return _suppress(reason("marketing_opt_out"))
         if purpose == "survey" and not prefs.survey_opt_in:
@@ -458,7 +455,9 @@ class Policy:
         for channel in ladder:
             digest = urgency == "normal" and purpose in DIGESTIBLE and CHANNEL_RANK[channel] == 0
             start = self._digest_slot(now_ts, tz) if digest else now_ts
-            found, found_notes = self._earliest(start, horizon, purpose, channel, prefs, caps, history)
+            found, found_notes = self._earliest(
+                start, horizon, purpose, channel, prefs, caps, history
+            )
             if found is None:
                 notes.extend(r for r in found_notes if r not in notes)
                 continue
@@ -471,7 +470,9 @@ class Policy:
                         **_channel_params(channel),
                     )
                 )
-            reasons.append(reason("channel", **_channel_params(channel), **_purpose_params(purpose)))
+            reasons.append(
+                reason("channel", **_channel_params(channel), **_purpose_params(purpose))
+            )
             if digest:
                 reasons.append(reason("digest"))
             reasons.extend(found_notes)

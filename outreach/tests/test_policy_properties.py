@@ -170,11 +170,16 @@ def test_every_decision_is_coherent_and_explained(prefs, steps):
         if decision.kind in (SEND_NOW, SCHEDULE):
             assert decision.channel in request.channels or decision.channel == "inbox"
             assert p.allows(decision.channel) or decision.override
-            if p.fewer_contacts and not decision.override and request.purpose not in {
-                "transaction_anomaly",
-                "security_verification",
-                "risk_alert",
-            }:
+            if (
+                p.fewer_contacts
+                and not decision.override
+                and request.purpose
+                not in {
+                    "transaction_anomaly",
+                    "security_verification",
+                    "risk_alert",
+                }
+            ):
                 assert decision.channel in ("inbox", "email")
         if decision.kind == SCHEDULE:
             assert decision.at is not None and decision.at >= now
