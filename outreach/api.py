@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsAgent, IsSupervisor
 from core.errors import in_both_languages, lazy_format
-from core.phones import PhoneNumberError
 from merchants.models import Merchant
 from outreach import services
 from outreach.models import ContactAttempt, ContactRequest, ScamReport
@@ -188,8 +187,8 @@ class VerifyContactView(APIView):
                 data.validated_data.get("time"),
                 user=request.user,
             )
-        except PhoneNumberError as error:
-            raise _bilingual_error("number", error) from None
+        except services.RequestError as error:
+            raise _bilingual_error(error.field, error) from None
         return Response(result.as_dict())
 
 
@@ -214,8 +213,6 @@ class ScamReportSerializer(serializers.ModelSerializer):
     def create(self, validated_data: dict[str, Any]) -> ScamReport:
         try:
             return services.report_scam(reporter=self.context["request"].user, **validated_data)
-        except PhoneNumberError as error:
-            raise _bilingual_error("number", error) from None
         except services.RequestError as error:
             raise _bilingual_error(error.field, error) from None
 

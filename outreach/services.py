@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import working_calendar
 from core.errors import BilingualError, in_both_languages, lazy_format
-from core.phones import display_phone, normalize_phone
+from core.phones import PhoneNumberError, display_phone, normalize_phone
 from outreach import policy
 from outreach.codes import clean_code, new_code
 from outreach.models import (
@@ -55,6 +55,20 @@ class RequestError(BilingualError):
     def __init__(self, message: Any, field: str = "non_field_errors") -> None:
         super().__init__(message)
         self.field = field
+
+
+def parse_number(raw: str) -> str:
+    """A phone number as stored, or a RequestError that says what numbers look like."""
+    try:
+        return normalize_phone(raw)
+    except PhoneNumberError:
+        raise RequestError(
+            lazy_format(
+                _("无法识别号码“%(raw)s”：请输入手机号、带区号的固定电话或 95 开头的客服号码"),
+                raw=raw,
+            ),
+            "number",
+        ) from None
 
 
 def make_policy() -> policy.Policy:
@@ -667,7 +681,7 @@ def verify_contact(
     from directory.models import Hotline, RegisteredNumber
 
     now = now or timezone.now()
-    number = normalize_phone(raw_number)  # PhoneNumberError says what is wrong
+    number = parse_number(raw_number)
     registered = (
         RegisteredNumber.objects.active()
         .filter(number=number)
@@ -828,7 +842,7 @@ def report_scam(
 ) -> ScamReport:
     """One report per reporter and number (a second one updates the first), so counts mean
     "this many people", not "this many clicks"."""
-    normalized = normalize_phone(number)
+    normalized = parse_number(number)
     if kind not in ScamReport.Kind.values:
         raise RequestError(lazy_format(_("未知的举报类型“%(value)s”"), value=kind), "kind")
     merchant = reporter.merchants.first() if getattr(reporter, "is_merchant_user", False) else None

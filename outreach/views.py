@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
-from core.phones import PhoneNumberError
+from core.masking import mask_phone
+from core.phones import display_phone
 from merchants.models import Merchant
 from outreach import analytics, services
 from outreach.forms import (
@@ -66,7 +67,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["time"],
                     user=request.user,
                 )
-            except PhoneNumberError as error:
+            except services.RequestError as error:
                 form.add_error("number", str(error))
     context = {"form": form, "result": result, "lang": _lang()}
     return render(request, "outreach/verify.html", context, status=status)
@@ -140,8 +141,8 @@ def scam_report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.report_scam(reporter=request.user, **form.cleaned_data)
-        except PhoneNumberError as error:
-            form.add_error("number", str(error))
+        except services.RequestError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, _("谢谢，举报已提交，主管会尽快审核。"))
             return redirect("scam_report_new")
@@ -253,7 +254,8 @@ def call_task(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("通话结果已记录。"))
             return redirect("call_tasks")
     attempts = task.request.attempts.all()
-    contact_phone = task.phone if request.user.sees_contact_phones else None  # type: ignore[union-attr]
+    sees = request.user.sees_contact_phones  # type: ignore[union-attr]
+    contact_phone = display_phone(task.phone) if sees else mask_phone(task.phone)
     return render(
         request,
         "outreach/call_task.html",
