@@ -157,7 +157,11 @@ def scam_report_new(request: HttpRequest) -> HttpResponse:
 @agent_required
 @require_http_methods(["GET", "POST"])
 def requests_list(request: HttpRequest) -> HttpResponse:
-    form = ContactRequestForm(request.POST or None, user=request.user)
+    form = ContactRequestForm(
+        request.POST or None,
+        user=request.user,
+        initial={"merchant_id": request.GET.get("merchant", "")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
