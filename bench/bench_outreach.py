@@ -16,15 +16,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import json
 import os
-import platform
 import random
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import write_result  # noqa: E402
 
 from outreach.policy import (  # noqa: E402
     DECISION_KINDS,
@@ -160,33 +161,31 @@ def main() -> None:
 
     latencies.sort()
     decision_seconds = sum(latencies) / 1e9
-    result = {
-        "benchmark": "outreach contact policy",
-        "command": "python bench/bench_outreach.py",
-        "requests": args.requests,
-        "merchants": args.merchants,
-        "simulated_days": DAYS,
-        "decisions_per_second": round(args.requests / decision_seconds),
-        "loop_decisions_per_second": round(args.requests / wall),
-        "latency_us": {
-            "p50": round(percentile(latencies, 0.50) / 1000, 1),
-            "p90": round(percentile(latencies, 0.90) / 1000, 1),
-            "p99": round(percentile(latencies, 0.99) / 1000, 1),
-            "p999": round(percentile(latencies, 0.999) / 1000, 1),
-            "max": round(latencies[-1] / 1000, 1),
+    write_result(
+        "outreach",
+        {
+            "what": "contact policy decisions (decide + book), pure Python, no database",
+            "command": "python bench/bench_outreach.py",
+            "requests": args.requests,
+            "merchants": args.merchants,
+            "simulated_days": DAYS,
+            "decisions_per_second": round(args.requests / decision_seconds),
+            "loop_decisions_per_second": round(args.requests / wall),
+            "latency_us": {
+                "p50": round(percentile(latencies, 0.50) / 1000, 1),
+                "p90": round(percentile(latencies, 0.90) / 1000, 1),
+                "p99": round(percentile(latencies, 0.99) / 1000, 1),
+                "p999": round(percentile(latencies, 0.999) / 1000, 1),
+                "max": round(latencies[-1] / 1000, 1),
+            },
+            "p99_goal_us": 1000,
+            "p99_within_goal": percentile(latencies, 0.99) <= 1_000_000,
+            "decisions": kinds,
+            "audited_overrides": overrides,
+            "load_average_1min": round(os.getloadavg()[0], 2),
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         },
-        "p99_goal_us": 1000,
-        "p99_within_goal": percentile(latencies, 0.99) <= 1_000_000,
-        "decisions": kinds,
-        "audited_overrides": overrides,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    out = Path(__file__).resolve().parent / "results" / "outreach.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    )
 
 
 if __name__ == "__main__":
