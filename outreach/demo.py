@@ -147,23 +147,23 @@ def load(rng: random.Random, log: Any) -> None:
                 )
             )
             own = by_institution.get(merchant.acquirer_id or 0) or numbers
-            number = rng.choice(own) if channel in ("sms", "voice", "phone") else None
-            agent = rng.choice(agents) if channel == "phone" else None
-            plans.append((channel, number, agent, _code(rng) if number else ""))
+            line = rng.choice(own) if channel in ("sms", "voice", "phone") else None
+            caller = rng.choice(agents) if channel == "phone" else None
+            plans.append((channel, line, caller, _code(rng) if line else ""))
     ContactRequest.objects.bulk_create(requests, batch_size=1000)
     attempts = []
-    for request, (channel, number, agent, code) in zip(requests, plans, strict=True):
+    for request, (channel, line, caller, code) in zip(requests, plans, strict=True):
         attempts.append(
             ContactAttempt(
                 merchant_id=request.merchant_id,
                 request=request,
                 purpose=request.purpose,
                 channel=channel,
-                registered_number=number,
-                from_number=number.number if number else "",
-                agent=agent,
-                agent_no=agent.agent_no or "" if agent else "",
-                occurred_at=request.sent_at,
+                registered_number=line,
+                from_number=line.number if line else "",
+                agent=caller,
+                agent_no=caller.agent_no or "" if caller else "",
+                occurred_at=request.created_at,
                 outcome=(
                     rng.choice(["answered", "answered", "answered", "no_answer"])
                     if channel == "phone"
@@ -266,7 +266,7 @@ def load(rng: random.Random, log: Any) -> None:
             from_number=noisy_number.number,
             agent=agents[i % len(agents)],
             agent_no=agents[i % len(agents)].agent_no or "",
-            occurred_at=r.sent_at,
+            occurred_at=r.created_at,
             outcome="answered" if i % 3 else "no_answer",
             summary=r.subject,
             verification_code=_code(rng),
