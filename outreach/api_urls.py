@@ -1,3 +1,21 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from outreach.api import (
+    ContactLogViewSet,
+    ContactRequestViewSet,
+    ScamReportViewSet,
+    VerifyContactView,
+)
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
+router.register("contact-log", ContactLogViewSet, basename="contact-log")
+router.register("scam-reports", ScamReportViewSet, basename="scam-report")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("verify-contact", VerifyContactView.as_view(), name="api_verify_contact"),
+    path("verify-contact/", VerifyContactView.as_view()),
+    path("", include(router.urls)),
+]

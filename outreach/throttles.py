@@ -1,0 +1,17 @@
+"""A flood of verification look-ups from one address is refused: per client address, the
+"verify" rate of REST_FRAMEWORK's DEFAULT_THROTTLE_RATES (10/min), counted in the cache and
+shared by the public page and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class VerifyThrottle(SimpleRateThrottle):
+    scope = "verify"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        # Per address even for logged-in users: an account must not lift the limit.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

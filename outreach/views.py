@@ -1,0 +1,437 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.masking import mask_phone
+from core.phones import display_phone
+from merchants.models import Merchant
+from outreach import analytics, services
+from outreach.forms import (
+    CampaignForm,
+    ContactRequestForm,
+    FewerContactsForm,
+    LogCallForm,
+    PreferenceForm,
+    ReviewForm,
+    ScamReportForm,
+    VerifyForm,
+)
+from outreach.models import (
+    CallTask,
+    Campaign,
+    ContactAttempt,
+    ContactPreference,
+    ContactRequest,
+    FrequencyComplaint,
+    ScamReport,
+)
+from outreach.throttles import VerifyThrottle
+from outreach.vocabulary import CHANNELS, PURPOSES
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+# ---------------------------------------------------------------------------------------------
+# Public: "was that call really from us?"
+
+
+@require_http_methods(["GET", "POST"])
+def verify_contact(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.POST or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        throttle = VerifyThrottle()
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            status = 429
+            form.add_error(None, _("查询过于频繁，请稍后再试。紧急情况请直接拨打官方热线。"))
+        elif form.is_valid():
+            try:
+                result = services.verify_contact(
+                    form.cleaned_data["number"],
+                    form.cleaned_data["code"],
+                    form.cleaned_data["time"],
+                    user=request.user,
+                )
+            except services.RequestError as error:
+                form.add_error("number", str(error))
+    context = {"form": form, "result": result, "lang": _lang()}
+    return render(request, "outreach/verify.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Merchant portal
+
+
+@merchant_required
+def contact_history(request: HttpRequest) -> HttpResponse:
+    """ "Who contacted me, when and why" for the merchant user's merchants."""
+    attempts = ContactAttempt.objects.visible_to(request.user).select_related("merchant")
+    page = Paginator(attempts, 30).get_page(request.GET.get("page"))
+    rows = [(a, a.to_display_for(request.user)) for a in page]
+    merchants = Merchant.objects.visible_to(request.user).select_related("contact_preference")
+    return render(
+        request,
+        "outreach/contact_history.html",
+        {"page": page, "rows": rows, "merchants": merchants},
+    )
+
+
+def _own_merchant(request: HttpRequest, merchant_id: str) -> Merchant:
+    return get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
+
+
+@merchant_required
+@require_http_methods(["GET", "POST"])
+def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = _own_merchant(request, merchant_id)
+    current = ContactPreference.objects.filter(merchant=merchant).first() or ContactPreference(
+        merchant=merchant
+    )
+    form = PreferenceForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.update_preferences(merchant, user=request.user, **values)
+        messages.success(request, _("已保存。之后的联系会按新的设置安排。"))
+        return redirect("contact_preferences", merchant_id=merchant.merchant_id)
+    return render(
+        request,
+        "outreach/preferences.html",
+        {"merchant": merchant, "form": form, "fewer_form": FewerContactsForm()},
+    )
+
+
+@merchant_required
+@require_POST
+def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = _own_merchant(request, merchant_id)
+    form = FewerContactsForm(request.POST)
+    if form.is_valid():
+        services.ask_for_fewer_contacts(
+            merchant,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            purpose=form.cleaned_data["purpose"],
+        )
+        messages.success(
+            request,
+            _("收到。今后不再向您发送营销和调查，非紧急事项只通过站内消息或邮件联系。"),
+        )
+    return redirect("contact_preferences", merchant_id=merchant.merchant_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scam_report_new(request: HttpRequest) -> HttpResponse:
+    form = ScamReportForm(request.POST or None, initial={"number": request.GET.get("number", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_scam(reporter=request.user, **form.cleaned_data)
+        except services.RequestError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("谢谢，举报已提交，主管会尽快审核。"))
+            return redirect("scam_report_new")
+    mine = ScamReport.objects.visible_to(request.user).filter(reporter_id=request.user.pk)[:20]
+    return render(request, "outreach/scam_report.html", {"form": form, "mine": mine})
+
+
+# ---------------------------------------------------------------------------------------------
+# Console: requests and the call list
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def requests_list(request: HttpRequest) -> HttpResponse:
+    form = ContactRequestForm(
+        request.POST or None,
+        user=request.user,
+        initial={"merchant_id": request.GET.get("merchant", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            filed = services.file_request(
+                merchant=data["merchant_id"],
+                purpose=data["purpose"],
+                urgency=data["urgency"],
+                channels=data["channels"],
+                subject=data["subject"],
+                content=data["content"],
+                dedupe_key=data["dedupe_key"],
+                expires_at=data["expires_at"],
+                justification=data["justification"],
+                requested_by=request.user,
+                source="console",
+            )
+        except services.RequestError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error))
+        else:
+            return redirect("outreach_request", pk=filed.pk)
+    status = request.GET.get("status", "")
+    requests = ContactRequest.objects.visible_to(request.user).select_related(
+        "merchant", "requested_by"
+    )
+    if status in ContactRequest.Status.values:
+        requests = requests.filter(status=status)
+    page = Paginator(requests, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "outreach/requests.html",
+        {"form": form, "page": page, "status": status, "statuses": ContactRequest.Status.choices},
+    )
+
+
+@agent_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact_request = get_object_or_404(
+        ContactRequest.objects.visible_to(request.user).select_related(
+            "merchant", "requested_by", "merged_into"
+        ),
+        pk=pk,
+    )
+    attempts = contact_request.attempts.select_related("agent")
+    return render(
+        request,
+        "outreach/request_detail.html",
+        {
+            "req": contact_request,
+            "reasons": contact_request.reasons_in(_lang()),
+            "attempts": [(a, a.to_display_for(request.user)) for a in attempts],
+        },
+    )
+
+
+@agent_required
+def call_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = (
+        CallTask.objects.visible_to(request.user)
+        .open()
+        .select_related("merchant", "request", "assigned_to", "registered_number")
+    )
+    return render(request, "outreach/call_tasks.html", {"tasks": tasks, "now": timezone.now()})
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def call_task(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(
+        CallTask.objects.visible_to(request.user).select_related(
+            "merchant", "request", "assigned_to", "registered_number"
+        ),
+        pk=pk,
+    )
+    form = LogCallForm(
+        request.POST or None, initial={"registered_number": task.registered_number_id}
+    )
+    if request.method == "POST" and "claim" in request.POST:
+        if not services.claim_call(task, request.user):
+            messages.error(request, _("该任务已被其他坐席领取。"))
+        return redirect("call_task", pk=task.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_call(
+                task,
+                agent=request.user,
+                outcome=form.cleaned_data["outcome"],
+                summary=form.cleaned_data["summary"],
+                registered_number=form.cleaned_data["registered_number"],
+            )
+        except services.RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("通话结果已记录。"))
+            return redirect("call_tasks")
+    attempts = task.request.attempts.all()
+    sees = request.user.sees_contact_phones  # type: ignore[union-attr]
+    contact_phone = display_phone(task.phone) if sees else mask_phone(task.phone)
+    return render(
+        request,
+        "outreach/call_task.html",
+        {"task": task, "form": form, "attempts": attempts, "contact_phone": contact_phone},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervisors: frequency, campaigns, scam reports, complaints
+
+
+@supervisor_required
+def frequency(request: HttpRequest) -> HttpResponse:
+    lang = _lang()
+    series = analytics.weekly_series()
+    purpose_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in PURPOSES.items()}
+    channel_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in CHANNELS.items()}
+    chart = {
+        "labels": series["labels"],
+        "purposes": [
+            {"label": purpose_names[k], "data": v} for k, v in sorted(series["purposes"].items())
+        ],
+        "channels": [
+            {"label": channel_names[k], "data": v} for k, v in sorted(series["channels"].items())
+        ],
+    }
+    complaints = FrequencyComplaint.objects.visible_to(request.user).select_related(
+        "merchant", "raised_by"
+    )[:30]
+    overrides = (
+        ContactRequest.objects.visible_to(request.user)
+        .filter(override=True)
+        .select_related("merchant", "requested_by")[:20]
+    )
+    context = {
+        "overview": analytics.overview(),
+        "flagged": analytics.flagged_merchants(),
+        "complaints": complaints,
+        "overrides": overrides,
+        "chart": chart,
+        "lang": lang,
+    }
+    return render(request, "outreach/frequency.html", context)
+
+
+@supervisor_required
+@require_POST
+def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(FrequencyComplaint.objects.visible_to(request.user), pk=pk)
+    services.resolve_complaint(complaint, user=request.user)
+    return redirect("outreach_frequency")
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def campaigns(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        services.simulate_campaign(campaign)
+        return redirect("campaign_detail", pk=campaign.pk)
+    return render(
+        request,
+        "outreach/campaigns.html",
+        {"form": form, "campaigns": Campaign.objects.select_related("created_by")[:30]},
+    )
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if request.method == "POST":
+        if "simulate" in request.POST:
+            services.simulate_campaign(campaign)
+        elif "launch" in request.POST and campaign.launched_at is None:
+            from outreach.tasks import launch_campaign_task
+
+            launch_campaign_task.enqueue(campaign.pk)
+            messages.success(request, _("活动已提交，每个商户的联系由联系策略逐一决定。"))
+        return redirect("campaign_detail", pk=campaign.pk)
+    lang = _lang()
+    simulation = campaign.simulation or {}
+    reasons = [
+        {"count": r["count"], "text": r.get(lang, r.get("zh", code))}
+        for code, r in simulation.get("reasons", {}).items()
+    ]
+    outcome = dict(
+        campaign.requests.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return render(
+        request,
+        "outreach/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "simulation": simulation,
+            "reasons": reasons,
+            "outcome": {ContactRequest.Status(k).label: v for k, v in outcome.items()},
+        },
+    )
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def scam_reports(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        report = get_object_or_404(
+            ScamReport.objects.visible_to(request.user), pk=request.POST.get("report")
+        )
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            services.review_scam_report(
+                report,
+                reviewer=request.user,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        return redirect("scam_reports")
+    reports = ScamReport.objects.visible_to(request.user).select_related("reporter", "merchant")
+    status = request.GET.get("status", "pending")
+    if status in ScamReport.Status.values:
+        reports = reports.filter(status=status)
+    per_number = (
+        ScamReport.objects.visible_to(request.user)
+        .counted()
+        .values("number")
+        .annotate(
+            total=Count("id"),
+            confirmed=Count("id", filter=Q(status=ScamReport.Status.CONFIRMED)),
+        )
+        .order_by("-total")[:20]
+    )
+    return render(
+        request,
+        "outreach/scam_reports.html",
+        {
+            "reports": reports[:100],
+            "per_number": per_number,
+            "status": status,
+            "statuses": ScamReport.Status.choices,
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels for the merchant 360° page and the portal
+
+
+def merchant_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+    attempts = (
+        ContactAttempt.objects.visible_to(request.user)
+        .filter(merchant=merchant)
+        .select_related("merchant")[:10]
+    )
+    return {
+        "merchant": merchant,
+        "attempts": [(a, a.to_display_for(request.user)) for a in attempts],
+        "frequency": analytics.merchant_frequency(merchant),
+        "preference": ContactPreference.objects.filter(merchant=merchant).first(),
+        "open_calls": CallTask.objects.visible_to(request.user)
+        .open()
+        .filter(merchant=merchant)
+        .count(),
+        "complaints": FrequencyComplaint.objects.visible_to(request.user)
+        .filter(merchant=merchant, status=FrequencyComplaint.Status.OPEN)
+        .count(),
+    }
+
+
+def portal_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+    attempts = ContactAttempt.objects.visible_to(request.user).filter(merchant=merchant)[:5]
+    return {"merchant": merchant, "attempts": attempts}
