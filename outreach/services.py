@@ -923,7 +923,30 @@ def ask_for_fewer_contacts(
             merchant=merchant, occurred_at__gte=since
         ).count(),
     )
+    complaint.ticket_ref = _complaint_ticket(complaint, user, source).number or ""
+    complaint.save(update_fields=["ticket_ref"])
     return complaint
+
+
+def _complaint_ticket(complaint: FrequencyComplaint, user: Any, source: str) -> Any:
+    """A desk ticket (category outreach_complaint) so the complaint is followed up like any
+    other; the complaint's id makes it idempotent."""
+    from desk.services import open_ticket
+
+    channel = "assistant" if source == "assistant" else "portal"
+    description = (
+        f"商户反映联系过于频繁（近 30 天 {complaint.contacts_last_30d} 次）。"
+        f"{complaint.note}".strip()
+    )
+    return open_ticket(
+        merchant=complaint.merchant,
+        category="outreach_complaint",
+        description=description,
+        channel=channel,
+        opened_by=user if getattr(user, "is_authenticated", False) else None,
+        priority="P3",
+        idempotency_key=f"outreach-complaint:{complaint.pk}",
+    )
 
 
 @transaction.atomic

@@ -69,6 +69,10 @@ def test_ask_for_fewer_contacts(client, file, clock, alice, contact_a):
     complaint = FrequencyComplaint.objects.get(merchant=merchant)
     assert complaint.raised_by == alice and complaint.contacts_last_30d == 1
     assert complaint.note == "每天都有推销电话" and complaint.status == "open"
+    from desk.models import Ticket
+
+    ticket = Ticket.objects.get(number=complaint.ticket_ref)
+    assert ticket.category == "outreach_complaint" and ticket.merchant == merchant
     assert ContactPreference.objects.get(merchant=merchant).fewer_contacts
     follow_up = file(merchant, purpose="service_followup", dedupe_key="x")
     assert follow_up.channel == "inbox"
