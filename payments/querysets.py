@@ -1,0 +1,84 @@
+"""Reusable filters for the payments models; `visible_to(user)` is the one scoping rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+
+def _visible_merchants(user: Any) -> Any:
+    from merchants.models import Merchant
+
+    return Merchant.objects.visible_to(user)
+
+
+def _may_see_any(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+class MerchantScopedQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Any:
+        """Staff see every merchant's rows, a merchant user only their own merchants'."""
+        if not _may_see_any(user):
+            return self.none()
+        if user.is_agent:
+            return self
+        return self.filter(merchant__in=_visible_merchants(user))
+
+    def for_merchant(self, merchant: Any) -> Any:
+        return self.filter(merchant=merchant)
+
+
+class TransactionQuerySet(MerchantScopedQuerySet):
+    def by_rrn(self, rrn: str) -> TransactionQuerySet:
+        return self.filter(rrn=rrn.strip())
+
+    def by_stan(self, stan: str, date: dt.date) -> TransactionQuerySet:
+        """The trace number printed on the slip (凭证号), on the day of the transaction."""
+        stan = stan.strip()
+        if stan.isdigit():
+            stan = stan.zfill(6)
+        return self.filter(stan=stan, txn_date=date)
+
+    def by_amount(
+        self, amount_fen: int, start: dt.datetime, end: dt.datetime
+    ) -> TransactionQuerySet:
+        return self.filter(amount=amount_fen, local_time__gte=start, local_time__lt=end)
+
+    def in_window(self, start: dt.datetime, end: dt.datetime) -> TransactionQuerySet:
+        return self.filter(local_time__gte=start, local_time__lt=end)
+
+    def by_card_last4(self, last4: str) -> TransactionQuerySet:
+        return self.filter(card_last4=last4.strip()[-4:])
+
+    def on_date(self, date: dt.date) -> TransactionQuerySet:
+        return self.filter(txn_date=date)
+
+    def today(self, now: dt.datetime | None = None) -> TransactionQuerySet:
+        """Today's records in the service's local time zone."""
+        return self.filter(txn_date=timezone.localdate(now))
+
+    def approved(self) -> TransactionQuerySet:
+        return self.filter(status="approved")
+
+    def credits(self) -> TransactionQuerySet:
+        """Approved transactions that bring money to the merchant."""
+        from payments.models import Transaction
+
+        return self.filter(status="approved", txn_type__in=Transaction.CREDIT_TYPES)
+
+
+class PayoutQuerySet(MerchantScopedQuerySet):
+    def covering(self, business_date: dt.date) -> PayoutQuerySet:
+        return self.filter(period_start__lte=business_date, period_end__gte=business_date)
+
+
+class InvestigationQuerySet(MerchantScopedQuerySet):
+    pass
+
+
+class DisputeCaseQuerySet(MerchantScopedQuerySet):
+    pass
