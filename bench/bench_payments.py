@@ -1,0 +1,215 @@
+"""Transaction ingestion benchmark (PostgreSQL).
+
+1. Generates a 1,000,000-row canonical CSV, imports it with `manage.py import_transactions`
+   (a child process, so its peak memory is measured alone) and, in the same run, times a raw
+   `COPY … FROM STDIN (FORMAT csv)` of the same file into an equivalent bare table (same
+   columns, no keys, no indexes, no checks). Reports rows/s for both, the ratio (goal: at
+   least 1/3) and the import's peak RSS; the 100,000-row import's peak is reported too, to
+   show that memory does not grow with the file.
+2. The issue's check: a 100,000-row file with 250 bad rows and 1,000 full card numbers keeps
+   99,750 rows, reports 250 errors, stores none of the card numbers (searched in a full
+   `pg_dump` of the database and in the import's log output at DEBUG level) and a second
+   import adds nothing.
+
+Runs in its own database (<name>_bench_payments, dropped at the end).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/poscare .venv/bin/python bench/bench_payments.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results" / "payments.json"
+MERCHANTS = 1000
+
+
+def admin_url(url: str) -> tuple[str, str]:
+    base, _, name = url.rpartition("/")
+    return base + "/postgres", name or "poscare"
+
+
+def run_import(path: Path, env: dict[str, str]) -> tuple[dict, float, int, str]:
+    """(result, seconds, peak RSS in bytes, everything the process printed)."""
+    script = (
+        "import json, resource, sys, time, django\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from io import StringIO\n"
+        "out = StringIO()\n"
+        "started = time.perf_counter()\n"
+        f"call_command('import_transactions', {str(path)!r}, json=True, quiet=True, stdout=out)\n"
+        "elapsed = time.perf_counter() - started\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "print(json.dumps({'result': json.loads(out.getvalue()), 'seconds': elapsed, 'peak': peak}))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    payload = json.loads(completed.stdout.strip().splitlines()[-1])
+    return payload["result"], payload["seconds"], payload["peak"], completed.stdout + completed.stderr
+
+
+def raw_copy(url: str, path: Path) -> float:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_bare_transactions")
+        conn.execute(
+            """CREATE TABLE bench_bare_transactions (
+                merchant_id varchar(15), terminal_id varchar(8), txn_type varchar(20),
+                amount numeric(14, 2), currency varchar(3), pan varchar(19),
+                entry_mode varchar(12), local_time timestamptz, stan varchar(6),
+                batch_no varchar(6), rrn varchar(12), auth_code varchar(6),
+                response_code varchar(2))"""
+        )
+        started = time.perf_counter()
+        with conn.cursor() as cursor:
+            with cursor.copy("COPY bench_bare_transactions FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                with open(path, "rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        copy.write(chunk)
+        elapsed = time.perf_counter() - started
+        count = conn.execute("SELECT count(*) FROM bench_bare_transactions").fetchone()[0]
+        conn.execute("DROP TABLE bench_bare_transactions")
+    assert count > 0
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--check-rows", type=int, default=100_000)
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/poscare")
+    if not url.startswith("postgres"):
+        sys.exit("bench_payments needs DATABASE_URL=postgres://…")
+    server, name = admin_url(url)
+    bench_db = f"{name}_bench_payments"
+    bench_url = url.rpartition("/")[0] + "/" + bench_db
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+        conn.execute(f'CREATE DATABASE "{bench_db}"')
+    env = {**os.environ, "DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "poscare.settings", "LOG_LEVEL": "DEBUG"}
+    os.environ.update({"DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "poscare.settings"})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from merchants.models import Merchant
+    from payments.synthetic import Plan, generate_rows, write_csv
+    from terminals.models import Terminal, TerminalModel
+
+    call_command("migrate", verbosity=0)
+    model = TerminalModel.objects.first()
+    Merchant.objects.bulk_create(
+        [
+            Merchant(merchant_id=f"898440158{n:06d}", name=f"基准商户{n}", mcc="5812", region_code="440106")
+            for n in range(MERCHANTS)
+        ]
+    )
+    merchants = list(Merchant.objects.order_by("merchant_id"))
+    Terminal.objects.bulk_create(
+        [
+            Terminal(terminal_id=f"{50000000 + n:08d}", serial_number=f"BENCH{n:08d}", model=model, merchant=m, comm_type="4g")
+            for n, m in enumerate(merchants)
+        ]
+    )
+    terminals = [(f"{50000000 + n:08d}", m.merchant_id) for n, m in enumerate(merchants)]
+    connection.close()
+    report: dict = {"machine": {"cores": os.cpu_count()}, "rows": args.rows}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "transactions-1m.csv"
+        started = time.perf_counter()
+        write_csv(big, generate_rows(args.rows, terminals, seed=42, days=60))
+        report["generate_seconds"] = round(time.perf_counter() - started, 2)
+        report["file_mb"] = round(big.stat().st_size / 2**20, 1)
+
+        copy_seconds = raw_copy(bench_url, big)
+        result, import_seconds, peak, _output = run_import(big, env)
+        assert result["created"] == args.rows, result
+        copy_rate = args.rows / copy_seconds
+        import_rate = args.rows / import_seconds
+        report["raw_copy"] = {"seconds": round(copy_seconds, 2), "rows_per_second": round(copy_rate)}
+        report["import"] = {
+            "seconds": round(import_seconds, 2),
+            "rows_per_second": round(import_rate),
+            "peak_rss_mb": round(peak / 2**20, 1),
+            "created": result["created"],
+        }
+        report["ratio_import_to_copy"] = round(import_rate / copy_rate, 3)
+        report["goal_at_least_one_third"] = import_rate / copy_rate >= 1 / 3
+        again, again_seconds, _peak, _ = run_import(big, env)
+        report["reimport"] = {
+            "created": again["created"],
+            "duplicates": again["duplicates"],
+            "seconds": round(again_seconds, 2),
+        }
+        with psycopg.connect(bench_url, autocommit=True) as conn:
+            conn.execute("TRUNCATE payments_transaction")
+            partitions = conn.execute(
+                "SELECT count(*) FROM pg_inherits WHERE inhparent = 'payments_transaction'::regclass"
+            ).fetchone()[0]
+        report["partitions"] = partitions
+        big.unlink()
+
+        # The issue's done-when check at full size.
+        check = Path(tmp) / "transactions-100k.csv"
+        plan = Plan()
+        write_csv(
+            check,
+            generate_rows(args.check_rows, terminals, seed=4, bad_rows=250, full_pans=1000, plan=plan),
+        )
+        first, seconds, small_peak, output = run_import(check, env)
+        second, _s, _p, output2 = run_import(check, env)
+        dump = subprocess.run(
+            ["pg_dump", "--data-only", bench_url], capture_output=True, text=True, check=True
+        ).stdout
+        leaked_db = sum(1 for pan in plan.full_pans if pan in dump)
+        leaked_logs = sum(1 for pan in plan.full_pans if pan in output or pan in output2)
+        with psycopg.connect(bench_url) as conn:
+            kept = conn.execute("SELECT count(*) FROM payments_transaction").fetchone()[0]
+        report["check_100k"] = {
+            "rows": args.check_rows,
+            "kept": kept,
+            "error_rows": first["error_rows"],
+            # the JSON output carries the first 100 errors: each must be on a planted bad row
+            "reported_errors_on_planted_rows": {e["row"] for e in first["errors"]} <= set(plan.bad_rows),
+            "masked_pans": first["masked_pans"],
+            "full_pans_in_pg_dump": leaked_db,
+            "full_pans_in_logs": leaked_logs,
+            "second_import_created": second["created"],
+            "seconds": round(seconds, 2),
+            "peak_rss_mb": round(small_peak / 2**20, 1),
+        }
+        report["check_100k"]["passed"] = (
+            kept == args.check_rows - 250
+            and first["error_rows"] == 250
+            and first["masked_pans"] == 1000
+            and leaked_db == 0
+            and leaked_logs == 0
+            and second["created"] == 0
+        )
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

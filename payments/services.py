@@ -1,0 +1,543 @@
+"""What agents, merchants and the assistant ask about transactions, answered from the data:
+what happened to this transaction, when does its money arrive, why has money not arrived,
+was this card charged twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction as db_transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from core.calendar import working_calendar
+from payments import desk_link
+from payments.models import (
+    DisputeCase,
+    Investigation,
+    MaintenanceWindow,
+    Payout,
+    ResponseCode,
+    SettlementTerms,
+    Transaction,
+)
+from payments.settlement import Cycle, S0Terms, SettlementEta, settlement_eta
+
+# -- settlement ---------------------------------------------------------------------------------
+
+
+def _merchant_zone(merchant: Any) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(merchant.timezone or "Asia/Shanghai")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def s0_terms_for(merchant: Any) -> S0Terms:
+    try:
+        return merchant.settlement_terms.s0_terms()
+    except SettlementTerms.DoesNotExist:
+        return S0Terms()
+
+
+def _s0_used_before(txn: Transaction) -> int:
+    """Instant-settled amount the merchant used that day before this transaction."""
+    used = (
+        Transaction.objects.credits()
+        .filter(merchant_id=txn.merchant_id, txn_date=txn.txn_date, local_time__lt=txn.local_time)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return int(used or 0)
+
+
+def settlement_eta_for(txn: Transaction, calendar: Any = None) -> SettlementEta:
+    """The payout date of a transaction under its merchant's contract (cycle, cut-off, S0)."""
+    merchant = txn.merchant
+    cycle = Cycle(merchant.settlement_cycle)
+    at = timezone.localtime(txn.local_time, _merchant_zone(merchant))
+    s0_used = 0
+    if cycle is Cycle.S0:
+        s0_used = _s0_used_before(txn)
+    return settlement_eta(
+        at,
+        cycle,
+        calendar or working_calendar(),
+        cutoff=merchant.settlement_cutoff,
+        s0=s0_terms_for(merchant) if cycle is Cycle.S0 else None,
+        s0_used_today_fen=s0_used,
+        amount_fen=txn.amount,
+    )
+
+
+def settlement_eta_for_date(merchant: Any, business_date: dt.date, calendar: Any = None) -> SettlementEta:
+    """The payout date of a merchant's takings of one day (before the cut-off)."""
+    at = dt.datetime.combine(business_date, dt.time(12, 0), tzinfo=_merchant_zone(merchant))
+    cycle = Cycle(merchant.settlement_cycle)
+    if cycle is Cycle.S0:
+        cycle = s0_terms_for(merchant).fallback
+    return settlement_eta(at, cycle, calendar or working_calendar(), cutoff=merchant.settlement_cutoff)
+
+
+# -- explaining a transaction -------------------------------------------------------------------
+
+_STATUS_WORDS = {
+    "approved": ("成功", "approved"),
+    "declined": ("失败", "declined"),
+    "voided": ("已撤销", "voided"),
+    "refunded": ("已退货", "refunded"),
+    "reversed": ("已冲正", "reversed"),
+}
+_TYPE_WORDS = {
+    "sale": ("消费", "sale"),
+    "void": ("消费撤销", "void"),
+    "refund": ("退货", "refund"),
+    "reversal": ("冲正", "reversal"),
+    "preauth": ("预授权", "pre-authorisation"),
+    "preauth_completion": ("预授权完成", "pre-authorisation completion"),
+    "preauth_cancel": ("预授权撤销", "pre-authorisation cancellation"),
+    "qr_payment": ("扫码支付", "QR-code payment"),
+}
+
+
+def explain_transaction(
+    txn: Transaction, language: str = "zh", *, code: ResponseCode | None = None, eta: SettlementEta | None = None
+) -> str:
+    """One sentence a merchant understands, e.g. "declined, 51: insufficient funds on the
+    customer's card — ask for another card; nothing was charged"."""
+    en = language.startswith("en")
+    status_zh, status_en = _STATUS_WORDS[txn.status]
+    type_zh, type_en = _TYPE_WORDS[txn.txn_type]
+    amount = txn.amount_yuan
+    if code is None:
+        code = ResponseCode.lookup(txn.response_code, txn.merchant.acquirer_id)
+    when = timezone.localtime(txn.local_time, _merchant_zone(txn.merchant)).strftime("%Y-%m-%d %H:%M")
+    if txn.status == Transaction.Status.DECLINED:
+        if code is None:
+            if en:
+                return (
+                    f"declined, {txn.response_code}: a code that is not in our table (the POS "
+                    f"shows 交易失败) — nothing was charged; call us with the reference number"
+                )
+            return f"失败，{txn.response_code}：应答码不在码表中（终端显示“交易失败”）；本笔未扣款，请带参考号联系客服"
+        return f"{status_en}, {code.code}: {code.action_en}" if en else f"{status_zh}，{code.code}：{code.action_zh}"
+    if txn.status == Transaction.Status.VOIDED:
+        if en:
+            return f"voided: this {type_en} of CNY {amount} ({when}) was cancelled the same day — the customer is not charged and no money will be settled for it"
+        return f"已撤销：{when} 的这笔{type_zh} {amount} 元已当日撤销——顾客不会被扣款，也不会结算给商户"
+    if txn.status == Transaction.Status.REVERSED:
+        if en:
+            return f"reversed: the terminal cancelled this {type_en} of CNY {amount} automatically (usually after a timeout) — nothing was charged; do it again if the customer still wants to pay"
+        return f"已冲正：终端已自动取消这笔{type_zh} {amount} 元（通常因超时）——未扣款；如顾客仍需付款请重新交易"
+    if txn.status == Transaction.Status.REFUNDED:
+        if en:
+            return f"refunded: this {type_en} of CNY {amount} ({when}) was refunded — the money goes back to the customer's card, usually within 1–7 working days"
+        return f"已退货：{when} 的这笔{type_zh} {amount} 元已退货——款项原路退回顾客卡内，一般 1–7 个工作日到账"
+    # approved
+    if txn.txn_type in Transaction.CREDIT_TYPES:
+        eta = eta or settlement_eta_for(txn)
+        cycle = eta.applied_cycle.label
+        if en:
+            return (
+                f"approved, {txn.response_code}: {type_en} of CNY {amount} at {when}, auth code "
+                f"{txn.auth_code or '—'} — the money reaches your account on "
+                f"{eta.payout_date.isoformat()} ({cycle}{', estimated' if eta.estimated else ''})"
+            )
+        return (
+            f"成功，{txn.response_code}：{when} {type_zh} {amount} 元，授权码 {txn.auth_code or '—'}"
+            f"——预计 {eta.payout_date.isoformat()} 到账（{cycle}{'，估算' if eta.estimated else ''}）"
+        )
+    if txn.txn_type == Transaction.Type.PREAUTH:
+        if en:
+            return f"approved, {txn.response_code}: CNY {amount} is held on the customer's card (pre-authorisation) — complete it to be paid, or cancel it to release the hold"
+        return f"成功，{txn.response_code}：已在顾客卡上冻结 {amount} 元（预授权）——需做预授权完成才会结算，或撤销以解冻"
+    if en:
+        return f"approved, {txn.response_code}: {type_en} of CNY {amount} at {when}"
+    return f"成功，{txn.response_code}：{when} {type_zh} {amount} 元"
+
+
+# -- funds-not-arrived investigation ------------------------------------------------------------
+
+
+def _finding(key: str, ok: bool | None, zh: str, en: str) -> dict[str, Any]:
+    return {"key": key, "ok": ok, "zh": zh, "en": en}
+
+
+@dataclass
+class _Verdict:
+    verdict: str
+    summary_zh: str
+    summary_en: str
+    next_zh: str
+    next_en: str
+
+
+def investigate_funds(
+    merchant: Any,
+    *,
+    txn: Transaction | None = None,
+    date: dt.date | None = None,
+    opened_by: Any = None,
+    channel: str = "portal",
+    today: dt.date | None = None,
+) -> Investigation:
+    """Run the funds-not-arrived checklist for a transaction or a business day and record it.
+
+    Checks: approved and not voided/reversed; cycle, cut-off and holidays; S0 quota; the payout
+    batch; the settlement account; risk holds; maintenance windows. An unresolved result
+    opens a desk ticket with the findings attached.
+    """
+    if txn is None and date is None:
+        raise ValueError("investigate_funds needs a transaction or a date")
+    if txn is not None and txn.merchant_id != merchant.pk:
+        raise ValueError("the transaction belongs to another merchant")
+    today = today or timezone.localdate()
+    calendar = working_calendar()
+    findings: list[dict[str, Any]] = []
+    verdict: _Verdict | None = None
+    eta: SettlementEta
+    if txn is not None:
+        eta = settlement_eta_for(txn, calendar)
+        business_date = eta.business_date
+        if txn.status != Transaction.Status.APPROVED or txn.txn_type not in Transaction.CREDIT_TYPES:
+            explanation_zh = explain_transaction(txn, "zh", eta=eta)
+            explanation_en = explain_transaction(txn, "en", eta=eta)
+            findings.append(_finding("approved", False, explanation_zh, explanation_en))
+            verdict = _Verdict(
+                Investigation.Verdict.NO_FUNDS_EXPECTED,
+                "这笔交易不会给商户入账。",
+                "This transaction does not bring money to the merchant.",
+                "无需等待到账；如顾客仍需付款，请重新交易。",
+                "Nothing to wait for; if the customer still wants to pay, run the sale again.",
+            )
+        else:
+            findings.append(
+                _finding(
+                    "approved",
+                    True,
+                    f"交易成功，未撤销或冲正（{txn.amount_yuan} 元，参考号 {txn.rrn or '—'}）。",
+                    f"Approved and not voided or reversed (CNY {txn.amount_yuan}, RRN {txn.rrn or '—'}).",
+                )
+            )
+    else:
+        assert date is not None
+        business_date = date
+        eta = settlement_eta_for_date(merchant, date, calendar)
+        day_total = (
+            Transaction.objects.credits()
+            .filter(merchant=merchant, settlement_date=date)
+            .aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+        findings.append(
+            _finding(
+                "approved",
+                day_total > 0,
+                f"{date} 成功交易合计 {day_total / 100:,.2f} 元。",
+                f"Approved takings on {date}: CNY {day_total / 100:,.2f}.",
+            )
+        )
+        if day_total == 0:
+            verdict = _Verdict(
+                Investigation.Verdict.NO_FUNDS_EXPECTED,
+                f"{date} 没有成功的入账交易。",
+                f"There are no approved transactions to settle on {date}.",
+                "请核对交易日期，或按参考号查询具体交易。",
+                "Check the date, or look the transaction up by its reference number.",
+            )
+
+    findings.append(_finding("cycle", None, eta.explanation_zh, eta.explanation_en))
+    if eta.s0_quota_exceeded or eta.s0_outside_window:
+        findings.append(
+            _finding(
+                "s0",
+                False,
+                "秒到额度已用完或不在秒到时段内，本笔按备用周期结算。",
+                "The S0 quota was used up or the time was outside the S0 window, so the fallback cycle applies.",
+            )
+        )
+    payout = Payout.objects.filter(merchant=merchant).covering(business_date).first()
+    account_ok = merchant.status != "frozen" and bool(merchant.settlement_account_masked)
+    findings.append(
+        _finding(
+            "account",
+            account_ok,
+            "结算账户正常。" if account_ok else "商户或结算账户被冻结，或结算账户信息缺失。",
+            "The settlement account is in order."
+            if account_ok
+            else "The merchant or its settlement account is frozen, or the account is missing.",
+        )
+    )
+    if payout is None:
+        findings.append(
+            _finding("payout", None, "尚未生成结算付款批次。", "No payout batch has been created yet.")
+        )
+    else:
+        findings.append(
+            _finding(
+                "payout",
+                payout.status in (Payout.Status.PAID, Payout.Status.SCHEDULED),
+                f"付款批次 {payout.payout_date}：{payout.amount_yuan} 元，状态“{payout.get_status_display()}”"
+                + (f"，原因：{payout.get_reason_display()}" if payout.reason else "")
+                + (f"，银行流水号 {payout.bank_reference}" if payout.bank_reference else "")
+                + "。",
+                f"Payout batch of {payout.payout_date}: CNY {payout.amount_yuan}, status {payout.status}"
+                + (f", reason: {payout.reason}" if payout.reason else "")
+                + (f", bank reference {payout.bank_reference}" if payout.bank_reference else "")
+                + ".",
+            )
+        )
+    windows = list(
+        MaintenanceWindow.objects.filter(
+            delays_payouts=True,
+            starts_at__date__lte=eta.payout_date,
+            ends_at__date__gte=eta.payout_date,
+        )
+    )
+    for window in windows:
+        findings.append(
+            _finding(
+                "maintenance",
+                False,
+                f"维护窗口：{window.description_zh}（{timezone.localtime(window.starts_at):%m-%d %H:%M} 至 {timezone.localtime(window.ends_at):%m-%d %H:%M}）。",
+                f"Maintenance window: {window.description_en} ({timezone.localtime(window.starts_at):%m-%d %H:%M} to {timezone.localtime(window.ends_at):%m-%d %H:%M}).",
+            )
+        )
+
+    expected = eta.payout_date
+    if verdict is None:
+        verdict = _decide(merchant, payout, account_ok, windows, expected, today)
+    with db_transaction.atomic():
+        investigation = Investigation.objects.create(
+            merchant=merchant,
+            transaction=txn,
+            business_date=business_date,
+            verdict=verdict.verdict,
+            expected_date=None if verdict.verdict == Investigation.Verdict.NO_FUNDS_EXPECTED else expected,
+            summary_zh=verdict.summary_zh,
+            summary_en=verdict.summary_en,
+            next_step_zh=verdict.next_zh,
+            next_step_en=verdict.next_en,
+            findings=findings,
+            opened_by=opened_by if getattr(opened_by, "is_authenticated", False) else None,
+        )
+        if verdict.verdict == Investigation.Verdict.UNRESOLVED:
+            _open_funds_ticket(investigation, channel)
+    return investigation
+
+
+def _decide(
+    merchant: Any,
+    payout: Payout | None,
+    account_ok: bool,
+    windows: list[MaintenanceWindow],
+    expected: dt.date,
+    today: dt.date,
+) -> _Verdict:
+    if payout is not None and payout.status == Payout.Status.HELD:
+        if payout.reason == Payout.Reason.RISK_HOLD:
+            return _Verdict(
+                Investigation.Verdict.HELD,
+                "付款被风控暂缓。",
+                "The payout is held by risk control.",
+                "请按风控通知提供交易材料（小票、发货凭证等）；审核通过后立即付款。",
+                "Provide the documents risk control asked for (slips, delivery proof); the payout is released once reviewed.",
+            )
+        return _Verdict(
+            Investigation.Verdict.HELD,
+            f"付款被暂缓：{payout.get_reason_display()}。",
+            f"The payout is held: {payout.reason}.",
+            "请联系客户经理处理暂缓原因。",
+            "Contact your account manager to clear the hold.",
+        )
+    if (payout is not None and payout.status == Payout.Status.FAILED) or not account_ok:
+        return _Verdict(
+            Investigation.Verdict.ACCOUNT_PROBLEM,
+            "结算账户有问题，付款未能完成。",
+            "There is a problem with the settlement account, so the payout did not go through.",
+            "请核对结算账户（户名、账号、开户行）或联系开户行解除冻结，修改后我们会重新付款。",
+            "Check the settlement account (name, number, bank) or have the bank lift the freeze; we pay again once it is fixed.",
+        )
+    if payout is not None and payout.status == Payout.Status.PAID:
+        return _Verdict(
+            Investigation.Verdict.PAID,
+            f"已于 {payout.payout_date} 付款 {payout.amount_yuan} 元。",
+            f"CNY {payout.amount_yuan} was paid on {payout.payout_date}.",
+            f"请查看结算账户 {merchant.settlement_account_masked} 的入账记录"
+            + (f"（银行流水号 {payout.bank_reference}）" if payout.bank_reference else "")
+            + "；银行入账可能有数小时延迟。",
+            f"Check the statement of account {merchant.settlement_account_masked}"
+            + (f" (bank reference {payout.bank_reference})" if payout.bank_reference else "")
+            + "; banks can take a few hours to show it.",
+        )
+    if windows:
+        return _Verdict(
+            Investigation.Verdict.MAINTENANCE,
+            "付款系统维护，到账会延迟。",
+            "The payout systems are under maintenance, so the money is delayed.",
+            "维护结束后自动付款，无需操作。",
+            "The payout runs automatically after the maintenance; nothing to do.",
+        )
+    if today <= expected:
+        return _Verdict(
+            Investigation.Verdict.NOT_DUE,
+            f"还没到到账日：预计 {expected} 到账。",
+            f"Not due yet: expected on {expected}.",
+            f"请在 {expected} 当天结束后再查看；届时仍未到账请再次核查。",
+            f"Check again after {expected}; if the money is still missing then, run this check again.",
+        )
+    return _Verdict(
+        Investigation.Verdict.UNRESOLVED,
+        f"应于 {expected} 到账，但没有找到付款记录。",
+        f"The money was due on {expected}, but no payout was found.",
+        "已为您创建工单，结算专员会在 1 个工作日内核查并回复。",
+        "We opened a ticket; a settlement specialist will check and get back to you within one working day.",
+    )
+
+
+def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
+    facts = {
+        "investigation_id": investigation.pk,
+        "business_date": investigation.business_date.isoformat(),
+        "expected_date": investigation.expected_date.isoformat() if investigation.expected_date else None,
+        "transaction_id": investigation.transaction_id,
+        "findings": investigation.findings,
+    }
+    txn = investigation.transaction
+    description = (
+        f"钱没到账：{investigation.summary_zh} / Funds not arrived: {investigation.summary_en}"
+    )
+    ticket = desk_link.open_desk_ticket(
+        merchant=investigation.merchant,
+        category="funds_not_arrived",
+        description=description,
+        channel=channel,
+        facts=facts,
+        opened_by=investigation.opened_by,
+        terminal=txn.terminal if txn is not None else None,
+        idempotency_key=f"funds-investigation-{investigation.pk}",
+    )
+    if ticket is not None:
+        investigation.ticket_id = ticket.pk
+        investigation.ticket_reference = desk_link.ticket_reference(ticket)
+        investigation.save(update_fields=["ticket_id", "ticket_reference"])
+
+
+# -- duplicate charges --------------------------------------------------------------------------
+
+
+@dataclass
+class DuplicateCharge:
+    first: Transaction
+    second: Transaction
+    seconds_apart: int
+    case: DisputeCase | None = None
+
+
+def find_duplicate_charges(
+    merchant: Any,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    window_seconds: int = 600,
+    card_last4: str | None = None,
+    amount_fen: int | None = None,
+) -> list[DuplicateCharge]:
+    """Likely double charges: same terminal, card last four and amount, both approved,
+    within `window_seconds` of each other."""
+    until = until or timezone.now()
+    since = since or until - dt.timedelta(days=30)
+    rows = (
+        Transaction.objects.credits()
+        .filter(merchant=merchant, local_time__gte=since, local_time__lt=until)
+        .exclude(card_last4="")
+        .select_related("terminal", "merchant")
+        .order_by("terminal_id", "card_last4", "amount", "local_time")
+    )
+    if card_last4:
+        rows = rows.filter(card_last4=card_last4)
+    if amount_fen is not None:
+        rows = rows.filter(amount=amount_fen)
+    found: list[DuplicateCharge] = []
+    previous: Transaction | None = None
+    for txn in rows.iterator(chunk_size=2000):
+        if (
+            previous is not None
+            and (previous.terminal_id, previous.card_last4, previous.amount)
+            == (txn.terminal_id, txn.card_last4, txn.amount)
+        ):
+            gap = int((txn.local_time - previous.local_time).total_seconds())
+            if gap <= window_seconds:
+                found.append(DuplicateCharge(previous, txn, gap))
+        previous = txn
+    cases = {
+        (c.first_transaction_id, c.duplicate_transaction_id): c
+        for c in DisputeCase.objects.filter(
+            merchant=merchant, first_transaction_id__in=[d.first.pk for d in found]
+        )
+    }
+    for duplicate in found:
+        duplicate.case = cases.get((duplicate.first.pk, duplicate.second.pk))
+    found.sort(key=lambda d: d.second.local_time, reverse=True)
+    return found
+
+
+def open_dispute(
+    first: Transaction, second: Transaction, *, opened_by: Any = None, channel: str = "portal"
+) -> DisputeCase:
+    """Open (or return the already open) dispute case for a suspected double charge, with the
+    evidence, and a refund_dispute ticket on the desk."""
+    if first.merchant_id != second.merchant_id:
+        raise ValueError("both transactions must belong to the same merchant")
+    if second.local_time < first.local_time:
+        first, second = second, first
+    existing = DisputeCase.objects.filter(first_transaction=first, duplicate_transaction=second).first()
+    if existing is not None:
+        return existing
+    evidence = {
+        "terminal_id": first.terminal.terminal_id,
+        "card": first.pan_masked or f"****{first.card_last4}",
+        "amount_fen": first.amount,
+        "seconds_apart": int((second.local_time - first.local_time).total_seconds()),
+        "transactions": [
+            {
+                "id": t.pk,
+                "local_time": timezone.localtime(t.local_time).isoformat(),
+                "rrn": t.rrn,
+                "stan": t.stan,
+                "auth_code": t.auth_code,
+                "response_code": t.response_code,
+            }
+            for t in (first, second)
+        ],
+    }
+    with db_transaction.atomic():
+        case = DisputeCase.objects.create(
+            merchant=first.merchant,
+            first_transaction=first,
+            duplicate_transaction=second,
+            amount=second.amount,
+            evidence=evidence,
+            opened_by=opened_by if getattr(opened_by, "is_authenticated", False) else None,
+        )
+        ticket = desk_link.open_desk_ticket(
+            merchant=first.merchant,
+            category="refund_dispute",
+            description=(
+                f"疑似重复扣款：同一张卡 {evidence['card']} 在 {evidence['seconds_apart']} 秒内两笔 "
+                f"{second.amount_yuan} 元 / Suspected double charge: card {evidence['card']}, "
+                f"two approvals of CNY {second.amount_yuan} {evidence['seconds_apart']} s apart"
+            ),
+            channel=channel,
+            facts={"dispute_case_id": case.pk, **evidence},
+            opened_by=case.opened_by,
+            terminal=first.terminal,
+            idempotency_key=f"dispute-{first.pk}-{second.pk}",
+        )
+        if ticket is not None:
+            case.ticket_id = ticket.pk
+            case.ticket_reference = desk_link.ticket_reference(ticket)
+            case.save(update_fields=["ticket_id", "ticket_reference"])
+    return case
