@@ -13,7 +13,8 @@
 
 Runs in its own database (<name>_bench_payments, dropped at the end).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/poscare .venv/bin/python bench/bench_payments.py [--rows N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/poscare \
+        .venv/bin/python bench/bench_payments.py [--rows N]
 """
 
 from __future__ import annotations
@@ -52,13 +53,24 @@ def run_import(path: Path, env: dict[str, str]) -> tuple[dict, float, int, str]:
         f"call_command('import_transactions', {str(path)!r}, json=True, quiet=True, stdout=out)\n"
         "elapsed = time.perf_counter() - started\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
-        "print(json.dumps({'result': json.loads(out.getvalue()), 'seconds': elapsed, 'peak': peak}))\n"
+        "print(json.dumps({'result': json.loads(out.getvalue()),\n"
+        "                  'seconds': elapsed, 'peak': peak}))\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     payload = json.loads(completed.stdout.strip().splitlines()[-1])
-    return payload["result"], payload["seconds"], payload["peak"], completed.stdout + completed.stderr
+    return (
+        payload["result"],
+        payload["seconds"],
+        payload["peak"],
+        completed.stdout + completed.stderr,
+    )
 
 
 def raw_copy(url: str, path: Path) -> float:
@@ -73,13 +85,17 @@ def raw_copy(url: str, path: Path) -> float:
                 response_code varchar(2))"""
         )
         started = time.perf_counter()
-        with conn.cursor() as cursor:
-            with cursor.copy("COPY bench_bare_transactions FROM STDIN (FORMAT csv, HEADER true)") as copy:
-                with open(path, "rb") as handle:
-                    while chunk := handle.read(1 << 20):
-                        copy.write(chunk)
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(
+                "COPY bench_bare_transactions FROM STDIN (FORMAT csv, HEADER true)"
+            ) as copy,
+            open(path, "rb") as handle,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
         elapsed = time.perf_counter() - started
-        count = conn.execute("SELECT count(*) FROM bench_bare_transactions").fetchone()[0]
+        count = conn.execute("SELECT count(*) FROM bench_bare_transactions").fetchone()[0]  # type: ignore[index]
         conn.execute("DROP TABLE bench_bare_transactions")
     assert count > 0
     return elapsed
@@ -100,7 +116,12 @@ def main() -> None:
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
         conn.execute(f'CREATE DATABASE "{bench_db}"')
-    env = {**os.environ, "DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "poscare.settings", "LOG_LEVEL": "DEBUG"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "DJANGO_SETTINGS_MODULE": "poscare.settings",
+        "LOG_LEVEL": "DEBUG",
+    }
     os.environ.update({"DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "poscare.settings"})
     import django
 
@@ -116,14 +137,25 @@ def main() -> None:
     model = TerminalModel.objects.first()
     Merchant.objects.bulk_create(
         [
-            Merchant(merchant_id=f"898440158{n:06d}", name=f"基准商户{n}", mcc="5812", region_code="440106")
+            Merchant(
+                merchant_id=f"898440158{n:06d}",
+                name=f"基准商户{n}",
+                mcc="5812",
+                region_code="440106",
+            )
             for n in range(MERCHANTS)
         ]
     )
     merchants = list(Merchant.objects.order_by("merchant_id"))
     Terminal.objects.bulk_create(
         [
-            Terminal(terminal_id=f"{50000000 + n:08d}", serial_number=f"BENCH{n:08d}", model=model, merchant=m, comm_type="4g")
+            Terminal(
+                terminal_id=f"{50000000 + n:08d}",
+                serial_number=f"BENCH{n:08d}",
+                model=model,
+                merchant=m,
+                comm_type="4g",
+            )
             for n, m in enumerate(merchants)
         ]
     )
@@ -143,7 +175,10 @@ def main() -> None:
         assert result["created"] == args.rows, result
         copy_rate = args.rows / copy_seconds
         import_rate = args.rows / import_seconds
-        report["raw_copy"] = {"seconds": round(copy_seconds, 2), "rows_per_second": round(copy_rate)}
+        report["raw_copy"] = {
+            "seconds": round(copy_seconds, 2),
+            "rows_per_second": round(copy_rate),
+        }
         report["import"] = {
             "seconds": round(import_seconds, 2),
             "rows_per_second": round(import_rate),
@@ -161,8 +196,9 @@ def main() -> None:
         with psycopg.connect(bench_url, autocommit=True) as conn:
             conn.execute("TRUNCATE payments_transaction")
             partitions = conn.execute(
-                "SELECT count(*) FROM pg_inherits WHERE inhparent = 'payments_transaction'::regclass"
-            ).fetchone()[0]
+                "SELECT count(*) FROM pg_inherits "
+                "WHERE inhparent = 'payments_transaction'::regclass"
+            ).fetchone()[0]  # type: ignore[index]
         report["partitions"] = partitions
         big.unlink()
 
@@ -171,7 +207,9 @@ def main() -> None:
         plan = Plan()
         write_csv(
             check,
-            generate_rows(args.check_rows, terminals, seed=4, bad_rows=250, full_pans=1000, plan=plan),
+            generate_rows(
+                args.check_rows, terminals, seed=4, bad_rows=250, full_pans=1000, plan=plan
+            ),
         )
         first, seconds, small_peak, output = run_import(check, env)
         second, _s, _p, output2 = run_import(check, env)
@@ -181,13 +219,14 @@ def main() -> None:
         leaked_db = sum(1 for pan in plan.full_pans if pan in dump)
         leaked_logs = sum(1 for pan in plan.full_pans if pan in output or pan in output2)
         with psycopg.connect(bench_url) as conn:
-            kept = conn.execute("SELECT count(*) FROM payments_transaction").fetchone()[0]
+            kept = conn.execute("SELECT count(*) FROM payments_transaction").fetchone()[0]  # type: ignore[index]
         report["check_100k"] = {
             "rows": args.check_rows,
             "kept": kept,
             "error_rows": first["error_rows"],
             # the JSON output carries the first 100 errors: each must be on a planted bad row
-            "reported_errors_on_planted_rows": {e["row"] for e in first["errors"]} <= set(plan.bad_rows),
+            "reported_errors_on_planted_rows": {e["row"] for e in first["errors"]}
+            <= set(plan.bad_rows),
             "masked_pans": first["masked_pans"],
             "full_pans_in_pg_dump": leaked_db,
             "full_pans_in_logs": leaked_logs,

@@ -66,9 +66,7 @@ def normalize_pan(value: str) -> CardNumber:
     match = _MASKED.match(text)
     if match and 13 <= len(text) <= 19:
         first6, last4 = match.groups()
-        return CardNumber(
-            first6 + "*" * (len(text) - 10) + last4, last4, card_brand(first6), False
-        )
+        return CardNumber(first6 + "*" * (len(text) - 10) + last4, last4, card_brand(first6), False)
     match = _LAST4_ONLY.match(text)
     if match:
         return CardNumber("", match.group(1), "other", False)

@@ -247,9 +247,7 @@ def _open_text(source: str | Path | IO[bytes]) -> tuple[IO[str], Callable[[], No
 
 def _unreadable(row: int) -> SourceError:
     return SourceError(
-        lazy_format(
-            _("第 %(row)s 行之后的内容无法按 UTF-8 或 GBK 解码，文件已停止读取"), row=row
-        )
+        lazy_format(_("第 %(row)s 行之后的内容无法按 UTF-8 或 GBK 解码，文件已停止读取"), row=row)
     )
 
 
@@ -399,7 +397,11 @@ class Cleaner:
         if len(self.terminals) > 200_000:
             self.terminals.clear()
         found = Terminal.objects.filter(terminal_id__in=wanted).values_list(
-            "terminal_id", "pk", "merchant_id", "merchant__merchant_id", "merchant__settlement_cutoff"
+            "terminal_id",
+            "pk",
+            "merchant_id",
+            "merchant__merchant_id",
+            "merchant__settlement_cutoff",
         )
         for terminal_id, pk, merchant_pk, merchant_id, cutoff in found:
             self.terminals[terminal_id] = TerminalInfo(pk, merchant_pk, merchant_id, cutoff)
@@ -429,13 +431,31 @@ class Cleaner:
 
         terminal = None
         if not _MERCHANT.match(merchant_id):
-            add(("merchant_id", merchant_id, lazy_format(_("商户编号“%(value)s”应为 15 位数字"), value=merchant_id)))
+            add(
+                (
+                    "merchant_id",
+                    merchant_id,
+                    lazy_format(_("商户编号“%(value)s”应为 15 位数字"), value=merchant_id),
+                )
+            )
         if not _TERMINAL.match(terminal_id):
-            add(("terminal_id", terminal_id, lazy_format(_("终端号“%(value)s”应为 8 位数字或大写字母"), value=terminal_id)))
+            add(
+                (
+                    "terminal_id",
+                    terminal_id,
+                    lazy_format(_("终端号“%(value)s”应为 8 位数字或大写字母"), value=terminal_id),
+                )
+            )
         else:
             terminal = self.terminals.get(terminal_id)
             if terminal is None:
-                add(("terminal_id", terminal_id, lazy_format(_("终端号“%(value)s”不存在"), value=terminal_id)))
+                add(
+                    (
+                        "terminal_id",
+                        terminal_id,
+                        lazy_format(_("终端号“%(value)s”不存在"), value=terminal_id),
+                    )
+                )
             elif merchant_id and terminal.merchant_id != merchant_id:
                 add(
                     (
@@ -450,16 +470,36 @@ class Cleaner:
                 )
         kind = TXN_TYPES.get(txn_type) or TXN_TYPES.get(txn_type.lower())
         if kind is None:
-            add(("txn_type", txn_type, lazy_format(_("交易类型“%(value)s”无法识别"), value=txn_type)))
+            add(
+                (
+                    "txn_type",
+                    txn_type,
+                    lazy_format(_("交易类型“%(value)s”无法识别"), value=txn_type),
+                )
+            )
         fen = 0
         if _AMOUNT.match(amount):
             yuan, _dot, cents = amount.partition(".")
             fen = int(yuan) * 100 + int((cents + "00")[:2])
         else:
-            add(("amount", amount, lazy_format(_("金额“%(value)s”应为以元为单位、最多两位小数的数字"), value=amount)))
+            add(
+                (
+                    "amount",
+                    amount,
+                    lazy_format(
+                        _("金额“%(value)s”应为以元为单位、最多两位小数的数字"), value=amount
+                    ),
+                )
+            )
         currency_code = CURRENCIES.get(currency.upper() or "CNY")
         if currency_code is None:
-            add(("currency", currency, lazy_format(_("币种“%(value)s”不支持（仅人民币 CNY/156）"), value=currency)))
+            add(
+                (
+                    "currency",
+                    currency,
+                    lazy_format(_("币种“%(value)s”不支持（仅人民币 CNY/156）"), value=currency),
+                )
+            )
         try:
             card = normalize_pan(pan)
         except InvalidCardNumber:
@@ -467,30 +507,80 @@ class Cleaner:
             add(("pan", pan, _("卡号应为完整卡号或前 6 后 4 的脱敏卡号")))
         mode = ENTRY_MODES.get(entry_mode) or ENTRY_MODES.get(entry_mode.lower())
         if mode is None:
-            add(("entry_mode", entry_mode, lazy_format(_("输入方式“%(value)s”无法识别"), value=entry_mode)))
+            add(
+                (
+                    "entry_mode",
+                    entry_mode,
+                    lazy_format(_("输入方式“%(value)s”无法识别"), value=entry_mode),
+                )
+            )
         moment = None
         try:
             moment = dt.datetime.fromisoformat(local_time)
         except ValueError:
-            add(("local_time", local_time, lazy_format(_("交易时间“%(value)s”应为带时区的 ISO 8601 时间，如 2025-09-30T14:00:00+08:00"), value=local_time)))
+            add(
+                (
+                    "local_time",
+                    local_time,
+                    lazy_format(
+                        _(
+                            "交易时间“%(value)s”应为带时区的 ISO 8601 时间，"
+                            "如 2025-09-30T14:00:00+08:00"
+                        ),
+                        value=local_time,
+                    ),
+                )
+            )
         else:
             if moment.tzinfo is None:
                 moment = None
-                add(("local_time", local_time, lazy_format(_("交易时间“%(value)s”缺少时区（如 +08:00）"), value=local_time)))
+                add(
+                    (
+                        "local_time",
+                        local_time,
+                        lazy_format(
+                            _("交易时间“%(value)s”缺少时区（如 +08:00）"), value=local_time
+                        ),
+                    )
+                )
         if not _DIGITS_1_6.match(stan):
             add(("stan", stan, lazy_format(_("凭证号“%(value)s”应为 1–6 位数字"), value=stan)))
         if not _DIGITS_1_6.match(batch_no):
-            add(("batch_no", batch_no, lazy_format(_("批次号“%(value)s”应为 1–6 位数字"), value=batch_no)))
+            add(
+                (
+                    "batch_no",
+                    batch_no,
+                    lazy_format(_("批次号“%(value)s”应为 1–6 位数字"), value=batch_no),
+                )
+            )
         if rrn and not _RRN.match(rrn):
             add(("rrn", rrn, lazy_format(_("参考号“%(value)s”应为 12 位数字或字母"), value=rrn)))
         if orig_rrn and not _RRN.match(orig_rrn):
-            add(("orig_rrn", orig_rrn, lazy_format(_("参考号“%(value)s”应为 12 位数字或字母"), value=orig_rrn)))
+            add(
+                (
+                    "orig_rrn",
+                    orig_rrn,
+                    lazy_format(_("参考号“%(value)s”应为 12 位数字或字母"), value=orig_rrn),
+                )
+            )
         if not _AUTH.match(auth_code):
-            add(("auth_code", auth_code, lazy_format(_("授权码“%(value)s”最多 6 位数字或字母"), value=auth_code)))
+            add(
+                (
+                    "auth_code",
+                    auth_code,
+                    lazy_format(_("授权码“%(value)s”最多 6 位数字或字母"), value=auth_code),
+                )
+            )
         response_code = response_code.upper()
         success = self.codes.get(response_code)
         if success is None:
-            add(("response_code", response_code, lazy_format(_("应答码“%(value)s”不在应答码表中"), value=response_code)))
+            add(
+                (
+                    "response_code",
+                    response_code,
+                    lazy_format(_("应答码“%(value)s”不在应答码表中"), value=response_code),
+                )
+            )
         if errors:
             return errors
 
@@ -498,7 +588,9 @@ class Cleaner:
         if card.was_full:
             self.masked_pans += 1
         local_date = moment.date()
-        settlement_date = local_date + dt.timedelta(days=1) if moment.time() >= terminal.cutoff else local_date
+        settlement_date = (
+            local_date + dt.timedelta(days=1) if moment.time() >= terminal.cutoff else local_date
+        )
         utc = moment.astimezone(dt.UTC)
         return (
             terminal.merchant_pk,
@@ -595,27 +687,29 @@ class BatchWriter:
             return 0, 0
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {STAGE_TABLE}")
+            # Table and column names below are module constants, never user input.
+            cursor.execute(f"DELETE FROM {STAGE_TABLE}")  # noqa: S608
             if self.vendor == "postgresql":
                 partitions.ensure_partitions({row[10] for row in rows})
                 self._copy(cursor, rows)
                 cursor.execute(
-                    f"INSERT INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "
-                    f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} ON CONFLICT DO NOTHING",
+                    f"INSERT INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
+                    f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} ON CONFLICT DO NOTHING",  # noqa: S608
                     [now],
                 )
                 inserted = cursor.rowcount
             else:
                 placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
+                columns = ", ".join(STAGE_COLUMNS)
                 cursor.executemany(
-                    f"INSERT INTO {STAGE_TABLE} ({', '.join(STAGE_COLUMNS)}) VALUES ({placeholders})",
+                    f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({placeholders})",  # noqa: S608
                     [self._sqlite_row(row) for row in rows],
                 )
                 raw = connection.connection
                 before = raw.total_changes
                 cursor.execute(
-                    f"INSERT OR IGNORE INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "
-                    f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE}",
+                    f"INSERT OR IGNORE INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
+                    f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE}",  # noqa: S608
                     [now.replace(tzinfo=None).isoformat(sep=" ")],
                 )
                 inserted = raw.total_changes - before
@@ -644,9 +738,7 @@ class BatchWriter:
                 f"{row[16].isoformat()}\t{row[17]}\t{row[18]}\t{row[19] or chr(92) + 'N'}\n"
             )
         raw_cursor = cursor.cursor
-        with raw_cursor.copy(
-            f"COPY {STAGE_TABLE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
-        ) as copy:
+        with raw_cursor.copy(f"COPY {STAGE_TABLE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
             copy.write("".join(lines))
 
     def _link(self, cursor: Any) -> int:

@@ -50,7 +50,13 @@ def _bcd(max_len: int, *, var: int = 0, desc: str = "") -> dict[str, Any]:
 
 
 def _ascii(max_len: int, *, var: int = 0, desc: str = "") -> dict[str, Any]:
-    return {"data_enc": "ascii", "len_enc": "bcd", "len_type": var, "max_len": max_len, "desc": desc}
+    return {
+        "data_enc": "ascii",
+        "len_enc": "bcd",
+        "len_type": var,
+        "max_len": max_len,
+        "desc": desc,
+    }
 
 
 def _binary(max_len: int, *, var: int = 0, desc: str = "") -> dict[str, Any]:
@@ -123,7 +129,10 @@ REASONS = {
     "unpaired_response": ("应答报文找不到对应的请求", "response without a matching request"),
     "no_response": ("请求报文没有收到应答", "request without a response"),
     "pan": ("卡号格式不正确", "the card number is malformed"),
-    "type": ("无法识别的交易类型（处理码/条件码）", "unknown transaction type (processing/condition code)"),
+    "type": (
+        "无法识别的交易类型（处理码/条件码）",
+        "unknown transaction type (processing/condition code)",
+    ),
 }
 
 
@@ -185,7 +194,9 @@ def _local_time(logged_at: dt.datetime, request: dict[str, str]) -> str:
     return local.isoformat()
 
 
-def _record(request: dict[str, str], response: dict[str, str], logged_at: dt.datetime) -> dict[str, str]:
+def _record(
+    request: dict[str, str], response: dict[str, str], logged_at: dt.datetime
+) -> dict[str, str]:
     txn_type = txn_type_of(request) or ""
     amount = request.get("4") or response.get("4") or ""
     field60 = request.get("60", "")

@@ -255,9 +255,7 @@ class Transaction(models.Model):
         blank=True,
         db_index=False,  # a partial index below: only voids, refunds and reversals have one
     )
-    source = models.CharField(
-        _("来源"), max_length=8, choices=Source.choices, default=Source.FILE
-    )
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices, default=Source.FILE)
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
 
     objects = TransactionQuerySet.as_manager()
@@ -301,8 +299,9 @@ class Transaction(models.Model):
         return f"{self.amount / 100:,.2f}"
 
     @property
-    def is_approved(self) -> bool:
-        return self.status != self.Status.DECLINED
+    def status_class(self) -> str:
+        """The colour of the status badge: ok / bad / warn."""
+        return {"approved": "ok", "declined": "bad"}.get(self.status, "warn")
 
     @property
     def moves_money_to_merchant(self) -> bool:
@@ -371,6 +370,10 @@ class Payout(models.Model):
     @property
     def amount_yuan(self) -> str:
         return f"{self.amount / 100:,.2f}"
+
+    @property
+    def status_class(self) -> str:
+        return {"paid": "ok", "scheduled": "running", "failed": "bad", "held": "warn"}[self.status]
 
     def covers(self, business_date: dt.date) -> bool:
         return self.period_start <= business_date <= self.period_end
@@ -497,9 +500,7 @@ class DisputeCase(models.Model):
         related_name="+",
     )
     amount = models.BigIntegerField(_("金额（分）"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
-    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     evidence = models.JSONField(_("证据"), default=dict)
     ticket_id = models.BigIntegerField(_("工单 ID"), null=True, blank=True)
     ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)

@@ -63,7 +63,8 @@ def ensure_partitions(
             if not exists:
                 sql = (
                     f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "{TABLE}" '
-                    f"FOR VALUES FROM ('{month.isoformat()}') TO ('{next_month(month).isoformat()}')"
+                    f"FOR VALUES FROM ('{month.isoformat()}') "
+                    f"TO ('{next_month(month).isoformat()}')"
                 )
                 try:
                     cursor.execute("SAVEPOINT ensure_partition")

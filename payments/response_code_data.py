@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a data table: one code per entry reads better than wrapped strings)
 """The UnionPay POS response codes (field 39) that seed the editable ResponseCode table.
 
 Source: shared/reference/response-codes.md (public terminal SDK tables and acquirer FAQs).

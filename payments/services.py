@@ -72,13 +72,17 @@ def settlement_eta_for(txn: Transaction, calendar: Any = None) -> SettlementEta:
     )
 
 
-def settlement_eta_for_date(merchant: Any, business_date: dt.date, calendar: Any = None) -> SettlementEta:
+def settlement_eta_for_date(
+    merchant: Any, business_date: dt.date, calendar: Any = None
+) -> SettlementEta:
     """The payout date of a merchant's takings of one day (before the cut-off)."""
     at = dt.datetime.combine(business_date, dt.time(12, 0), tzinfo=_merchant_zone(merchant))
     cycle = Cycle(merchant.settlement_cycle)
     if cycle is Cycle.S0:
         cycle = s0_terms_for(merchant).fallback
-    return settlement_eta(at, cycle, calendar or working_calendar(), cutoff=merchant.settlement_cutoff)
+    return settlement_eta(
+        at, cycle, calendar or working_calendar(), cutoff=merchant.settlement_cutoff
+    )
 
 
 # -- explaining a transaction -------------------------------------------------------------------
@@ -103,7 +107,11 @@ _TYPE_WORDS = {
 
 
 def explain_transaction(
-    txn: Transaction, language: str = "zh", *, code: ResponseCode | None = None, eta: SettlementEta | None = None
+    txn: Transaction,
+    language: str = "zh",
+    *,
+    code: ResponseCode | None = None,
+    eta: SettlementEta | None = None,
 ) -> str:
     """One sentence a merchant understands, e.g. "declined, 51: insufficient funds on the
     customer's card — ask for another card; nothing was charged"."""
@@ -113,7 +121,9 @@ def explain_transaction(
     amount = txn.amount_yuan
     if code is None:
         code = ResponseCode.lookup(txn.response_code, txn.merchant.acquirer_id)
-    when = timezone.localtime(txn.local_time, _merchant_zone(txn.merchant)).strftime("%Y-%m-%d %H:%M")
+    when = timezone.localtime(txn.local_time, _merchant_zone(txn.merchant)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
     if txn.status == Transaction.Status.DECLINED:
         if code is None:
             if en:
@@ -121,20 +131,49 @@ def explain_transaction(
                     f"declined, {txn.response_code}: a code that is not in our table (the POS "
                     f"shows 交易失败) — nothing was charged; call us with the reference number"
                 )
-            return f"失败，{txn.response_code}：应答码不在码表中（终端显示“交易失败”）；本笔未扣款，请带参考号联系客服"
-        return f"{status_en}, {code.code}: {code.action_en}" if en else f"{status_zh}，{code.code}：{code.action_zh}"
+            return (
+                f"失败，{txn.response_code}：应答码不在码表中（终端显示“交易失败”）；"
+                "本笔未扣款，请带参考号联系客服"
+            )
+        return (
+            f"{status_en}, {code.code}: {code.action_en}"
+            if en
+            else f"{status_zh}，{code.code}：{code.action_zh}"
+        )
     if txn.status == Transaction.Status.VOIDED:
         if en:
-            return f"voided: this {type_en} of CNY {amount} ({when}) was cancelled the same day — the customer is not charged and no money will be settled for it"
-        return f"已撤销：{when} 的这笔{type_zh} {amount} 元已当日撤销——顾客不会被扣款，也不会结算给商户"
+            return (
+                f"voided: this {type_en} of CNY {amount} ({when}) was cancelled "
+                "the same day — the customer is not charged and no money will "
+                "be settled for it"
+            )
+        return (
+            f"已撤销：{when} 的这笔{type_zh} {amount} 元已当日撤销——"
+            "顾客不会被扣款，也不会结算给商户"
+        )
     if txn.status == Transaction.Status.REVERSED:
         if en:
-            return f"reversed: the terminal cancelled this {type_en} of CNY {amount} automatically (usually after a timeout) — nothing was charged; do it again if the customer still wants to pay"
-        return f"已冲正：终端已自动取消这笔{type_zh} {amount} 元（通常因超时）——未扣款；如顾客仍需付款请重新交易"
+            return (
+                f"reversed: the terminal cancelled this {type_en} of CNY {amount} "
+                "automatically (usually after a timeout) — nothing was charged; "
+                "do it again if the customer still wants to pay"
+            )
+        return (
+            f"已冲正：终端已自动取消这笔{type_zh} {amount} 元（通常因超时）——"
+            "未扣款；如顾客仍需付款请重新交易"
+        )
     if txn.status == Transaction.Status.REFUNDED:
         if en:
-            return f"refunded: this {type_en} of CNY {amount} ({when}) was refunded — the money goes back to the customer's card, usually within 1–7 working days"
-        return f"已退货：{when} 的这笔{type_zh} {amount} 元已退货——款项原路退回顾客卡内，一般 1–7 个工作日到账"
+            return (
+                f"refunded: this {type_en} of CNY {amount} ({when}) was refunded "
+                "— the money goes back to the customer's card, usually within "
+                "1–7 working days"
+            )
+        return (
+            f"已退货：{when} 的这笔{type_zh} {amount} 元已退货——"
+            "款项原路退回顾客卡内，一般 1–7 个工作"
+            "日到账"
+        )
     # approved
     if txn.txn_type in Transaction.CREDIT_TYPES:
         eta = eta or settlement_eta_for(txn)
@@ -146,13 +185,23 @@ def explain_transaction(
                 f"{eta.payout_date.isoformat()} ({cycle}{', estimated' if eta.estimated else ''})"
             )
         return (
-            f"成功，{txn.response_code}：{when} {type_zh} {amount} 元，授权码 {txn.auth_code or '—'}"
-            f"——预计 {eta.payout_date.isoformat()} 到账（{cycle}{'，估算' if eta.estimated else ''}）"
+            f"成功，{txn.response_code}：{when} {type_zh} {amount} 元，"
+            f"授权码 {txn.auth_code or '—'}"
+            f"——预计 {eta.payout_date.isoformat()} 到账"
+            f"（{cycle}{'，估算' if eta.estimated else ''}）"
         )
     if txn.txn_type == Transaction.Type.PREAUTH:
         if en:
-            return f"approved, {txn.response_code}: CNY {amount} is held on the customer's card (pre-authorisation) — complete it to be paid, or cancel it to release the hold"
-        return f"成功，{txn.response_code}：已在顾客卡上冻结 {amount} 元（预授权）——需做预授权完成才会结算，或撤销以解冻"
+            return (
+                f"approved, {txn.response_code}: CNY {amount} is held on the customer's "
+                "card (pre-authorisation) — complete it to be paid, or cancel "
+                "it to release the hold"
+            )
+        return (
+            f"成功，{txn.response_code}：已在顾客卡上冻结 {amount} 元（预授权）——"
+            "需做预授权完成才会结算"
+            "，或撤销以解冻"
+        )
     if en:
         return f"approved, {txn.response_code}: {type_en} of CNY {amount} at {when}"
     return f"成功，{txn.response_code}：{when} {type_zh} {amount} 元"
@@ -201,7 +250,10 @@ def investigate_funds(
     if txn is not None:
         eta = settlement_eta_for(txn, calendar)
         business_date = eta.business_date
-        if txn.status != Transaction.Status.APPROVED or txn.txn_type not in Transaction.CREDIT_TYPES:
+        if (
+            txn.status != Transaction.Status.APPROVED
+            or txn.txn_type not in Transaction.CREDIT_TYPES
+        ):
             explanation_zh = explain_transaction(txn, "zh", eta=eta)
             explanation_en = explain_transaction(txn, "en", eta=eta)
             findings.append(_finding("approved", False, explanation_zh, explanation_en))
@@ -218,7 +270,8 @@ def investigate_funds(
                     "approved",
                     True,
                     f"交易成功，未撤销或冲正（{txn.amount_yuan} 元，参考号 {txn.rrn or '—'}）。",
-                    f"Approved and not voided or reversed (CNY {txn.amount_yuan}, RRN {txn.rrn or '—'}).",
+                    f"Approved and not voided or reversed (CNY {txn.amount_yuan}, "
+                    f"RRN {txn.rrn or '—'}).",
                 )
             )
     else:
@@ -255,7 +308,8 @@ def investigate_funds(
                 "s0",
                 False,
                 "秒到额度已用完或不在秒到时段内，本笔按备用周期结算。",
-                "The S0 quota was used up or the time was outside the S0 window, so the fallback cycle applies.",
+                "The S0 quota was used up or the time was outside the S0 window, "
+                "so the fallback cycle applies.",
             )
         )
     payout = Payout.objects.filter(merchant=merchant).covering(business_date).first()
@@ -272,18 +326,22 @@ def investigate_funds(
     )
     if payout is None:
         findings.append(
-            _finding("payout", None, "尚未生成结算付款批次。", "No payout batch has been created yet.")
+            _finding(
+                "payout", None, "尚未生成结算付款批次。", "No payout batch has been created yet."
+            )
         )
     else:
         findings.append(
             _finding(
                 "payout",
                 payout.status in (Payout.Status.PAID, Payout.Status.SCHEDULED),
-                f"付款批次 {payout.payout_date}：{payout.amount_yuan} 元，状态“{payout.get_status_display()}”"
+                f"付款批次 {payout.payout_date}：{payout.amount_yuan} 元，"
+                f"状态“{payout.get_status_display()}”"
                 + (f"，原因：{payout.get_reason_display()}" if payout.reason else "")
                 + (f"，银行流水号 {payout.bank_reference}" if payout.bank_reference else "")
                 + "。",
-                f"Payout batch of {payout.payout_date}: CNY {payout.amount_yuan}, status {payout.status}"
+                f"Payout batch of {payout.payout_date}: CNY {payout.amount_yuan}, "
+                f"status {payout.status}"
                 + (f", reason: {payout.reason}" if payout.reason else "")
                 + (f", bank reference {payout.bank_reference}" if payout.bank_reference else "")
                 + ".",
@@ -297,12 +355,14 @@ def investigate_funds(
         )
     )
     for window in windows:
+        starts = f"{timezone.localtime(window.starts_at):%m-%d %H:%M}"
+        ends = f"{timezone.localtime(window.ends_at):%m-%d %H:%M}"
         findings.append(
             _finding(
                 "maintenance",
                 False,
-                f"维护窗口：{window.description_zh}（{timezone.localtime(window.starts_at):%m-%d %H:%M} 至 {timezone.localtime(window.ends_at):%m-%d %H:%M}）。",
-                f"Maintenance window: {window.description_en} ({timezone.localtime(window.starts_at):%m-%d %H:%M} to {timezone.localtime(window.ends_at):%m-%d %H:%M}).",
+                f"维护窗口：{window.description_zh}（{starts} 至 {ends}）。",
+                f"Maintenance window: {window.description_en} ({starts} to {ends}).",
             )
         )
 
@@ -315,7 +375,9 @@ def investigate_funds(
             transaction=txn,
             business_date=business_date,
             verdict=verdict.verdict,
-            expected_date=None if verdict.verdict == Investigation.Verdict.NO_FUNDS_EXPECTED else expected,
+            expected_date=None
+            if verdict.verdict == Investigation.Verdict.NO_FUNDS_EXPECTED
+            else expected,
             summary_zh=verdict.summary_zh,
             summary_en=verdict.summary_en,
             next_step_zh=verdict.next_zh,
@@ -343,7 +405,8 @@ def _decide(
                 "付款被风控暂缓。",
                 "The payout is held by risk control.",
                 "请按风控通知提供交易材料（小票、发货凭证等）；审核通过后立即付款。",
-                "Provide the documents risk control asked for (slips, delivery proof); the payout is released once reviewed.",
+                "Provide the documents risk control asked for (slips, delivery "
+                "proof); the payout is released once reviewed.",
             )
         return _Verdict(
             Investigation.Verdict.HELD,
@@ -358,7 +421,8 @@ def _decide(
             "结算账户有问题，付款未能完成。",
             "There is a problem with the settlement account, so the payout did not go through.",
             "请核对结算账户（户名、账号、开户行）或联系开户行解除冻结，修改后我们会重新付款。",
-            "Check the settlement account (name, number, bank) or have the bank lift the freeze; we pay again once it is fixed.",
+            "Check the settlement account (name, number, bank) or have the "
+            "bank lift the freeze; we pay again once it is fixed.",
         )
     if payout is not None and payout.status == Payout.Status.PAID:
         return _Verdict(
@@ -386,14 +450,16 @@ def _decide(
             f"还没到到账日：预计 {expected} 到账。",
             f"Not due yet: expected on {expected}.",
             f"请在 {expected} 当天结束后再查看；届时仍未到账请再次核查。",
-            f"Check again after {expected}; if the money is still missing then, run this check again.",
+            f"Check again after {expected}; if the money is still missing "
+            "then, run this check again.",
         )
     return _Verdict(
         Investigation.Verdict.UNRESOLVED,
         f"应于 {expected} 到账，但没有找到付款记录。",
         f"The money was due on {expected}, but no payout was found.",
         "已为您创建工单，结算专员会在 1 个工作日内核查并回复。",
-        "We opened a ticket; a settlement specialist will check and get back to you within one working day.",
+        "We opened a ticket; a settlement specialist will check and get "
+        "back to you within one working day.",
     )
 
 
@@ -401,7 +467,9 @@ def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
     facts = {
         "investigation_id": investigation.pk,
         "business_date": investigation.business_date.isoformat(),
-        "expected_date": investigation.expected_date.isoformat() if investigation.expected_date else None,
+        "expected_date": investigation.expected_date.isoformat()
+        if investigation.expected_date
+        else None,
         "transaction_id": investigation.transaction_id,
         "findings": investigation.findings,
     }
@@ -463,11 +531,11 @@ def find_duplicate_charges(
     found: list[DuplicateCharge] = []
     previous: Transaction | None = None
     for txn in rows.iterator(chunk_size=2000):
-        if (
-            previous is not None
-            and (previous.terminal_id, previous.card_last4, previous.amount)
-            == (txn.terminal_id, txn.card_last4, txn.amount)
-        ):
+        if previous is not None and (
+            previous.terminal_id,
+            previous.card_last4,
+            previous.amount,
+        ) == (txn.terminal_id, txn.card_last4, txn.amount):
             gap = int((txn.local_time - previous.local_time).total_seconds())
             if gap <= window_seconds:
                 found.append(DuplicateCharge(previous, txn, gap))
@@ -493,7 +561,9 @@ def open_dispute(
         raise ValueError("both transactions must belong to the same merchant")
     if second.local_time < first.local_time:
         first, second = second, first
-    existing = DisputeCase.objects.filter(first_transaction=first, duplicate_transaction=second).first()
+    existing = DisputeCase.objects.filter(
+        first_transaction=first, duplicate_transaction=second
+    ).first()
     if existing is not None:
         return existing
     evidence = {
@@ -526,7 +596,8 @@ def open_dispute(
             merchant=first.merchant,
             category="refund_dispute",
             description=(
-                f"疑似重复扣款：同一张卡 {evidence['card']} 在 {evidence['seconds_apart']} 秒内两笔 "
+                f"疑似重复扣款：同一张卡 {evidence['card']} 在 {evidence['seconds_apart']} "
+                "秒内两笔 "
                 f"{second.amount_yuan} 元 / Suspected double charge: card {evidence['card']}, "
                 f"two approvals of CNY {second.amount_yuan} {evidence['seconds_apart']} s apart"
             ),
@@ -541,3 +612,21 @@ def open_dispute(
             case.ticket_reference = desk_link.ticket_reference(ticket)
             case.save(update_fields=["ticket_id", "ticket_reference"])
     return case
+
+
+def explain_many(
+    txns: list[Transaction], language: str = "zh"
+) -> list[tuple[Transaction, str, SettlementEta | None]]:
+    """(transaction, explanation, settlement ETA or None) for a list, in a few queries."""
+    calendar = working_calendar()
+    codes: dict[Any, dict[str, ResponseCode]] = {}
+    for acquirer_id in {t.merchant.acquirer_id for t in txns}:
+        codes[acquirer_id] = ResponseCode.table({t.response_code for t in txns}, acquirer_id)
+    rows = []
+    for txn in txns:
+        eta = None
+        if txn.moves_money_to_merchant:
+            eta = settlement_eta_for(txn, calendar)
+        code = codes[txn.merchant.acquirer_id].get(txn.response_code)
+        rows.append((txn, explain_transaction(txn, language, code=code, eta=eta), eta))
+    return rows

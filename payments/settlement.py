@@ -126,7 +126,9 @@ def _span_text(spans: list[tuple[dt.date, dt.date, list[str]]]) -> tuple[str, st
             zh_parts.append(f"{start.month} 月 {start.day} 日（{zh_names}）")
             en_parts.append(f"{start.isoformat()} ({en_names})")
         else:
-            zh_parts.append(f"{start.month} 月 {start.day} 日至 {end.month} 月 {end.day} 日（{zh_names}）")
+            zh_parts.append(
+                f"{start.month} 月 {start.day} 日至 {end.month} 月 {end.day} 日（{zh_names}）"
+            )
             en_parts.append(f"{start.isoformat()} to {end.isoformat()} ({en_names})")
     return "、".join(zh_parts), "; ".join(en_parts)
 
@@ -176,7 +178,7 @@ def settlement_eta(
         )
 
     applied = cycle
-    instant = quota_exceeded = outside_window = False
+    quota_exceeded = outside_window = False
     if cycle is Cycle.S0:
         terms = s0 or S0Terms()
         moment = at.time()
@@ -233,10 +235,7 @@ def settlement_eta(
     zh.append(f"预计到账日：{_zh_date(payout)}。")
     en.append(f"Expected payout: {_en_date(payout)}.")
     if estimated:
-        zh.append(
-            f"注意：{payout.year} 年的节假日安排尚未公布，按周一至周五估算，"
-            f"公布后可能调整。"
-        )
+        zh.append(f"注意：{payout.year} 年的节假日安排尚未公布，按周一至周五估算，公布后可能调整。")
         en.append(
             f"Note: the {payout.year} holiday schedule is not published yet, so this is "
             f"estimated on a Monday–Friday basis and may change."

@@ -91,9 +91,13 @@ def generate_rows(
         txn_type = "qr_payment" if mode == "qr" else "sale"
         pan = "" if mode == "qr" else masked_pan(rng)
         if index in pan_at:
-            pan = luhn_complete(rng.choice(["622202", "621700", "436742"]), 19 if rng.random() < 0.5 else 16, rng)
+            pan = luhn_complete(
+                rng.choice(["622202", "621700", "436742"]), 19 if rng.random() < 0.5 else 16, rng
+            )
             plan.full_pans.append(pan)
-        amount = rng.choice([rng.randint(100, 9999), rng.randint(1000, 60000), rng.randint(10000, 500000)])
+        amount = rng.choice(
+            [rng.randint(100, 9999), rng.randint(1000, 60000), rng.randint(10000, 500000)]
+        )
         values = [
             merchant_id,
             terminal_id,
@@ -119,7 +123,11 @@ def generate_rows(
             elif kind == "local_time":
                 values[7] = moment.replace(tzinfo=None).isoformat()
             elif kind == "foreign_terminal":
-                other = next(t for t in terminals if t[1] != merchant_id) if len({t[1] for t in terminals}) > 1 else ("ZZZZZZZZ", merchant_id)
+                other = (
+                    next(t for t in terminals if t[1] != merchant_id)
+                    if len({t[1] for t in terminals}) > 1
+                    else ("ZZZZZZZZ", merchant_id)
+                )
                 values[1] = other[0]
             elif kind == "stan":
                 values[8] = "12A"

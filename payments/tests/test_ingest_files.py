@@ -25,7 +25,11 @@ def run(data: bytes, name: str = "txns.csv"):
 
 def test_good_rows_are_stored_with_the_card_number_masked(terminal_a, caplog):
     caplog.set_level(logging.DEBUG)
-    result = run(csv_bytes([row(), row(stan="124", rrn="093014000124", pan="", entry_mode="qr", txn_type="扫码")]))
+    result = run(
+        csv_bytes(
+            [row(), row(stan="124", rrn="093014000124", pan="", entry_mode="qr", txn_type="扫码")]
+        )
+    )
     assert (result.created, result.error_rows, result.masked_pans) == (2, 0, 1)
     sale = Transaction.objects.get(stan="000123")
     assert sale.pan_masked == "622202*********0123"
@@ -86,14 +90,44 @@ def test_scaled_down_done_when_check(terminal_a, terminal_b, caplog):
     assert all(p == "" or "*" in p for p in stored)
     for pan in plan.full_pans:
         assert pan not in caplog.text
-        assert Transaction.objects.filter(pan_masked=pan[:6] + "*" * (len(pan) - 10) + pan[-4:]).exists()
+        assert Transaction.objects.filter(
+            pan_masked=pan[:6] + "*" * (len(pan) - 10) + pan[-4:]
+        ).exists()
     again = run(data)
     assert again.created == 0 and Transaction.objects.count() == 1995
 
 
 def test_gbk_file_with_chinese_headers_is_read(terminal_a):
-    header = ["商户编号", "终端号", "交易类型", "金额", "币种", "卡号", "输入方式", "交易时间", "凭证号", "批次号", "参考号", "授权码", "应答码"]
-    values = ["898110154110001", "10000001", "消费", "88.00", "人民币", "622202******0123", "闪付", "2025-09-30T09:15:00+08:00", "77", "7", "", "", "51"]
+    header = [
+        "商户编号",
+        "终端号",
+        "交易类型",
+        "金额",
+        "币种",
+        "卡号",
+        "输入方式",
+        "交易时间",
+        "凭证号",
+        "批次号",
+        "参考号",
+        "授权码",
+        "应答码",
+    ]
+    values = [
+        "898110154110001",
+        "10000001",
+        "消费",
+        "88.00",
+        "人民币",
+        "622202******0123",
+        "闪付",
+        "2025-09-30T09:15:00+08:00",
+        "77",
+        "7",
+        "",
+        "",
+        "51",
+    ]
     data = csv_bytes([values], header=header, encoding="gbk")
     result = run(data)
     assert result.created == 1 and not result.errors
@@ -116,7 +150,11 @@ def test_missing_columns_refuse_the_file(terminal_a):
 
 
 def test_json_lines_with_a_broken_line(terminal_a):
-    lines = [json.dumps(row()), "{not json", json.dumps(row(stan="9", rrn="000000000009", amount=19.9))]
+    lines = [
+        json.dumps(row()),
+        "{not json",
+        json.dumps(row(stan="9", rrn="000000000009", amount=19.9)),
+    ]
     result = run("\n".join(lines).encode(), "feed.jsonl")
     assert result.created == 2
     assert [(e.row, e.column) for e in result.errors] == [(2, "line")]
@@ -126,12 +164,27 @@ def test_json_lines_with_a_broken_line(terminal_a):
 def test_void_reversal_and_refund_update_the_original(terminal_a):
     rows = [
         row(stan="1", rrn="000000000001", auth_code="AAA111"),
-        row(stan="2", rrn="000000000002", txn_type="void", auth_code="AAA111", local_time="2025-09-30T14:05:00+08:00"),
+        row(
+            stan="2",
+            rrn="000000000002",
+            txn_type="void",
+            auth_code="AAA111",
+            local_time="2025-09-30T14:05:00+08:00",
+        ),
         row(stan="3", rrn="000000000003", auth_code="BBB222", amount="50.00"),
         row(stan="3", rrn="", txn_type="reversal", auth_code="", amount="50.00"),
         row(stan="4", rrn="000000000004", auth_code="CCC333", amount="20.00"),
-        {**row(stan="1", batch_no="8", rrn="000000000005", txn_type="refund", amount="20.00",
-               local_time="2025-10-02T10:00:00+08:00"), "orig_rrn": "000000000004"},
+        {
+            **row(
+                stan="1",
+                batch_no="8",
+                rrn="000000000005",
+                txn_type="refund",
+                amount="20.00",
+                local_time="2025-10-02T10:00:00+08:00",
+            ),
+            "orig_rrn": "000000000004",
+        },
     ]
     header = (*row().keys(), "orig_rrn")
     result = run(csv_bytes(rows, header=header))

@@ -22,14 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
-    def handle(self, *args: Any, file: str, errors: str | None, json: bool, quiet: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, file: str, errors: str | None, json: bool, quiet: bool, **options: Any
+    ) -> None:
         path = Path(file)
         if not path.exists():
             raise CommandError(f"{file}: no such file")
 
         def progress(result: IngestResult) -> None:
             if not quiet and not json:
-                self.stderr.write(f"  {result.total:,} rows read, {result.created:,} new, {result.error_rows:,} with errors")
+                self.stderr.write(
+                    f"  {result.total:,} rows read, {result.created:,} new, "
+                    f"{result.error_rows:,} with errors"
+                )
 
         try:
             result = ingest_file(path, progress=progress)
@@ -39,16 +44,26 @@ class Command(BaseCommand):
         if errors:
             from core.services import errors_csv
 
-            Path(errors).write_text("\ufeff" + errors_csv(e.as_dict() for e in result.errors), encoding="utf-8")
+            Path(errors).write_text(
+                "\ufeff" + errors_csv(e.as_dict() for e in result.errors), encoding="utf-8"
+            )
         if json:
-            self.stdout.write(_dumps({k: v for k, v in result.as_dict().items() if k != "errors"} | {"errors": result.as_dict()["errors"][:100]}))
+            self.stdout.write(
+                _dumps(
+                    {k: v for k, v in result.as_dict().items() if k != "errors"}
+                    | {"errors": result.as_dict()["errors"][:100]}
+                )
+            )
             return
         self.stdout.write(
             f"{result.total:,} rows: {result.created:,} new, {result.duplicates:,} already there, "
             f"{result.error_rows:,} with errors, {result.masked_pans:,} full card numbers masked"
         )
-        for error in result.errors[:50]:
-            self.stdout.write(f"  row {error.row} [{error.column}] {error.value!r}: {error.zh} / {error.en}")
+        for row_error in result.errors[:50]:
+            self.stdout.write(
+                f"  row {row_error.row} [{row_error.column}] {row_error.value!r}: "
+                f"{row_error.zh} / {row_error.en}"
+            )
         if len(result.errors) > 50:
             self.stdout.write(f"  … {len(result.errors) - 50} more (use --errors FILE)")
 

@@ -1,0 +1,62 @@
+"""Panels that payments adds to the shared pages (merchant 360°, portal merchant, terminal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from payments.models import Payout, ResponseCode, Transaction
+
+
+def _recent(queryset: Any, request: HttpRequest, limit: int = 10) -> list:
+    from payments.services import explain_many
+
+    rows = list(queryset.select_related("merchant", "terminal").order_by("-local_time")[:limit])
+    return explain_many(rows, translation.get_language() or "zh-hans")
+
+
+def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+    """Today's takings, the last 7 days' decline mix, recent transactions and payouts."""
+    visible = Transaction.objects.visible_to(request.user).filter(merchant=merchant)
+    today = timezone.localdate()
+    week_start = timezone.now() - dt.timedelta(days=7)
+    today_stats = visible.today().aggregate(
+        count=Count("id"),
+        approved=Count("id", filter=Q(status="approved")),
+        amount=Sum("amount", filter=Q(status="approved", txn_type__in=Transaction.CREDIT_TYPES)),
+    )
+    week = visible.filter(local_time__gte=week_start)
+    week_total = week.count()
+    declines = list(
+        week.filter(status="declined")
+        .values("response_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:6]
+    )
+    codes = ResponseCode.table([d["response_code"] for d in declines], merchant.acquirer_id)
+    language = translation.get_language() or "zh-hans"
+    top = declines[0]["n"] if declines else 1
+    for row in declines:
+        code = codes.get(row["response_code"])
+        row["meaning"] = code.meaning(language) if code else ""
+        row["width"] = max(4, int(100 * row["n"] / top))
+    return {
+        "merchant": merchant,
+        "today": today,
+        "today_count": today_stats["count"] or 0,
+        "today_approved": today_stats["approved"] or 0,
+        "today_amount": f"{(today_stats['amount'] or 0) / 100:,.2f}",
+        "week_total": week_total,
+        "declines": declines,
+        "rows": _recent(visible, request),
+        "payouts": list(Payout.objects.visible_to(request.user).filter(merchant=merchant)[:5]),
+    }
+
+
+def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
+    visible = Transaction.objects.visible_to(request.user).filter(terminal=terminal)
+    return {"terminal": terminal, "rows": _recent(visible, request, limit=8)}
