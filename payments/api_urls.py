@@ -14,7 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The host systems' batch endpoint, also without the trailing slash.
     path(
         "transactions/batch",
-        api.TransactionViewSet.as_view({"post": "batch"}),
+        api.TransactionViewSet.as_view({"post": "batch"}, **api.TransactionViewSet.batch.kwargs),
         name="transaction-batch-noslash",
     ),
     path("settlement-eta/", api.settlement_eta_view, name="settlement-eta"),

@@ -1,0 +1,148 @@
+"""Every page: the owner sees their own data, another merchant and a user without a merchant
+see nothing of it, an anonymous visitor is sent to log in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from payments.models import DisputeCase, Investigation
+from payments.tests.factories import CST, PayoutFactory, TransactionFactory
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2025, 9, 30, 14, 0, tzinfo=CST)
+
+
+@pytest.fixture
+def txn_a(terminal_a):
+    return TransactionFactory(terminal=terminal_a, local_time=T0, rrn="093014000777")
+
+
+@pytest.fixture
+def twin_a(terminal_a, txn_a):
+    return TransactionFactory(terminal=terminal_a, local_time=T0 + dt.timedelta(seconds=60))
+
+
+@pytest.fixture
+def txn_b(terminal_b):
+    return TransactionFactory(terminal=terminal_b, local_time=T0, rrn="093014000888", amount=777)
+
+
+def test_portal_lookup_shows_only_own_transactions(client, alice, bob, charlie, txn_a, txn_b):
+    url = reverse("portal_transactions")
+    client.force_login(alice)
+    page = client.get(url, {"rrn": "093014000777"}).content.decode()
+    assert "123.45" in page
+    page = client.get(url, {"rrn": "093014000888"}).content.decode()
+    assert "7.77" not in page
+    by_amount = client.get(url, {"amount": "123.45", "time_from": "2025-09-30T13:00", "time_to": "2025-09-30T15:00"})
+    assert reverse("transaction_detail", args=[txn_a.pk]) in by_amount.content.decode()
+    by_stan = client.get(url, {"stan": txn_a.stan.lstrip("0"), "date": "2025-09-30"}).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) in by_stan
+    by_card = client.get(url, {"last4": "0123", "date": "2025-09-30"}).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) in by_card
+    assert reverse("transaction_detail", args=[txn_b.pk]) not in by_card
+    client.force_login(charlie)
+    assert reverse("transaction_detail", args=[txn_a.pk]) not in client.get(url, {"date": "2025-09-30"}).content.decode()
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_stan_without_date_is_a_form_error(client, alice, txn_a):
+    client.force_login(alice)
+    page = client.get(reverse("portal_transactions"), {"stan": "12"}).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) not in page
+
+
+def test_console_lookup_is_for_staff(client, alice, agent, txn_a, txn_b):
+    url = reverse("console_transactions")
+    client.force_login(agent)
+    page = client.get(url, {"date": "2025-09-30"}).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) in page
+    assert reverse("transaction_detail", args=[txn_b.pk]) in page
+    client.force_login(alice)
+    assert client.get(url).status_code == 302
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_transaction_page_explains_and_gives_the_payout_date(client, alice, bob, charlie, agent, txn_a):
+    url = reverse("transaction_detail", args=[txn_a.pk])
+    client.force_login(alice)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2025-10-09" in page and "approved, 00" in page
+    for other in (bob, charlie):
+        client.force_login(other)
+        assert client.get(url).status_code == 404
+    client.force_login(agent)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_investigate_button(client, alice, bob, charlie, txn_a):
+    url = reverse("investigate_transaction", args=[txn_a.pk])
+    for other in (bob, charlie):
+        client.force_login(other)
+        assert client.post(url).status_code == 404
+    client.logout()
+    assert client.post(url).status_code == 302 and not Investigation.objects.exists()
+    client.force_login(alice)
+    response = client.post(url)
+    investigation = Investigation.objects.get()
+    assert response.url == reverse("investigation_detail", args=[investigation.pk])
+    partial = client.post(url, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and "#" in partial.content.decode()
+    assert client.get(response.url).status_code == 200
+    client.force_login(bob)
+    assert client.get(response.url).status_code == 404
+
+
+def test_payouts_and_day_investigation(client, alice, bob, charlie, merchant_a, merchant_b, txn_a):
+    PayoutFactory(merchant=merchant_a, amount=4321_00)
+    PayoutFactory(merchant=merchant_b, amount=8765_00)
+    client.force_login(alice)
+    page = client.get(reverse("payouts")).content.decode()
+    assert "4,321.00" in page and "8,765.00" not in page
+    response = client.post(reverse("investigate_day"), {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"})
+    assert response.status_code == 302 and Investigation.objects.filter(merchant=merchant_a).exists()
+    assert client.post(reverse("investigate_day"), {"merchant_id": merchant_b.merchant_id, "date": "2025-09-30"}).status_code == 404
+    client.force_login(charlie)
+    assert "4,321.00" not in client.get(reverse("payouts")).content.decode()
+    client.logout()
+    assert client.get(reverse("payouts")).status_code == 302
+
+
+def test_duplicates_page_and_dispute(client, alice, bob, charlie, merchant_a, terminal_a, txn_b):
+    recently = timezone.now() - dt.timedelta(hours=2)
+    first = TransactionFactory(terminal=terminal_a, local_time=recently)
+    twin = TransactionFactory(terminal=terminal_a, local_time=recently + dt.timedelta(seconds=60))
+    url = reverse("duplicate_charges", args=[merchant_a.merchant_id])
+    open_url = reverse("open_dispute", args=[merchant_a.merchant_id])
+    for other in (bob, charlie):
+        client.force_login(other)
+        assert client.get(url).status_code == 404
+        assert client.post(open_url, {"first": first.pk, "second": twin.pk}).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    client.force_login(alice)
+    page = client.get(url).content.decode()
+    assert reverse("transaction_detail", args=[twin.pk]) in page
+    assert client.post(open_url, {"first": first.pk, "second": txn_b.pk}).status_code == 404
+    assert client.post(open_url, {"first": first.pk, "second": twin.pk}).status_code == 302
+    case = DisputeCase.objects.get()
+    assert case.merchant == merchant_a and case.opened_by == alice
+
+
+def test_panels_on_shared_pages(client, alice, agent, merchant_a, terminal_a, txn_a):
+    client.force_login(agent)
+    page = client.get(reverse("merchant_360", args=[merchant_a.merchant_id])).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) in page
+    client.force_login(alice)
+    page = client.get(reverse("portal_merchant", args=[merchant_a.merchant_id])).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) in page
+    page = client.get(reverse("terminal_detail", args=[terminal_a.terminal_id])).content.decode()
+    assert reverse("transaction_detail", args=[txn_a.pk]) in page
