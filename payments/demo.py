@@ -43,7 +43,9 @@ def load(rng: random.Random, log: Any) -> None:
         .order_by("merchant_id")
         .values_list("pk", flat=True)
     )
-    chosen = set(demo_users) | set(rng.sample(others, min(MERCHANTS - len(demo_users), len(others))))
+    chosen = set(demo_users) | set(
+        rng.sample(others, min(MERCHANTS - len(demo_users), len(others)))
+    )
     terminals: dict[int, list[Terminal]] = defaultdict(list)
     for terminal in Terminal.objects.filter(merchant_id__in=chosen, status="active").select_related(
         "merchant"
@@ -92,7 +94,11 @@ def load(rng: random.Random, log: Any) -> None:
                     mode = rng.choice(["chip", "contactless", "contactless", "swipe", "qr"])
                     pan = "" if mode == "qr" else masked_pan(rng)
                     amount = rng.choice(
-                        [rng.randint(300, 5000), rng.randint(2000, 30000), rng.randint(10000, 200000)]
+                        [
+                            rng.randint(300, 5000),
+                            rng.randint(2000, 30000),
+                            rng.randint(10000, 200000),
+                        ]
                     )
                     rrn = f"{moment:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}"
                     auth = f"{rng.randrange(16**6):06X}" if approved else ""
@@ -162,8 +168,11 @@ def load(rng: random.Random, log: Any) -> None:
                                 orig_rrn=rrn,
                             )
                         )
-                    elif pan and duplicates_planted < 12 and roll < 0.03 and (
-                        pk in demo_users or rng.random() < 0.05
+                    elif (
+                        pan
+                        and duplicates_planted < 12
+                        and roll < 0.03
+                        and (pk in demo_users or rng.random() < 0.05)
                     ):
                         # The cashier pressed again: same card, same amount, a minute later.
                         duplicates_planted += 1
@@ -234,7 +243,9 @@ def _payouts(merchants: dict[int, Merchant], today: dt.date, rng: random.Random,
     # One merchant of the demo user "merchant" has its latest payout held by risk control,
     # another merchant's failed on a wrong account.
     owned = list(
-        Merchant.objects.filter(members__username="merchant", pk__in=merchants).order_by("merchant_id")
+        Merchant.objects.filter(members__username="merchant", pk__in=merchants).order_by(
+            "merchant_id"
+        )
     )
     recent = Payout.objects.filter(payout_date__lt=today).order_by("-payout_date")
     if owned:

@@ -41,8 +41,15 @@ def test_transaction_list_is_scoped_and_filters(api, alice, bob, charlie, agent,
     api.force_authenticate(alice)
     assert ids(api.get("/api/transactions/")) == {txn_a.pk}
     assert ids(api.get("/api/transactions/", {"rrn": "093014000888"})) == set()
-    assert ids(api.get("/api/transactions/", {"stan": txn_a.stan.lstrip("0"), "date": "2025-09-30"})) == {txn_a.pk}
-    assert ids(api.get("/api/transactions/", {"amount": "123.45", "since": "2025-09-30T05:00:00Z", "until": "2025-09-30T07:00:00Z"})) == {txn_a.pk}
+    assert ids(
+        api.get("/api/transactions/", {"stan": txn_a.stan.lstrip("0"), "date": "2025-09-30"})
+    ) == {txn_a.pk}
+    assert ids(
+        api.get(
+            "/api/transactions/",
+            {"amount": "123.45", "since": "2025-09-30T05:00:00Z", "until": "2025-09-30T07:00:00Z"},
+        )
+    ) == {txn_a.pk}
     assert ids(api.get("/api/transactions/", {"card_last4": "0123"})) == {txn_a.pk}
     assert ids(api.get("/api/transactions/", {"today": "true"})) == set()
     api.force_authenticate(bob)
@@ -60,10 +67,15 @@ def test_transaction_detail_settlement_and_investigation(api, alice, bob, charli
     api.force_authenticate(alice)
     body = api.get(detail, {"lang": "en"}).json()
     assert body["settlement"]["payout_date"] == "2025-10-09"
-    assert body["explanation"].startswith("approved, 00") and body["pan_masked"] == "622202*********0123"
+    assert (
+        body["explanation"].startswith("approved, 00")
+        and body["pan_masked"] == "622202*********0123"
+    )
     assert api.get(detail + "settlement/").json()["payout_date"] == "2025-10-09"
     created = api.post(detail + "investigate/")
-    assert created.status_code == 201 and created.json()["merchant_id"] == txn_a.merchant.merchant_id
+    assert (
+        created.status_code == 201 and created.json()["merchant_id"] == txn_a.merchant.merchant_id
+    )
     for other in (bob, charlie):
         api.force_authenticate(other)
         assert api.get(detail).status_code == 404
@@ -77,7 +89,9 @@ def test_transaction_detail_settlement_and_investigation(api, alice, bob, charli
 
 def test_investigations_endpoint(api, alice, bob, charlie, merchant_a, txn_a):
     api.force_authenticate(alice)
-    response = api.post("/api/investigations/", {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"})
+    response = api.post(
+        "/api/investigations/", {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"}
+    )
     assert response.status_code == 201
     pk = response.json()["id"]
     assert api.get(f"/api/investigations/{pk}/").status_code == 200
@@ -85,7 +99,13 @@ def test_investigations_endpoint(api, alice, bob, charlie, merchant_a, txn_a):
         api.force_authenticate(other)
         assert api.get(f"/api/investigations/{pk}/").status_code == 404
         assert api.get("/api/investigations/").json()["results"] == []
-        assert api.post("/api/investigations/", {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"}).status_code == 404
+        assert (
+            api.post(
+                "/api/investigations/",
+                {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"},
+            ).status_code
+            == 404
+        )
     api.force_authenticate(None)
     assert api.get("/api/investigations/").status_code in (401, 403)
 
@@ -94,7 +114,9 @@ def test_payouts_endpoint(api, alice, bob, charlie, merchant_a, merchant_b):
     PayoutFactory(merchant=merchant_a)
     PayoutFactory(merchant=merchant_b)
     api.force_authenticate(alice)
-    assert [p["merchant_id"] for p in api.get("/api/payouts/").json()["results"]] == [merchant_a.merchant_id]
+    assert [p["merchant_id"] for p in api.get("/api/payouts/").json()["results"]] == [
+        merchant_a.merchant_id
+    ]
     api.force_authenticate(charlie)
     assert api.get("/api/payouts/").json()["results"] == []
     api.force_authenticate(None)
@@ -107,13 +129,18 @@ def test_duplicates_and_disputes_endpoints(api, alice, bob, charlie, merchant_a,
     twin = TransactionFactory(terminal=terminal_a, local_time=recently + dt.timedelta(seconds=90))
     api.force_authenticate(alice)
     found = api.get("/api/duplicate-charges/", {"merchant_id": merchant_a.merchant_id}).json()
-    assert [(d["first"]["id"], d["second"]["id"], d["seconds_apart"]) for d in found] == [(first.pk, twin.pk, 90)]
+    assert [(d["first"]["id"], d["second"]["id"], d["seconds_apart"]) for d in found] == [
+        (first.pk, twin.pk, 90)
+    ]
     assert api.post("/api/disputes/", {"first": first.pk, "second": txn_b.pk}).status_code == 404
     created = api.post("/api/disputes/", {"first": first.pk, "second": twin.pk})
     assert created.status_code == 201 and created.json()["evidence"]["seconds_apart"] == 90
     for other in (bob, charlie):
         api.force_authenticate(other)
-        assert api.get("/api/duplicate-charges/", {"merchant_id": merchant_a.merchant_id}).status_code == 404
+        assert (
+            api.get("/api/duplicate-charges/", {"merchant_id": merchant_a.merchant_id}).status_code
+            == 404
+        )
         assert api.get("/api/disputes/").json()["results"] == []
         assert api.post("/api/disputes/", {"first": first.pk, "second": twin.pk}).status_code == 404
     api.force_authenticate(None)
@@ -122,7 +149,11 @@ def test_duplicates_and_disputes_endpoints(api, alice, bob, charlie, merchant_a,
 
 
 def test_batch_endpoint_ingests_idempotently(api, supervisor, terminal_a):
-    records = [row(), row(stan="2", rrn="000000000002", amount="12,3a"), row(stan="3", rrn="000000000003")]
+    records = [
+        row(),
+        row(stan="2", rrn="000000000002", amount="12,3a"),
+        row(stan="3", rrn="000000000003"),
+    ]
     api.force_authenticate(supervisor)
     first = api.post("/api/transactions/batch", {"transactions": records}, format="json").json()
     assert first["created"] == 2 and first["error_rows"] == 1
@@ -133,14 +164,28 @@ def test_batch_endpoint_ingests_idempotently(api, supervisor, terminal_a):
     assert not Transaction.objects.exclude(pan_masked="622202*********0123").exists()
 
 
-def test_batch_endpoint_needs_the_ingest_permission(api, alice, charlie, agent, make_user, terminal_a):
+def test_batch_endpoint_needs_the_ingest_permission(
+    api, alice, charlie, agent, make_user, terminal_a
+):
     for user in (alice, charlie, agent):
         api.force_authenticate(user)
-        assert api.post("/api/transactions/batch", {"transactions": [row()]}, format="json").status_code == 403
+        assert (
+            api.post(
+                "/api/transactions/batch", {"transactions": [row()]}, format="json"
+            ).status_code
+            == 403
+        )
     api.force_authenticate(None)
-    assert api.post("/api/transactions/batch", {"transactions": [row()]}, format="json").status_code in (401, 403)
+    assert api.post(
+        "/api/transactions/batch", {"transactions": [row()]}, format="json"
+    ).status_code in (401, 403)
     host = make_user("acquirer-host", role="l1", agent_no="H0001")
     host.user_permissions.add(Permission.objects.get(codename="add_transaction"))
     api.force_authenticate(host)
-    assert api.post("/api/transactions/batch", {"transactions": [row()]}, format="json").json()["created"] == 1
+    assert (
+        api.post("/api/transactions/batch", {"transactions": [row()]}, format="json").json()[
+            "created"
+        ]
+        == 1
+    )
     assert Transaction.objects.count() == 1

@@ -22,13 +22,17 @@ def test_declined_51_says_what_to_do_and_that_nothing_was_charged(terminal_a):
 
 
 def test_approved_sale_names_the_payout_date(terminal_a):
-    txn = TransactionFactory(terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST))
+    txn = TransactionFactory(
+        terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST)
+    )
     text = explain_transaction(txn, "en")
     assert text.startswith("approved, 00: sale of CNY 123.45") and "2025-10-09 (T+1)" in text
 
 
 def test_voided_reversed_refunded_and_unknown_codes(terminal_a):
-    assert "not charged" in explain_transaction(TransactionFactory(terminal=terminal_a, status="voided"), "en")
+    assert "not charged" in explain_transaction(
+        TransactionFactory(terminal=terminal_a, status="voided"), "en"
+    )
     assert "automatically" in explain_transaction(
         TransactionFactory(terminal=terminal_a, status="reversed"), "en"
     )

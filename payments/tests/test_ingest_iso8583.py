@@ -17,7 +17,9 @@ CST = dt.timezone(dt.timedelta(hours=8))
 PAN = "6222021234567890123"
 
 
-def pair(stan: str, *, mti: str = "0200", code: str = "00", processing: str = "000000", pan: str = PAN):
+def pair(
+    stan: str, *, mti: str = "0200", code: str = "00", processing: str = "000000", pan: str = PAN
+):
     request = {
         "t": mti,
         "2": pan,

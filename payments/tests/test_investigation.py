@@ -19,7 +19,9 @@ def sale(terminal_a):
     merchant = terminal_a.merchant
     merchant.settlement_account_masked = "**** 1234"
     merchant.save()
-    return TransactionFactory(terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST))
+    return TransactionFactory(
+        terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST)
+    )
 
 
 def test_not_due_yet_over_national_day(sale, alice):
@@ -34,7 +36,9 @@ def test_not_due_yet_over_national_day(sale, alice):
 def test_declined_transaction_expects_no_money(terminal_a):
     txn = TransactionFactory(terminal=terminal_a, response_code="51", status="declined")
     result = investigate_funds(txn.merchant, txn=txn, today=dt.date(2025, 10, 20))
-    assert result.verdict == Investigation.Verdict.NO_FUNDS_EXPECTED and result.expected_date is None
+    assert (
+        result.verdict == Investigation.Verdict.NO_FUNDS_EXPECTED and result.expected_date is None
+    )
     assert "insufficient funds" in result.findings[0]["en"]
 
 
@@ -71,7 +75,9 @@ def test_overdue_without_payout_is_unresolved_and_hands_the_findings_to_the_desk
         return None
 
     monkeypatch.setattr(desk_link, "open_desk_ticket", fake_open_ticket)
-    result = investigate_funds(sale.merchant, txn=sale, today=dt.date(2025, 10, 14), channel="assistant")
+    result = investigate_funds(
+        sale.merchant, txn=sale, today=dt.date(2025, 10, 14), channel="assistant"
+    )
     assert result.verdict == Investigation.Verdict.UNRESOLVED
     assert handed["category"] == "funds_not_arrived" and handed["channel"] == "assistant"
     assert handed["facts"]["investigation_id"] == result.pk
@@ -80,11 +86,15 @@ def test_overdue_without_payout_is_unresolved_and_hands_the_findings_to_the_desk
 
 
 def test_a_day_without_takings(terminal_a):
-    result = investigate_funds(terminal_a.merchant, date=dt.date(2025, 9, 30), today=dt.date(2025, 10, 20))
+    result = investigate_funds(
+        terminal_a.merchant, date=dt.date(2025, 9, 30), today=dt.date(2025, 10, 20)
+    )
     assert result.verdict == Investigation.Verdict.NO_FUNDS_EXPECTED
 
 
 def test_a_day_with_takings_overdue(sale):
-    result = investigate_funds(sale.merchant, date=dt.date(2025, 9, 30), today=dt.date(2025, 10, 20))
+    result = investigate_funds(
+        sale.merchant, date=dt.date(2025, 9, 30), today=dt.date(2025, 10, 20)
+    )
     assert result.verdict == Investigation.Verdict.UNRESOLVED
     assert result.expected_date == dt.date(2025, 10, 9)

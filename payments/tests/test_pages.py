@@ -38,15 +38,22 @@ def test_portal_lookup_shows_only_own_transactions(client, alice, bob, charlie, 
     assert "123.45" in page
     page = client.get(url, {"rrn": "093014000888"}).content.decode()
     assert "7.77" not in page
-    by_amount = client.get(url, {"amount": "123.45", "time_from": "2025-09-30T13:00", "time_to": "2025-09-30T15:00"})
+    by_amount = client.get(
+        url, {"amount": "123.45", "time_from": "2025-09-30T13:00", "time_to": "2025-09-30T15:00"}
+    )
     assert reverse("transaction_detail", args=[txn_a.pk]) in by_amount.content.decode()
-    by_stan = client.get(url, {"stan": txn_a.stan.lstrip("0"), "date": "2025-09-30"}).content.decode()
+    by_stan = client.get(
+        url, {"stan": txn_a.stan.lstrip("0"), "date": "2025-09-30"}
+    ).content.decode()
     assert reverse("transaction_detail", args=[txn_a.pk]) in by_stan
     by_card = client.get(url, {"last4": "0123", "date": "2025-09-30"}).content.decode()
     assert reverse("transaction_detail", args=[txn_a.pk]) in by_card
     assert reverse("transaction_detail", args=[txn_b.pk]) not in by_card
     client.force_login(charlie)
-    assert reverse("transaction_detail", args=[txn_a.pk]) not in client.get(url, {"date": "2025-09-30"}).content.decode()
+    assert (
+        reverse("transaction_detail", args=[txn_a.pk])
+        not in client.get(url, {"date": "2025-09-30"}).content.decode()
+    )
     client.logout()
     assert client.get(url).status_code == 302
 
@@ -69,7 +76,9 @@ def test_console_lookup_is_for_staff(client, alice, agent, txn_a, txn_b):
     assert client.get(url).status_code == 302
 
 
-def test_transaction_page_explains_and_gives_the_payout_date(client, alice, bob, charlie, agent, txn_a):
+def test_transaction_page_explains_and_gives_the_payout_date(
+    client, alice, bob, charlie, agent, txn_a
+):
     url = reverse("transaction_detail", args=[txn_a.pk])
     client.force_login(alice)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -107,9 +116,19 @@ def test_payouts_and_day_investigation(client, alice, bob, charlie, merchant_a, 
     client.force_login(alice)
     page = client.get(reverse("payouts")).content.decode()
     assert "4,321.00" in page and "8,765.00" not in page
-    response = client.post(reverse("investigate_day"), {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"})
-    assert response.status_code == 302 and Investigation.objects.filter(merchant=merchant_a).exists()
-    assert client.post(reverse("investigate_day"), {"merchant_id": merchant_b.merchant_id, "date": "2025-09-30"}).status_code == 404
+    response = client.post(
+        reverse("investigate_day"), {"merchant_id": merchant_a.merchant_id, "date": "2025-09-30"}
+    )
+    assert (
+        response.status_code == 302 and Investigation.objects.filter(merchant=merchant_a).exists()
+    )
+    assert (
+        client.post(
+            reverse("investigate_day"),
+            {"merchant_id": merchant_b.merchant_id, "date": "2025-09-30"},
+        ).status_code
+        == 404
+    )
     client.force_login(charlie)
     assert "4,321.00" not in client.get(reverse("payouts")).content.decode()
     client.logout()

@@ -72,7 +72,12 @@ def test_s0_instant_inside_window_and_quota_else_fallback():
     instant = settlement_eta(at(2025, 9, 30, 10, 0), Cycle.S0, CALENDAR, s0=terms, amount_fen=5_000)
     assert instant.instant and instant.payout_date == dt.date(2025, 9, 30)
     over_quota = settlement_eta(
-        at(2025, 9, 30, 10, 0), Cycle.S0, CALENDAR, s0=terms, s0_used_today_fen=99_000, amount_fen=5_000
+        at(2025, 9, 30, 10, 0),
+        Cycle.S0,
+        CALENDAR,
+        s0=terms,
+        s0_used_today_fen=99_000,
+        amount_fen=5_000,
     )
     assert over_quota.s0_quota_exceeded and over_quota.payout_date == dt.date(2025, 10, 9)
     assert "quota" in over_quota.explanation_en
@@ -102,12 +107,16 @@ def test_settlement_eta_command_prints_exactly_three_keys():
 def test_calendar_override_command_changes_the_answer():
     def ask() -> dict:
         out = StringIO()
-        call_command("settlement_eta", cycle="T1", at="2031-09-30T14:00:00+08:00", json=True, stdout=out)
+        call_command(
+            "settlement_eta", cycle="T1", at="2031-09-30T14:00:00+08:00", json=True, stdout=out
+        )
         return json.loads(out.getvalue())
 
     assert ask() == {**ask(), "payout_date": "2031-10-01", "estimated": True}
     for day in range(1, 8):
-        call_command("calendar_override", f"2031-10-0{day}", "holiday", name="国庆节", stdout=StringIO())
+        call_command(
+            "calendar_override", f"2031-10-0{day}", "holiday", name="国庆节", stdout=StringIO()
+        )
     call_command("calendar_override", "2031-10-08", "workday", stdout=StringIO())
     answer = ask()
     assert answer["payout_date"] == "2031-10-08" and answer["estimated"] is False
