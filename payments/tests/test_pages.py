@@ -81,7 +81,8 @@ def test_transaction_page_explains_and_gives_the_payout_date(
 ):
     url = reverse("transaction_detail", args=[txn_a.pk])
     client.force_login(alice)
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
     assert "2025-10-09" in page and "approved, 00" in page
     for other in (bob, charlie):
         client.force_login(other)
@@ -165,3 +166,42 @@ def test_panels_on_shared_pages(client, alice, agent, merchant_a, terminal_a, tx
     assert reverse("transaction_detail", args=[txn_a.pk]) in page
     page = client.get(reverse("terminal_detail", args=[terminal_a.terminal_id])).content.decode()
     assert reverse("transaction_detail", args=[txn_a.pk]) in page
+
+
+def test_pages_in_english_have_no_untranslated_chinese(client, make_user):
+    import re
+
+    from tests.factories import MerchantFactory, TerminalFactory
+
+    merchant = MerchantFactory(name="Green Grocer", short_name="Green", address="1 Tianhe Road")
+    terminal = TerminalFactory(merchant=merchant, terminal_id="10000009")
+    owner = make_user("owner")
+    merchant.members.add(owner)
+    agent = make_user("agentx", role="l1", agent_no="A9009", display_name="Chen")
+    recently = timezone.now() - dt.timedelta(hours=2)
+    sale = TransactionFactory(terminal=terminal, local_time=recently)
+    TransactionFactory(terminal=terminal, local_time=recently + dt.timedelta(seconds=30))
+    TransactionFactory(terminal=terminal, local_time=recently, response_code="51", stan="000051")
+    PayoutFactory(merchant=merchant, status="held", reason="risk_hold")
+    client.cookies["django_language"] = "en"
+    client.force_login(owner)
+    client.post(reverse("investigate_transaction", args=[sale.pk]))
+    investigation = Investigation.objects.get()
+    pages = [
+        (owner, reverse("portal_transactions")),
+        (owner, reverse("transaction_detail", args=[sale.pk])),
+        (owner, reverse("payouts")),
+        (owner, reverse("investigation_detail", args=[investigation.pk])),
+        (owner, reverse("duplicate_charges", args=[merchant.merchant_id])),
+        (owner, reverse("portal_merchant", args=[merchant.merchant_id])),
+        (agent, reverse("console_transactions")),
+        (agent, reverse("merchant_360", args=[merchant.merchant_id])),
+    ]
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for who, url in pages:
+        client.force_login(who)
+        html = client.get(url).content.decode()
+        text = re.sub(r"<option[^>]*>.*?</option>", "", html)
+        text = re.sub(r"<[^>]+>", " ", text)
+        chinese = cjk.findall(text)
+        assert not chinese, f"{url}: {''.join(chinese)[:80]}"

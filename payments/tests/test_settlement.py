@@ -16,8 +16,8 @@ CST = dt.timezone(dt.timedelta(hours=8))
 CALENDAR = WorkingCalendar()
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=CST)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=CST)
 
 
 def test_t1_across_national_day_2025_names_the_holiday():
