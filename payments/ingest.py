@@ -24,7 +24,9 @@ import datetime as dt
 import io
 import json
 import logging
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -673,47 +675,89 @@ _LINK_QUERIES = [
 ]
 
 
+@dataclass(frozen=True)
+class PreparedBatch:
+    payload: bytes  # COPY text format
+    months: set[dt.date]
+    count: int
+    has_adjustments: bool
+
+
 class BatchWriter:
     """Moves staged batches into the transactions table (PostgreSQL COPY or SQLite)."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
+        connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute(_stage_ddl(self.vendor))
 
     def write(self, rows: list[tuple[Any, ...]], has_adjustments: bool) -> tuple[int, int]:
-        """(rows inserted, adjustments linked)."""
+        """(rows inserted, adjustments linked), in one transaction (or savepoint)."""
         if not rows:
             return 0, 0
+        if self.vendor == "postgresql":
+            return self.write_postgresql(
+                connection.connection, self.prepare_postgresql(rows, has_adjustments)
+            )
         now = timezone.now()
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             # Table and column names below are module constants, never user input.
             cursor.execute(f"DELETE FROM {STAGE_TABLE}")  # noqa: S608
-            if self.vendor == "postgresql":
-                partitions.ensure_partitions({row[10] for row in rows})
-                self._copy(cursor, rows)
-                cursor.execute(
-                    f"INSERT INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
-                    f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} ON CONFLICT DO NOTHING",  # noqa: S608
-                    [now],
-                )
-                inserted = cursor.rowcount
-            else:
-                placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
-                columns = ", ".join(STAGE_COLUMNS)
-                cursor.executemany(
-                    f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                    [self._sqlite_row(row) for row in rows],
-                )
-                raw = connection.connection
-                before = raw.total_changes
-                cursor.execute(
-                    f"INSERT OR IGNORE INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
-                    f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE}",  # noqa: S608
-                    [now.replace(tzinfo=None).isoformat(sep=" ")],
-                )
-                inserted = raw.total_changes - before
+            placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
+            columns = ", ".join(STAGE_COLUMNS)
+            cursor.executemany(
+                f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                [self._sqlite_row(row) for row in rows],
+            )
+            raw = connection.connection
+            before = raw.total_changes
+            cursor.execute(
+                f"INSERT OR IGNORE INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
+                f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE}",  # noqa: S608
+                [now.replace(tzinfo=None).isoformat(sep=" ")],
+            )
+            inserted = raw.total_changes - before
             linked = self._link(cursor) if has_adjustments else 0
+        return inserted, linked
+
+    @staticmethod
+    def prepare_postgresql(rows: list[tuple[Any, ...]], has_adjustments: bool) -> PreparedBatch:
+        """The COPY payload of a batch, built by the checking thread: the writer thread then
+        only waits for the database (and so does not hold the GIL)."""
+        # Every value was validated to contain no tab, newline or backslash, so COPY's text
+        # format needs no escaping: build the lines directly (much faster than per-value
+        # adaptation).
+        lines = [
+            f"{row[0]}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\t{row[5]}\t{row[6]}\t"
+            f"{row[7]}\t{row[8]}\t{row[9].isoformat()}\t{row[10].isoformat()}\t{row[11]}\t"
+            f"{row[12]}\t{row[13] or chr(92) + 'N'}\t{row[14]}\t{row[15]}\t"
+            f"{row[16].isoformat()}\t{row[17]}\t{row[18]}\t{row[19] or chr(92) + 'N'}\n"
+            for row in rows
+        ]
+        return PreparedBatch(
+            "".join(lines).encode(), {row[10] for row in rows}, len(rows), has_adjustments
+        )
+
+    def write_postgresql(self, raw: Any, batch: PreparedBatch) -> tuple[int, int]:
+        """The PostgreSQL path works on the psycopg connection itself, so that it can run in
+        the writer thread (psycopg serialises the connection; see `_Pipeline`). Its
+        `transaction()` is a transaction, or a savepoint inside the caller's transaction."""
+        if not batch.count:
+            return 0, 0
+        with raw.transaction(), raw.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {STAGE_TABLE}")  # noqa: S608
+            partitions.ensure_partitions_with(cursor, batch.months)
+            columns = ", ".join(STAGE_COLUMNS)
+            with cursor.copy(f"COPY {STAGE_TABLE} ({columns}) FROM STDIN") as copy:
+                copy.write(batch.payload)
+            cursor.execute(
+                f"INSERT INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
+                f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} ON CONFLICT DO NOTHING",  # noqa: S608
+                [timezone.now()],
+            )
+            inserted = cursor.rowcount
+            linked = self._link(cursor) if batch.has_adjustments else 0
         return inserted, linked
 
     @staticmethod
@@ -723,23 +767,6 @@ class BatchWriter:
         values[10] = row[10].isoformat()
         values[16] = row[16].isoformat()
         return tuple(values)
-
-    @staticmethod
-    def _copy(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
-        # Every value was validated to contain no tab, newline or backslash, so COPY's text
-        # format needs no escaping: build the lines directly (much faster than per-value
-        # adaptation).
-        lines = []
-        for row in rows:
-            lines.append(
-                f"{row[0]}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\t{row[5]}\t{row[6]}\t"
-                f"{row[7]}\t{row[8]}\t{row[9].isoformat()}\t{row[10].isoformat()}\t{row[11]}\t"
-                f"{row[12]}\t{row[13] or chr(92) + 'N'}\t{row[14]}\t{row[15]}\t"
-                f"{row[16].isoformat()}\t{row[17]}\t{row[18]}\t{row[19] or chr(92) + 'N'}\n"
-            )
-        raw_cursor = cursor.cursor
-        with raw_cursor.copy(f"COPY {STAGE_TABLE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-            copy.write("".join(lines))
 
     def _link(self, cursor: Any) -> int:
         pairs: dict[int, tuple[Any, int, Any, str]] = {}
@@ -773,6 +800,55 @@ class BatchWriter:
 # -- the pipeline ------------------------------------------------------------------------------
 
 
+class _Pipeline:
+    """On PostgreSQL, checking rows (Python) and writing them (the database server) overlap:
+    a writer thread stores batch N while the caller checks batch N+1. At most one batch waits
+    in the queue, so memory stays bounded. Both threads share the one psycopg connection,
+    which serialises its use, so the writes stay inside the caller's transaction (tests)."""
+
+    def __init__(self, writer: BatchWriter) -> None:
+        self.writer = writer
+        self.raw = connection.connection
+        self.queue: queue.Queue[PreparedBatch | None] = queue.Queue(maxsize=1)
+        self.done: queue.Queue[tuple[int, int, int]] = queue.Queue()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="payments-ingest-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.failure is not None:
+                continue  # drain after a failure; the caller re-raises it
+            try:
+                inserted, linked = self.writer.write_postgresql(self.raw, item)
+            except BaseException as error:  # handed to the caller's thread
+                self.failure = error
+                continue
+            self.done.put((inserted, linked, item.count))
+
+    def submit(self, rows: list[tuple[Any, ...]], has_adjustments: bool) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.queue.put(self.writer.prepare_postgresql(rows, has_adjustments))
+
+    def collect(self, result: IngestResult) -> None:
+        while True:
+            try:
+                inserted, linked, count = self.done.get_nowait()
+            except queue.Empty:
+                return
+            result.created += inserted
+            result.duplicates += count - inserted
+            result.linked += linked
+
+    def finish(self, result: IngestResult) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.collect(result)
+        if self.failure is not None:
+            raise self.failure
+
+
 def ingest(
     records: Iterable[Record],
     *,
@@ -784,7 +860,34 @@ def ingest(
     result = IngestResult()
     cleaner = Cleaner(source)
     writer = BatchWriter()
+    pipeline = _Pipeline(writer) if writer.vendor == "postgresql" else None
     stream = iter(records)
+    try:
+        _run_batches(stream, batch_size, cleaner, writer, pipeline, result, progress)
+    finally:
+        if pipeline is not None:
+            pipeline.finish(result)
+    logger.info(
+        "ingested %s records from %s: %s new, %s duplicates, %s error rows, %s card numbers masked",
+        result.total,
+        source,
+        result.created,
+        result.duplicates,
+        result.error_rows,
+        result.masked_pans,
+    )
+    return result
+
+
+def _run_batches(
+    stream: Iterator[Record],
+    batch_size: int,
+    cleaner: Cleaner,
+    writer: BatchWriter,
+    pipeline: _Pipeline | None,
+    result: IngestResult,
+    progress: Callable[[IngestResult], None] | None,
+) -> None:
     while batch := list(islice(stream, batch_size)):
         result.total += len(batch)
         cleaner.prepare(batch)
@@ -801,24 +904,17 @@ def ingest(
                 continue
             has_adjustments = has_adjustments or cleaned[2] in ADJUSTMENT_TYPES
             rows.append(cleaned)
-        with transaction.atomic():
+        if pipeline is not None:
+            pipeline.submit(rows, has_adjustments)
+            pipeline.collect(result)
+        else:
             inserted, linked = writer.write(rows, has_adjustments)
-        result.created += inserted
-        result.duplicates += len(rows) - inserted
-        result.linked += linked
+            result.created += inserted
+            result.duplicates += len(rows) - inserted
+            result.linked += linked
         result.masked_pans = cleaner.masked_pans
         if progress:
             progress(result)
-    logger.info(
-        "ingested %s records from %s: %s new, %s duplicates, %s error rows, %s card numbers masked",
-        result.total,
-        source,
-        result.created,
-        result.duplicates,
-        result.error_rows,
-        result.masked_pans,
-    )
-    return result
 
 
 def ingest_file(path: str | Path, handle: IO[bytes] | None = None, **options: Any) -> IngestResult:

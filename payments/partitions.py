@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -75,6 +76,27 @@ def ensure_partitions(
                     cursor.execute("ROLLBACK TO SAVEPOINT ensure_partition")
         _known.add((alias, month))
     return created
+
+
+def ensure_partitions_with(cursor: Any, months: Iterable[dt.date], alias: str = "default") -> None:
+    """The same, on a psycopg cursor (the ingestion writer thread has no Django cursor)."""
+    for month in sorted({month_start(m) for m in months}):
+        if (alias, month) in _known:
+            continue
+        name = partition_name(month)
+        cursor.execute("SELECT to_regclass(%s)", [name])
+        if cursor.fetchone()[0] is None:
+            cursor.execute("SAVEPOINT ensure_partition")
+            try:
+                cursor.execute(
+                    f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "{TABLE}" '
+                    f"FOR VALUES FROM ('{month.isoformat()}') "
+                    f"TO ('{next_month(month).isoformat()}')"
+                )
+                cursor.execute("RELEASE SAVEPOINT ensure_partition")
+            except Exception:  # rows of that month already sit in the default partition
+                cursor.execute("ROLLBACK TO SAVEPOINT ensure_partition")
+        _known.add((alias, month))
 
 
 def forget_known_partitions() -> None:
