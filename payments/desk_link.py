@@ -36,11 +36,21 @@ def open_desk_ticket(
     terminal: Any = None,
     idempotency_key: str | None = None,
 ) -> Any:
-    """Open a desk ticket with the findings attached; None when the desk app is not there."""
+    """Open a desk ticket; None when the desk app is not there.
+
+    `facts` uses the desk's vocabulary (merchant_id, recent_transaction, symptom, …); keys the
+    desk does not know are dropped here, the findings themselves travel in `description`.
+    """
     open_ticket = _open_ticket()
     if open_ticket is None:
         logger.warning("desk app not available: no ticket for %s (%s)", category, idempotency_key)
         return None
+    try:
+        from desk.facts import FACTS as desk_facts  # type: ignore[import-not-found]
+    except ImportError:
+        desk_facts = None
+    if desk_facts is not None:
+        facts = {key: value for key, value in facts.items() if key in desk_facts}
     return open_ticket(
         merchant=merchant,
         category=category,

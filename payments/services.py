@@ -463,26 +463,46 @@ def _decide(
     )
 
 
+def _transaction_fact(txn: Transaction) -> str:
+    zone = _merchant_zone(txn.merchant)
+    when = timezone.localtime(txn.local_time, zone).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"{when} ¥{txn.amount_yuan} {txn.txn_type} 终端 {txn.terminal.terminal_id} "
+        f"凭证号 {txn.stan} 参考号 {txn.rrn or '—'} 应答码 {txn.response_code}"
+    )
+
+
+def findings_text(investigation: Investigation) -> str:
+    """The checklist as text both languages can read (attached to the desk ticket)."""
+    marks = {True: "✔", False: "✖", None: "•"}
+    lines = [
+        f"到账核查 #{investigation.pk} / Funds investigation #{investigation.pk}",
+        f"结论 / Verdict: {investigation.summary_zh} / {investigation.summary_en}",
+        f"预计到账 / Expected: {investigation.expected_date or '—'}",
+    ]
+    for finding in investigation.findings:
+        lines.append(f"{marks[finding['ok']]} {finding['zh']} / {finding['en']}")
+    return "\n".join(lines)
+
+
 def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
-    facts = {
-        "investigation_id": investigation.pk,
-        "business_date": investigation.business_date.isoformat(),
-        "expected_date": investigation.expected_date.isoformat()
-        if investigation.expected_date
-        else None,
-        "transaction_id": investigation.transaction_id,
-        "findings": investigation.findings,
-    }
     txn = investigation.transaction
-    description = (
-        f"钱没到账：{investigation.summary_zh} / Funds not arrived: {investigation.summary_en}"
+    merchant = investigation.merchant
+    recent = (
+        _transaction_fact(txn)
+        if txn is not None
+        else f"{investigation.business_date} 全天交易 / takings of the day"
     )
     ticket = desk_link.open_desk_ticket(
-        merchant=investigation.merchant,
+        merchant=merchant,
         category="funds_not_arrived",
-        description=description,
+        description=f"钱没到账 / Funds not arrived\n{findings_text(investigation)}",
         channel=channel,
-        facts=facts,
+        facts={
+            "merchant_id": merchant.merchant_id,
+            "recent_transaction": recent,
+            "symptom": f"{investigation.summary_zh} / {investigation.summary_en}",
+        },
         opened_by=investigation.opened_by,
         terminal=txn.terminal if txn is not None else None,
         idempotency_key=f"funds-investigation-{investigation.pk}",
@@ -596,13 +616,20 @@ def open_dispute(
             merchant=first.merchant,
             category="refund_dispute",
             description=(
-                f"疑似重复扣款：同一张卡 {evidence['card']} 在 {evidence['seconds_apart']} "
-                "秒内两笔 "
-                f"{second.amount_yuan} 元 / Suspected double charge: card {evidence['card']}, "
-                f"two approvals of CNY {second.amount_yuan} {evidence['seconds_apart']} s apart"
+                f"疑似重复扣款（争议案件 #{case.pk}）：同一张卡 {evidence['card']} 在 "
+                f"{evidence['seconds_apart']} 秒内两笔 {second.amount_yuan} 元 / Suspected "
+                f"double charge (dispute case #{case.pk}): card {evidence['card']}, two "
+                f"approvals of CNY {second.amount_yuan} {evidence['seconds_apart']} s apart\n"
+                f"1. {_transaction_fact(first)}\n2. {_transaction_fact(second)}"
             ),
             channel=channel,
-            facts={"dispute_case_id": case.pk, **evidence},
+            facts={
+                "merchant_id": first.merchant.merchant_id,
+                "recent_transaction": _transaction_fact(second),
+                "symptom": (
+                    f"同一张卡被扣款两次 / card charged twice ({evidence['seconds_apart']} s)"
+                ),
+            },
             opened_by=case.opened_by,
             terminal=first.terminal,
             idempotency_key=f"dispute-{first.pk}-{second.pk}",

@@ -80,8 +80,11 @@ def test_overdue_without_payout_is_unresolved_and_hands_the_findings_to_the_desk
     )
     assert result.verdict == Investigation.Verdict.UNRESOLVED
     assert handed["category"] == "funds_not_arrived" and handed["channel"] == "assistant"
-    assert handed["facts"]["investigation_id"] == result.pk
-    assert handed["facts"]["findings"] == result.findings
+    assert handed["facts"]["merchant_id"] == sale.merchant.merchant_id
+    assert sale.rrn in handed["facts"]["recent_transaction"]
+    for finding in result.findings:
+        assert finding["en"] in handed["description"]
+    assert f"#{result.pk}" in handed["description"]
     assert handed["terminal"] == sale.terminal
 
 
