@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from core.calendar import working_calendar
+from core.errors import in_both_languages
 from payments import desk_link
 from payments.models import (
     DisputeCase,
@@ -210,6 +211,11 @@ def explain_transaction(
 # -- funds-not-arrived investigation ------------------------------------------------------------
 
 
+def _label(choices: Any, value: str) -> dict[str, str]:
+    """A choice's label in both languages (findings are stored once, read in either)."""
+    return in_both_languages(choices(value).label)
+
+
 def _finding(key: str, ok: bool | None, zh: str, en: str) -> dict[str, Any]:
     return {"key": key, "ok": ok, "zh": zh, "en": en}
 
@@ -336,13 +342,17 @@ def investigate_funds(
                 "payout",
                 payout.status in (Payout.Status.PAID, Payout.Status.SCHEDULED),
                 f"付款批次 {payout.payout_date}：{payout.amount_yuan} 元，"
-                f"状态“{payout.get_status_display()}”"
-                + (f"，原因：{payout.get_reason_display()}" if payout.reason else "")
+                f"状态“{_label(Payout.Status, payout.status)['zh']}”"
+                + (f"，原因：{_label(Payout.Reason, payout.reason)['zh']}" if payout.reason else "")
                 + (f"，银行流水号 {payout.bank_reference}" if payout.bank_reference else "")
                 + "。",
                 f"Payout batch of {payout.payout_date}: CNY {payout.amount_yuan}, "
-                f"status {payout.status}"
-                + (f", reason: {payout.reason}" if payout.reason else "")
+                f"status {_label(Payout.Status, payout.status)['en']}"
+                + (
+                    f", reason: {_label(Payout.Reason, payout.reason)['en']}"
+                    if payout.reason
+                    else ""
+                )
                 + (f", bank reference {payout.bank_reference}" if payout.bank_reference else "")
                 + ".",
             )
@@ -410,8 +420,8 @@ def _decide(
             )
         return _Verdict(
             Investigation.Verdict.HELD,
-            f"付款被暂缓：{payout.get_reason_display()}。",
-            f"The payout is held: {payout.reason}.",
+            f"付款被暂缓：{_label(Payout.Reason, payout.reason)['zh']}。",
+            f"The payout is held: {_label(Payout.Reason, payout.reason)['en']}.",
             "请联系客户经理处理暂缓原因。",
             "Contact your account manager to clear the hold.",
         )

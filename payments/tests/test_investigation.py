@@ -101,3 +101,14 @@ def test_a_day_with_takings_overdue(sale):
     )
     assert result.verdict == Investigation.Verdict.UNRESOLVED
     assert result.expected_date == dt.date(2025, 10, 9)
+
+
+def test_findings_read_the_same_whatever_language_ran_the_check(sale):
+    from django.utils import translation
+
+    PayoutFactory(merchant=sale.merchant, status="held", reason="risk_hold")
+    with translation.override("en"):
+        result = investigate_funds(sale.merchant, txn=sale, today=dt.date(2025, 10, 10))
+    payout = next(f for f in result.findings if f["key"] == "payout")
+    assert "暂缓付款" in payout["zh"] and "风控暂缓" in payout["zh"]
+    assert "Held" in payout["en"] and "Risk hold" in payout["en"]
