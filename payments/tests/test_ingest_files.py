@@ -193,3 +193,17 @@ def test_void_reversal_and_refund_update_the_original(terminal_a):
     assert status == {"000001": "voided", "000003": "reversed", "000004": "refunded"}
     void = Transaction.objects.get(txn_type="void")
     assert void.original.stan == "000001" and void.status == "approved"
+
+
+def test_import_command_reports_without_card_numbers(terminal_a, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "host.csv"
+    path.write_bytes(csv_bytes([row(), row(stan="2", rrn="000000000002", pan="62220212345")]))
+    out = StringIO()
+    call_command("import_transactions", str(path), quiet=True, stdout=out)
+    text = out.getvalue()
+    assert "2 rows: 1 new" in text and "1 with errors" in text and "row 3 [pan]" in text
+    assert FULL_PAN not in text
