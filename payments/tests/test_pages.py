@@ -205,3 +205,17 @@ def test_pages_in_english_have_no_untranslated_chinese(client, make_user):
         text = re.sub(r"<[^>]+>", " ", text)
         chinese = cjk.findall(text)
         assert not chinese, f"{url}: {''.join(chinese)[:80]}"
+
+
+def test_lookup_list_queries_do_not_grow_with_rows(
+    client, alice, terminal_a, django_assert_max_num_queries
+):
+    recently = timezone.now() - dt.timedelta(hours=3)
+    for n in range(30):
+        TransactionFactory(terminal=terminal_a, local_time=recently + dt.timedelta(minutes=n))
+    client.force_login(alice)
+    with django_assert_max_num_queries(12):
+        page = client.get(
+            reverse("console_transactions" if alice.is_agent else "portal_transactions")
+        )
+    assert page.content.decode().count('class="txn-card"') == 30
