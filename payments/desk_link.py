@@ -1,8 +1,9 @@
 """The one place where payments opens desk tickets.
 
-The desk app owns tickets; payments only hands over the facts it found. Until the desk app
-provides `desk.services.open_ticket`, these functions return None and the caller keeps its
-own record (the investigation or dispute says that no ticket was opened).
+The desk app owns tickets; payments only hands over what it found, through
+`desk.services.open_ticket`. Should the desk app be absent (a deployment without it), these
+functions return None and the caller keeps its own record (the investigation or dispute then
+shows that no ticket was opened).
 """
 
 from __future__ import annotations
