@@ -21,7 +21,9 @@ def sale(terminal_a):
     merchant = terminal_a.merchant
     merchant.settlement_account_masked = "**** 1234"
     merchant.save()
-    return TransactionFactory(terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST))
+    return TransactionFactory(
+        terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST)
+    )
 
 
 def test_unresolved_investigation_opens_a_ticket_with_the_findings(sale, alice, client):
@@ -52,7 +54,9 @@ def test_resolved_investigation_opens_no_ticket(sale):
 
 
 def test_dispute_opens_a_refund_dispute_ticket(terminal_a, alice):
-    first = TransactionFactory(terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST))
+    first = TransactionFactory(
+        terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, tzinfo=CST)
+    )
     second = TransactionFactory(
         terminal=terminal_a, local_time=dt.datetime(2025, 9, 30, 14, 1, tzinfo=CST)
     )
