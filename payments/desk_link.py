@@ -14,16 +14,18 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def _open_ticket() -> Any:
+def _desk() -> tuple[Any, Any] | None:
+    """(open_ticket, the desk's fact vocabulary), or None without the desk app."""
     try:
-        from desk.services import open_ticket  # type: ignore[attr-defined]
+        from desk.facts import FACTS
+        from desk.services import open_ticket
     except ImportError:
         return None
-    return open_ticket
+    return open_ticket, FACTS
 
 
 def desk_available() -> bool:
-    return _open_ticket() is not None
+    return _desk() is not None
 
 
 def open_desk_ticket(
@@ -42,16 +44,12 @@ def open_desk_ticket(
     `facts` uses the desk's vocabulary (merchant_id, recent_transaction, symptom, …); keys the
     desk does not know are dropped here, the findings themselves travel in `description`.
     """
-    open_ticket = _open_ticket()
-    if open_ticket is None:
+    desk = _desk()
+    if desk is None:
         logger.warning("desk app not available: no ticket for %s (%s)", category, idempotency_key)
         return None
-    try:
-        from desk.facts import FACTS as desk_facts  # type: ignore[import-not-found]
-    except ImportError:
-        desk_facts = None
-    if desk_facts is not None:
-        facts = {key: value for key, value in facts.items() if key in desk_facts}
+    open_ticket, desk_facts = desk
+    facts = {key: value for key, value in facts.items() if key in desk_facts}
     return open_ticket(
         merchant=merchant,
         category=category,
