@@ -111,6 +111,16 @@ class ContactPreference(models.Model):
     def __str__(self) -> str:
         return str(self.merchant)
 
+    @property
+    def channel_labels(self) -> str:
+        """The allowed channels in the reader's language, e.g. '站内消息、短信'."""
+        from django.utils.translation import get_language
+
+        from outreach.vocabulary import channel_name
+
+        lang = "en" if get_language() == "en" else "zh"
+        return (", " if lang == "en" else "、").join(channel_name(c, lang) for c in self.channels)
+
     def to_policy(self, tz: str) -> policy.Preferences:
         return policy.Preferences(
             channels=frozenset(self.channels),
