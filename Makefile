@@ -23,6 +23,7 @@ demo: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo --if-empty
+	$(MANAGE) assistant_train --if-missing
 	@echo ""
 	@echo "poscare is starting on http://$(HOST):$(PORT)/  (demo logins: see README.md)"
 	$(MANAGE) run_demo --host $(HOST) --port $(PORT)

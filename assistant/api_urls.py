@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from assistant import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("assistant/messages", api.PostMessage.as_view(), name="api_assistant_messages"),
+]

@@ -1,0 +1,86 @@
+"""POST /api/assistant/messages: apps and messaging platforms talk to the assistant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assistant import services
+from assistant.models import Conversation
+from core.errors import in_both_languages
+
+
+class MessageIn(serializers.Serializer):
+    conversation = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Omit to start a new conversation."
+    )
+    text = serializers.CharField(max_length=services.MAX_MESSAGE_LENGTH)
+    language = serializers.ChoiceField(choices=["zh-hans", "en"], required=False)
+
+
+class MessageOut(serializers.Serializer):
+    conversation = serializers.UUIDField()
+    reply = serializers.CharField()
+    intent = serializers.CharField()
+    confidence = serializers.FloatField()
+    action = serializers.CharField(help_text="answer, clarify, ask (collecting facts) or handoff")
+    entities = serializers.DictField()
+    quick_replies = serializers.ListField(child=serializers.CharField())
+    ticket = serializers.CharField(allow_null=True)
+
+
+class PostMessage(APIView):
+    """Send a merchant's message; get the assistant's reply. Merchant users only (staff read
+    transcripts in the console); a conversation can only be continued by its owner."""
+
+    @extend_schema(request=MessageIn, responses={200: MessageOut})
+    def post(self, request: Request) -> Response:
+        user: Any = request.user
+        if user.is_agent:
+            raise PermissionDenied("The assistant answers merchants; staff read transcripts.")
+        incoming = MessageIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        if data.get("conversation"):
+            conversation = (
+                Conversation.objects.visible_to(user)
+                .filter(public_id=data["conversation"], channel=Conversation.Channel.API)
+                .first()
+            )
+            if conversation is None:
+                raise Http404
+        else:
+            conversation = services.start_conversation(
+                user=user,
+                session_key=None,
+                channel=Conversation.Channel.API,
+                language=data.get("language") or "zh-hans",
+            )
+        try:
+            exchange = services.post_message(conversation, data["text"], user=user)
+        except services.AssistantError as error:
+            return Response(
+                {"detail": in_both_languages(error.message)}, status=status.HTTP_400_BAD_REQUEST
+            )
+        inbound = exchange.inbound
+        return Response(
+            MessageOut(
+                {
+                    "conversation": conversation.public_id,
+                    "reply": exchange.outbound.text,
+                    "intent": inbound.intent,
+                    "confidence": inbound.confidence,
+                    "action": exchange.outbound.action,
+                    "entities": inbound.entities,
+                    "quick_replies": exchange.outbound.quick_replies,
+                    "ticket": exchange.reply.ticket_number or None,
+                }
+            ).data
+        )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assistant.intents import INTENT_LABELS
+from assistant.models import Article
+from assistant.services import MAX_MESSAGE_LENGTH
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("您的问题"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
+class ArticleForm(forms.ModelForm):
+    intents = forms.MultipleChoiceField(
+        label=_("关联意图"),
+        choices=list(INTENT_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Article
+        fields = ["slug", "title_zh", "title_en", "body_zh", "body_en", "intents", "is_published"]
+        widgets = {
+            "body_zh": forms.Textarea(attrs={"rows": 8}),
+            "body_en": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["intents"] = list(self.instance.intents or [])

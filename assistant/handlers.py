@@ -1,0 +1,586 @@
+"""Per-intent answers. Each handler takes the dialogue context and the intent and returns a
+Reply. Facts about money and transactions come only from the payments app (through
+`assistant.backends`); when a fact is not there, the handler says so and offers a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistant import backends
+from assistant.dialogue import Context, Reply, is_no, is_yes
+from assistant.models import Article
+from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+
+# Intents whose request a person must carry out (the assistant explains, then offers one).
+NEEDS_PERSON = frozenset(
+    {
+        "account_frozen",
+        "settlement_account_change",
+        "cancel_pos",
+        "apply_pos",
+        "merchant_name_mismatch",
+        "duplicate_charge",
+        "too_many_calls",
+        "fee_rate",
+    }
+)
+# Codes fixed by signing the terminal in again (keys, batch number or state out of step).
+SIGN_IN_CODES = frozenset({"77", "A0", "99", "22"})
+
+
+def person() -> str:
+    return _("转人工")
+
+
+def yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f}"
+
+
+def local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def articles_for(intent: str) -> list[Article]:
+    return Article.objects.published().for_intent(intent)[:2]
+
+
+def article_text(ctx: Context, articles: list[Article]) -> str:
+    return "\n\n".join(f"{a.title(ctx.language)}\n{a.body(ctx.language)}" for a in articles)
+
+
+def login_hint() -> str:
+    return _("登录商户门户后，我可以直接查您自己的交易、结算和工单。")
+
+
+# ------------------------------------------------------------------ knowledge base
+
+
+def knowledge(ctx: Context, intent: str) -> Reply:
+    """Answer from the vetted articles linked to the intent; without one, say so."""
+    articles = articles_for(intent)
+    if not articles:
+        return Reply(
+            text=_(
+                "这个问题我暂时没有核实过的资料，不想给您不准确的答案。需要的话我可以为您转人工。"
+            ),
+            action="answer",
+            intent=intent,
+            quick_replies=[person()],
+            unanswered=True,
+        )
+    text = article_text(ctx, articles)
+    quick: list[str] = []
+    if intent in NEEDS_PERSON:
+        text += "\n\n" + _("这件事需要工作人员办理。需要的话点“转人工”，我会把情况转给客服。")
+        quick = [person()]
+    return Reply(text=text, action="answer", intent=intent, quick_replies=quick)
+
+
+def greeting(ctx: Context, intent: str) -> Reply:
+    said = ctx.text.lower()
+    if any(word in said for word in ("谢", "thank", "thx")):
+        text = _("不客气！还有其他问题随时问我。")
+    elif any(word in said for word in ("再见", "拜拜", "bye")):
+        text = _("再见，祝您生意兴隆！")
+    else:
+        text = _(
+            "您好，我是 POS 智能助手。可以问我交易失败、到账时间、打印和网络问题，或查询您的交易。"
+        )
+    return Reply(
+        text=text,
+        action="answer",
+        intent=intent,
+        quick_replies=[_("交易失败"), _("钱没到账"), _("打印不出小票"), person()],
+    )
+
+
+# ------------------------------------------------------------------ response codes
+
+
+def _class_advice(uc_class: str) -> str:
+    return {
+        "A": _("这表示交易已成功（或部分成功），不是故障。"),
+        "B": _("处理后可以重试这笔交易。"),
+        "C": _("请不要反复重试同一笔交易。"),
+        "D": _("收银员需要处理：按上面的提示操作，不要继续这笔交易。"),
+        "E": _("这是系统故障，请不要重试，稍后再试。"),
+    }.get(uc_class, "")
+
+
+def response_code(ctx: Context, intent: str) -> Reply:
+    codes = ctx.entities.get("response_codes", [])
+    if not codes:
+        return failed_generic(ctx, intent)
+    merchant = ctx.merchant if ctx.is_merchant_user else None
+    parts: list[str] = []
+    unknown = False
+    for code in codes[:2]:
+        info = backends.response_code(code, merchant, ctx.language)
+        if info is None:
+            unknown = True
+            parts.append(
+                _(
+                    "代码 %(code)s 不在我们的应答码表里（终端一般只显示“交易失败”），我不猜它的意思。"
+                    "请记下小票或屏幕上的参考号，我可以为您转人工核实。"
+                )
+                % {"code": code}
+            )
+            continue
+        line = _("应答码 %(code)s：%(meaning)s。%(action)s") % {
+            "code": info.code,
+            "meaning": info.meaning,
+            "action": info.action,
+        }
+        advice = _class_advice(info.uc_class)
+        if advice:
+            line += "\n" + advice
+        if info.code in SIGN_IN_CODES:
+            line += "\n" + _("处理方法：在主菜单选“签到”重新签到，再做交易。")
+        parts.append(line)
+    if not unknown:
+        parts.append(_("这类提示不需要报修；如果同一张卡换了方法仍失败，再联系我。"))
+    return Reply(
+        text="\n\n".join(parts),
+        action="answer",
+        intent=intent,
+        quick_replies=[person()] if unknown else [_("查询交易"), person()],
+        unanswered=unknown,
+    )
+
+
+def failed_generic(ctx: Context, intent: str) -> Reply:
+    merchant = ctx.merchant if ctx.is_merchant_user else None
+    if merchant is not None:
+        today = backends.todays_transactions(ctx.user, merchant, ctx.language)
+        declined = [t for t in (today[2] if today else []) if t.response_code != "00"]
+        if declined:
+            latest = declined[0]
+            return Reply(
+                text=_("我查到您今天最近一笔失败的交易：%(when)s，%(amount)s 元。%(explanation)s")
+                % {
+                    "when": local(latest.when),
+                    "amount": yuan(latest.amount_fen),
+                    "explanation": latest.explanation,
+                },
+                action="answer",
+                intent=intent,
+                quick_replies=[person()],
+            )
+    ctx.state.update({"flow": "await_details", "for": "code", "intent": intent})
+    return Reply(
+        text=_(
+            "交易失败时，屏幕或小票上通常会显示两位应答码（如 51、55、96、A0）。"
+            "请告诉我显示的代码，我来解释原因；如果没有代码，请回复“没有代码”，我帮您排查网络和签到。"
+        ),
+        action="answer",
+        intent=intent,
+        quick_replies=[_("没有代码"), person()],
+    )
+
+
+# ------------------------------------------------------------------ troubleshooting
+
+
+def _ask_fixed() -> str:
+    return _("试过之后，问题解决了吗？")
+
+
+def fixed_replies() -> list[str]:
+    return [_("解决了"), _("还是不行")]
+
+
+def start_troubleshooting(ctx: Context, intent: str) -> Reply:
+    steps = steps_for(intent)
+    if intent == "network_signin" and ctx.is_merchant_user:
+        outages = backends.active_outages(ctx.merchant)
+        if outages:
+            return _outage_reply(ctx, intent, outages)
+    ctx.state.update(
+        {
+            "flow": "troubleshoot",
+            "topic": intent,
+            "step": 0,
+            "symptom": ctx.text,
+            "seed": _seed_entities(ctx.entities),
+        }
+    )
+    text = _("我们一步一步来（共 %(count)s 步）。") % {"count": len(steps)}
+    text += "\n" + _("第 1 步：") + str(steps[0].instruction) + "\n\n" + _ask_fixed()
+    return Reply(text=text, action="answer", intent=intent, quick_replies=fixed_replies())
+
+
+def _seed_entities(entities: dict[str, Any]) -> dict[str, Any]:
+    keep = ("response_codes", "datetimes", "amounts_fen", "rrn", "trace_no")
+    return {key: entities[key] for key in keep if entities.get(key)}
+
+
+def continue_troubleshooting(ctx: Context) -> Reply | None:
+    """Next step, the end of the flow, or None when the merchant moved to another topic."""
+    from assistant import handoff
+
+    state = ctx.state
+    topic = state["topic"]
+    steps = steps_for(topic)
+    if is_yes(ctx.text):
+        ctx.state.clear()
+        return Reply(
+            text=_("太好了，问题解决了！还有其他问题随时问我。"), action="answer", intent=topic
+        )
+    same_topic = ctx.understanding.intent == topic
+    if not (is_no(ctx.text) or same_topic):
+        if ctx.understanding.action == "answer":
+            return None  # a new question: answer it instead
+        return Reply(
+            text=_ask_fixed(), action="answer", intent=topic, quick_replies=fixed_replies()
+        )
+    step = state["step"] + 1
+    if step < len(steps):
+        state["step"] = step
+        text = (
+            _("好的，我们试下一步。")
+            + "\n"
+            + _("第 %(n)s 步：") % {"n": step + 1}
+            + str(steps[step].instruction)
+            + "\n\n"
+            + _ask_fixed()
+        )
+        return Reply(text=text, action="answer", intent=topic, quick_replies=fixed_replies())
+    tried = "；".join(str(s.tried) for s in steps)
+    return handoff.start(
+        ctx,
+        reason="troubleshooting_failed",
+        intent=topic,
+        symptom=state.get("symptom", ""),
+        tried=tried,
+        seed=state.get("seed", {}),
+    )
+
+
+def continue_with_details(ctx: Context) -> Reply | None:
+    """The merchant answers a question the assistant asked (a code, a date and amount)."""
+    wanted = ctx.state.get("for")
+    intent = ctx.state.get("intent", "")
+    said = ctx.text.lower()
+    if wanted == "code":
+        if ctx.entities.get("response_codes"):
+            ctx.state.clear()
+            return response_code(ctx, "txn_failed_code")
+        if "没有" in said or "no code" in said or "无" in said:
+            ctx.state.clear()
+            return start_troubleshooting(ctx, "network_signin")
+        return None
+    if wanted == "details":
+        merged = {**ctx.state.get("entities", {}), **_seed_entities(ctx.entities)}
+        for key in ("merchant_id", "terminal_id", "serial_no"):
+            if ctx.entities.get(key):
+                merged[key] = ctx.entities[key]
+        if ctx.merchant is None and ctx.understanding.action == "answer":
+            return None
+        ctx.state.clear()
+        ctx.understanding.entities.update(merged)
+        return HANDLERS[intent](ctx, intent)
+    return None
+
+
+# ------------------------------------------------------------------ the merchant's own data
+
+
+def _no_data(ctx: Context, intent: str) -> Reply:
+    return Reply(
+        text=_("我现在查不到交易和结算数据，不能给您确切的答复。我可以为您转人工，由客服核实。"),
+        action="answer",
+        intent=intent,
+        quick_replies=[person()],
+        unanswered=True,
+    )
+
+
+def _which_merchant(ctx: Context, intent: str) -> Reply:
+    ctx.state.update(
+        {
+            "flow": "await_details",
+            "for": "details",
+            "intent": intent,
+            "entities": _seed_entities(ctx.entities),
+        }
+    )
+    return Reply(
+        text=_("您名下有多个商户，请问是哪一个？"),
+        action="ask",
+        intent=intent,
+        quick_replies=[m.merchant_id for m in ctx.merchants[:6]],
+    )
+
+
+def _ask_details(ctx: Context, intent: str) -> Reply:
+    ctx.state.update({"flow": "await_details", "for": "details", "intent": intent, "entities": {}})
+    return Reply(
+        text=_(
+            "请告诉我交易的日期、时间和金额（例如“昨天下午3点 1280元”），或小票上的参考号。"
+            "不需要卡号、密码或验证码。"
+        ),
+        action="ask",
+        intent=intent,
+        quick_replies=[person()],
+    )
+
+
+def funds_not_arrived(ctx: Context, intent: str) -> Reply:
+    if not ctx.is_merchant_user:
+        reply = knowledge(ctx, "settlement_rules")
+        reply.intent = intent
+        reply.text += "\n\n" + login_hint()
+        return reply
+    merchant = ctx.merchant
+    if merchant is None:
+        return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
+    entities = ctx.entities
+    txns = backends.find_transactions(ctx.user, merchant, entities, ctx.language)
+    if txns is None:
+        return _no_data(ctx, intent)
+    dates = [d for d in entities.get("datetimes", []) if d.get("date")]
+    named = any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no"))
+    if not txns and not named and not dates:
+        return _ask_details(ctx, intent)
+    if not txns and named:
+        return _not_found(ctx, intent)
+    if txns:
+        txn = txns[0]
+        found = _("找到了这笔交易：%(when)s，%(amount)s 元。") % {
+            "when": local(txn.when),
+            "amount": yuan(txn.amount_fen),
+        }
+        investigation = backends.investigate_funds(
+            ctx.user, merchant, txn_pk=txn.pk, date=None, language=ctx.language
+        )
+        parts = [found, txn.explanation]
+        if txn.payout_date is not None:
+            parts.append(
+                _("到账日：%(date)s。原因：%(reason)s")
+                % {"date": txn.payout_date.isoformat(), "reason": txn.payout_reason}
+            )
+    else:
+        day = dt.date.fromisoformat(dates[0]["date"])
+        investigation = backends.investigate_funds(
+            ctx.user, merchant, txn_pk=None, date=day, language=ctx.language
+        )
+        parts = [_("我核查了 %(date)s 的结算情况。") % {"date": day.isoformat()}]
+    if investigation is not None:
+        parts.append(investigation.summary)
+        if investigation.next_step:
+            parts.append(investigation.next_step)
+        if investigation.ticket_reference:
+            parts.append(
+                _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
+                % {"number": investigation.ticket_reference}
+            )
+    return Reply(text="\n".join(parts), action="answer", intent=intent, quick_replies=[person()])
+
+
+def _not_found(ctx: Context, intent: str) -> Reply:
+    return Reply(
+        text=_(
+            "我在您的交易记录里没有找到符合的交易。请核对日期、时间和金额，或告诉我小票上的参考号；"
+            "也可以转人工核实。"
+        ),
+        action="answer",
+        intent=intent,
+        quick_replies=[person()],
+        unanswered=True,
+    )
+
+
+def _no_merchant(ctx: Context, intent: str) -> Reply:
+    return Reply(
+        text=_("您的账户还没有关联商户，我查不到交易数据。请联系客服关联商户，或转人工。"),
+        action="answer",
+        intent=intent,
+        quick_replies=[person()],
+        unanswered=True,
+    )
+
+
+def txn_query(ctx: Context, intent: str) -> Reply:
+    if not ctx.is_merchant_user:
+        return Reply(text=login_hint(), action="answer", intent=intent, unanswered=True)
+    merchant = ctx.merchant
+    if merchant is None:
+        return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
+    entities = ctx.entities
+    txns = backends.find_transactions(ctx.user, merchant, entities, ctx.language)
+    if txns is None:
+        return _no_data(ctx, intent)
+    if txns:
+        lines = [_("找到 %(count)s 笔交易：") % {"count": len(txns)}]
+        for txn in txns:
+            lines.append(f"· {local(txn.when)} {yuan(txn.amount_fen)} — {txn.explanation}")
+        return Reply(text="\n".join(lines), action="answer", intent=intent)
+    if any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no", "card_last4")):
+        return _not_found(ctx, intent)
+    today = backends.todays_transactions(ctx.user, merchant, ctx.language)
+    if today is None:
+        return _no_data(ctx, intent)
+    count, total, latest = today
+    lines = [
+        _("今天共有 %(count)s 笔交易，成功收款合计 %(total)s 元。")
+        % {"count": count, "total": yuan(total)}
+    ]
+    for txn in latest:
+        lines.append(f"· {local(txn.when)} {yuan(txn.amount_fen)} — {txn.explanation}")
+    lines.append(_("要查某一笔，请告诉我时间和金额，或参考号。"))
+    return Reply(text="\n".join(lines), action="answer", intent=intent)
+
+
+def settlement_rules(ctx: Context, intent: str) -> Reply:
+    reply = knowledge(ctx, intent)
+    if ctx.is_merchant_user and ctx.merchant is not None:
+        info = backends.settlement_for_today(ctx.merchant, ctx.language)
+        if info is not None:
+            mine = _("您的结算周期是 %(cycle)s；今天的交易预计 %(date)s 到账。%(explanation)s") % {
+                "cycle": info.cycle,
+                "date": info.payout_date.isoformat(),
+                "explanation": info.explanation,
+            }
+            reply.text = mine + ("\n\n" + reply.text if not reply.unanswered else "")
+            reply.unanswered = False
+            reply.quick_replies = []
+    return reply
+
+
+def _outage_reply(ctx: Context, intent: str, outages: list[backends.OutageInfo]) -> Reply:
+    lines = [_("目前有以下故障或维护，可能影响您的交易：")]
+    for outage in outages:
+        line = f"· {outage.title}：{outage.message}"
+        if outage.expected_recovery_at:
+            line += " " + _("（预计 %(when)s 恢复）") % {"when": local(outage.expected_recovery_at)}
+        lines.append(line)
+    lines.append(_("恢复后请重新签到再交易，不需要报修。"))
+    return Reply(text="\n".join(lines), action="answer", intent=intent)
+
+
+def outage_status(ctx: Context, intent: str) -> Reply:
+    if not backends.desk_available():
+        return Reply(
+            text=_("我现在查不到故障公告。如果交易失败，我可以帮您排查网络和签到，或转人工。"),
+            action="answer",
+            intent=intent,
+            quick_replies=[person()],
+            unanswered=True,
+        )
+    merchant = ctx.merchant if ctx.is_merchant_user else None
+    outages = backends.active_outages(merchant)
+    if outages:
+        return _outage_reply(ctx, intent, outages)
+    return Reply(
+        text=_(
+            "目前没有登记影响您所在地区的系统故障或维护。如果只是您的机器有问题，我可以帮您排查网络和签到。"
+        ),
+        action="answer",
+        intent=intent,
+        quick_replies=[_("排查网络和签到"), person()],
+    )
+
+
+def repair_status(ctx: Context, intent: str) -> Reply:
+    if not ctx.is_merchant_user:
+        return Reply(text=login_hint(), action="answer", intent=intent, unanswered=True)
+    merchant = ctx.merchant
+    if merchant is None:
+        return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
+    lines = []
+    in_repair = [t for t in backends.terminals_of(ctx.user, merchant) if t.status == "in_repair"]
+    for terminal in in_repair:
+        lines.append(
+            _("终端 %(tid)s（%(model)s）状态：维修中。")
+            % {"tid": terminal.terminal_id, "model": terminal.model}
+        )
+    if not backends.desk_available():
+        if not lines:
+            return _no_data(ctx, intent)
+    else:
+        tickets = backends.open_tickets(ctx.user, merchant)
+        for ticket in tickets:
+            lines.append(
+                _("工单 %(number)s（%(category)s）：%(status)s，创建于 %(when)s。")
+                % {
+                    "number": ticket.number,
+                    "category": ticket.category,
+                    "status": ticket.status,
+                    "when": local(ticket.created_at),
+                }
+            )
+        if not lines:
+            lines.append(_("您目前没有未完成的工单或维修。"))
+    return Reply(text="\n".join(lines), action="answer", intent=intent, quick_replies=[person()])
+
+
+# ------------------------------------------------------------------ safety and directory
+
+
+def _hotline_lines(ctx: Context, codes: list[str] | None) -> list[str]:
+    return [
+        f"· {line.institution} {line.number}" + (f"（{line.serves}）" if line.serves else "")
+        for line in backends.hotlines(codes, ctx.language)
+    ]
+
+
+def _own_hotline_codes(ctx: Context) -> list[str]:
+    codes = ["unionpay"]
+    merchant = ctx.merchant if ctx.is_merchant_user else None
+    if merchant is not None and merchant.acquirer_id:
+        codes.insert(0, merchant.acquirer.code)
+    return codes
+
+
+def verify_caller(ctx: Context, intent: str) -> Reply:
+    parts = [
+        _(
+            "请当心：很多自称“银联客服”“银行客服”的来电和短信是诈骗。"
+            "真正的客服绝不会索要短信验证码、密码或完整卡号，也不会让您转账、下载软件或开启屏幕共享。"
+        ),
+        _("核实方法：先挂断，再自己拨打下面的官方热线核实（不要回拨对方给的号码）："),
+        "\n".join(_hotline_lines(ctx, _own_hotline_codes(ctx))),
+    ]
+    for phone in ctx.entities.get("phones", [])[:2]:
+        owners = backends.registered_callers(phone)
+        if owners:
+            parts.append(
+                _(
+                    "号码 %(phone)s 是 %(owners)s 登记的外呼号码；但来电显示可以伪造，仍请挂断后拨打官方热线核实。"
+                )
+                % {"phone": phone, "owners": "、".join(owners)}
+            )
+        else:
+            parts.append(
+                _("号码 %(phone)s 不在我们登记的官方外呼号码里，请高度警惕。") % {"phone": phone}
+            )
+    parts.append(_("如果已经把验证码或密码告诉了对方，请立即拨打发卡行客服冻结账户并修改密码。"))
+    return Reply(text="\n".join(parts), action="answer", intent=intent)
+
+
+def hotline(ctx: Context, intent: str) -> Reply:
+    codes = ctx.entities.get("institution") or None
+    lines = _hotline_lines(ctx, codes) or _hotline_lines(ctx, None)
+    text = _("官方客服热线：") + "\n" + "\n".join(lines)
+    text += "\n" + _("请只拨打官方公布的号码；有人来电自称客服时，挂断后拨这些号码核实。")
+    return Reply(text=text, action="answer", intent=intent)
+
+
+HANDLERS: dict[str, Callable[[Context, str], Reply]] = {
+    "txn_failed_code": response_code,
+    "txn_failed_generic": failed_generic,
+    "funds_not_arrived": funds_not_arrived,
+    "txn_query": txn_query,
+    "settlement_rules": settlement_rules,
+    "outage_status": outage_status,
+    "repair_status": repair_status,
+    "verify_caller": verify_caller,
+    "hotline": hotline,
+    "greeting": greeting,
+    **{intent: start_troubleshooting for intent in TROUBLESHOOTING_INTENTS},
+}

@@ -1,0 +1,299 @@
+"""Handing a conversation to a person: gather only the facts the desk still needs, open the
+ticket with the facts and the transcript, tell the merchant the number and when to expect
+contact — and outside staffed hours, say so and record a call-back commitment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistant import backends
+from assistant.dialogue import HUMAN, Context, Reply
+from assistant.intents import desk_category, intent_label
+from assistant.models import Conversation, HandOff
+
+# What a merchant types when they do not know the answer to a question we asked.
+_SKIP = re.compile(r"不知道|不清楚|不记得|忘了|跳过|没有|\bskip\b|don'?t know|not sure|unknown")
+# A hand-off reason that means "a person, now": no further questions before the ticket.
+IMMEDIATE = frozenset({"requested", "complaint", "out_of_scope"})
+# Facts the merchant can name by tapping one of their terminals.
+_DEVICE_FACTS = ("terminal_model", "serial_number")
+
+
+def start(
+    ctx: Context,
+    *,
+    reason: str,
+    intent: str,
+    symptom: str = "",
+    tried: str = "",
+    seed: dict[str, Any] | None = None,
+) -> Reply:
+    conversation = ctx.conversation
+    recent = _recent_ticket(conversation, ctx.now)
+    if recent is not None:
+        ctx.state.clear()
+        return Reply(
+            text=_(
+                "您的问题已经转给客服，工单号 %(number)s，客服会尽快联系您。还有别的情况可以继续告诉我。"
+            )
+            % {"number": recent.ticket_number},
+            action="handoff",
+            intent=ctx.understanding.intent,
+            ticket_number=recent.ticket_number,
+        )
+    handoff = HandOff.objects.create(
+        conversation=conversation,
+        sequence=_next_sequence(conversation),
+        reason=reason,
+        intent=intent if intent != HUMAN or reason == "requested" else "",
+        category=desk_category(intent),
+        facts=_initial_facts(ctx, intent, symptom, tried, seed or {}),
+    )
+    if not ctx.is_merchant_user or not ctx.merchants:
+        return _no_ticket(ctx, handoff)
+    if ctx.merchant is None:
+        return _ask_merchant(ctx, handoff)
+    if reason in IMMEDIATE:
+        return finish(ctx, handoff)
+    return _next_question(ctx, handoff)
+
+
+def continue_collecting(ctx: Context) -> Reply:
+    handoff = HandOff.objects.get(pk=ctx.state["handoff"], conversation=ctx.conversation)
+    asking = ctx.state.get("asking", "")
+    understanding = ctx.understanding
+    if asking == "merchant":
+        merchant = ctx.merchant  # resolves a merchant ID or terminal the merchant named
+        if merchant is None:
+            merchant = _merchant_by_choice(ctx)
+        if merchant is None:
+            return _ask_merchant(ctx, handoff)
+        if handoff.reason in IMMEDIATE:
+            return finish(ctx, handoff)
+        return _next_question(ctx, handoff)
+    facts = dict(handoff.facts)
+    facts.update(_facts_from_entities(ctx))
+    if asking in _DEVICE_FACTS:
+        terminal = ctx.terminal or _terminal_by_choice(ctx)
+        if terminal is None and not _SKIP.search(ctx.text.lower()):
+            facts[asking] = ctx.text.strip()
+    elif asking and asking not in facts:
+        facts[asking] = _("不清楚") if _SKIP.search(ctx.text.lower()) else ctx.text.strip()
+    handoff.facts = facts
+    handoff.save(update_fields=["facts"])
+    if understanding.intent == HUMAN and understanding.action == "handoff":
+        return finish(ctx, handoff)  # "just get me a person": stop asking
+    return _next_question(ctx, handoff)
+
+
+def _next_question(ctx: Context, handoff: HandOff) -> Reply:
+    merchant, terminal = ctx.merchant, ctx.terminal
+    missing = backends.missing_facts(
+        handoff.category, merchant, terminal, handoff.facts, ctx.language
+    )
+    asked = set(ctx.state.get("asked", []))
+    # A fact asked once and still blank (the merchant skipped it) is not asked again.
+    missing = [question for question in missing if question.key not in asked]
+    if not missing:
+        return finish(ctx, handoff)
+    question = missing[0]
+    ctx.state.update(
+        {
+            "flow": "collect",
+            "handoff": handoff.pk,
+            "asking": question.key,
+            "asked": sorted(asked | {question.key}),
+        }
+    )
+    quick = [_("不清楚")]
+    if question.key in _DEVICE_FACTS and merchant is not None:
+        quick = [t.terminal_id for t in backends.terminals_of(ctx.user, merchant)[:6]] + quick
+    intro = ""
+    if len(asked) == 0:
+        intro = (
+            _("我来帮您转给客服。为了让客服直接处理，还需要 %(count)s 项信息。")
+            % {"count": len(missing)}
+            + "\n"
+        )
+    text = intro + _("请问%(label)s？") % {"label": question.label}
+    if question.hint:
+        text += _("（%(hint)s）") % {"hint": question.hint}
+    return Reply(text=text, action="ask", intent=handoff.intent or HUMAN, quick_replies=quick)
+
+
+def finish(ctx: Context, handoff: HandOff) -> Reply:
+    """Open the ticket and tell the merchant what happens next."""
+    conversation = ctx.conversation
+    merchant, terminal = ctx.merchant, ctx.terminal
+    transcript = [
+        {
+            "at": message.created_at.isoformat(),
+            "from": "merchant" if message.direction == "in" else "assistant",
+            "text": message.text,
+            "intent": message.intent,
+        }
+        for message in conversation.messages.order_by("created_at", "id")
+    ]
+    description = _("智能助手转人工（%(reason)s）：%(topic)s。%(symptom)s") % {
+        "reason": handoff.get_reason_display(),
+        "topic": intent_label(handoff.intent or HUMAN),
+        "symptom": handoff.facts.get("symptom", ""),
+    }
+    ticket = backends.open_ticket(
+        merchant=merchant,
+        category=handoff.category,
+        description=description,
+        facts=handoff.facts,
+        terminal=terminal,
+        transcript=transcript,
+        idempotency_key=f"assistant:{conversation.pk}:{handoff.sequence}",
+        opened_by=ctx.user,
+    )
+    if ticket is None:
+        return _no_ticket(ctx, handoff)
+    staffing = backends.staffing(ctx.now)
+    handoff.ticket_id = ticket.pk
+    handoff.ticket_number = ticket.number
+    handoff.status = HandOff.Status.TICKET_OPENED
+    handoff.completed_at = timezone.now()
+    handoff.outside_hours = not staffing.staffed
+    conversation.status = Conversation.Status.HANDED_OFF
+    conversation.staffed_hours = staffing.hours
+    conversation.outside_staffed_hours = not staffing.staffed
+    text = _(
+        "已为您创建工单 %(number)s（%(category)s），您提供的信息和这段对话已一并转给客服。"
+    ) % {
+        "number": ticket.number,
+        "category": ticket.category,
+    }
+    if staffing.staffed:
+        if ticket.first_response_due_at:
+            text += "\n" + _("客服会在 %(when)s 前联系您。") % {
+                "when": _local(ticket.first_response_due_at)
+            }
+        else:
+            text += "\n" + _("客服会在值班时间内尽快联系您。")
+    else:
+        due = staffing.next_open_at + dt.timedelta(hours=1)
+        handoff.callback_due_at = due
+        promise = _("回电商户，跟进工单 %(number)s") % {"number": ticket.number}
+        backends.add_callback_commitment(ticket, due_at=due, promise=promise)
+        text += "\n" + _(
+            "现在不在人工值班时间（每天 %(hours)s）。我们已记录回电承诺：%(when)s 前给您回电。"
+        ) % {"hours": staffing.hours, "when": _local(due)}
+    handoff.save()
+    ctx.state.clear()
+    return Reply(
+        text=text,
+        action="handoff",
+        intent=handoff.intent or HUMAN,
+        ticket_number=ticket.number,
+    )
+
+
+def _no_ticket(ctx: Context, handoff: HandOff) -> Reply:
+    """No merchant to file a ticket for (a visitor, or a user without a merchant): the
+    official hotlines are the way to a person."""
+    handoff.status = HandOff.Status.NO_TICKET
+    handoff.completed_at = timezone.now()
+    handoff.save(update_fields=["status", "completed_at"])
+    ctx.conversation.status = Conversation.Status.HANDED_OFF
+    ctx.state.clear()
+    lines = [
+        f"· {line.institution} {line.number}" for line in backends.hotlines(None, ctx.language)
+    ]
+    text = _("请拨打官方客服热线，由人工为您处理：") + "\n" + "\n".join(lines)
+    if not ctx.is_merchant_user:
+        text += "\n" + _("登录商户门户后，我可以直接为您创建工单，客服会主动联系您。")
+    return Reply(text=text, action="handoff", intent=handoff.intent or HUMAN)
+
+
+def _ask_merchant(ctx: Context, handoff: HandOff) -> Reply:
+    ctx.state.update({"flow": "collect", "handoff": handoff.pk, "asking": "merchant"})
+    return Reply(
+        text=_("您名下有多个商户，请问是哪一个？"),
+        action="ask",
+        intent=handoff.intent or HUMAN,
+        quick_replies=[m.merchant_id for m in ctx.merchants[:6]],
+    )
+
+
+def _merchant_by_choice(ctx: Context) -> Any:
+    said = ctx.text.strip()
+    for merchant in ctx.merchants:
+        if said and (said == merchant.merchant_id or said in (merchant.name, merchant.short_name)):
+            ctx.conversation.merchant = merchant
+            return merchant
+    return None
+
+
+def _terminal_by_choice(ctx: Context) -> Any:
+    merchant = ctx.merchant
+    terminal = backends.find_terminal(ctx.user, ctx.text)
+    if terminal is not None and merchant is not None and terminal.merchant_id == merchant.pk:
+        ctx.conversation.terminal = terminal
+        return terminal
+    return None
+
+
+def _initial_facts(
+    ctx: Context, intent: str, symptom: str, tried: str, seed: dict[str, Any]
+) -> dict[str, str]:
+    facts = _facts_from_entities(ctx, seed)
+    if not symptom:
+        symptom = _earlier_symptom(ctx)
+    if symptom:
+        facts["symptom"] = symptom
+    if tried:
+        facts["tried"] = _("已按智能助手指引尝试：%(steps)s") % {"steps": tried}
+    return facts
+
+
+def _earlier_symptom(ctx: Context) -> str:
+    """What the merchant said about the problem before asking for a person."""
+    said = [
+        message.text
+        for message in ctx.conversation.messages.filter(direction="in").order_by("-id")[:6]
+        if message.intent not in ("", HUMAN, "greeting")
+    ]
+    return said[0] if said else ""
+
+
+def _facts_from_entities(ctx: Context, seed: dict[str, Any] | None = None) -> dict[str, str]:
+    entities = {**(seed or {}), **{k: v for k, v in ctx.entities.items() if v}}
+    facts: dict[str, str] = {}
+    if entities.get("response_codes"):
+        facts["error_code"] = ", ".join(entities["response_codes"])
+    dates = entities.get("datetimes") or []
+    if entities.get("rrn"):
+        facts["recent_transaction"] = _("参考号 %(rrn)s") % {"rrn": entities["rrn"][0]}
+    elif entities.get("amounts_fen") and dates:
+        facts["recent_transaction"] = f"{dates[0]['text']} {entities['amounts_fen'][0] / 100:.2f}"
+    if dates and ctx.state.get("asking") == "started_at":
+        facts["started_at"] = dates[0]["text"]
+    return facts
+
+
+def _recent_ticket(conversation: Conversation, now: dt.datetime) -> HandOff | None:
+    return (
+        conversation.handoffs.filter(
+            status=HandOff.Status.TICKET_OPENED, completed_at__gte=now - dt.timedelta(hours=2)
+        )
+        .order_by("-completed_at")
+        .first()
+    )
+
+
+def _next_sequence(conversation: Conversation) -> int:
+    current = conversation.handoffs.aggregate(top=Max("sequence"))["top"] or 0
+    return current + 1
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

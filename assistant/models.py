@@ -1,0 +1,314 @@
+"""Conversations with the assistant, their messages, hand-offs to the desk, and the
+knowledge base the answers come from."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assistant.intents import INTENT_LABELS
+
+INTENT_CHOICES = [(name, label) for name, label in INTENT_LABELS.items()]
+
+
+def _may_see_any(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def session_digest(session_key: str) -> str:
+    """Anonymous conversations are tied to a session; only a digest of its key is stored."""
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+class ConversationQuerySet(models.QuerySet["Conversation"]):
+    def visible_to(self, user: Any) -> ConversationQuerySet:
+        """Staff read every transcript; a merchant user only the conversations they had."""
+        if not _may_see_any(user):
+            return self.none()
+        if user.is_agent:
+            return self
+        return self.filter(user=user)
+
+    def of_session(self, session_key: str) -> ConversationQuerySet:
+        """An anonymous visitor's own conversations (by the session they chat in)."""
+        if not session_key:
+            return self.none()
+        return self.filter(user__isnull=True, session_digest=session_digest(session_key))
+
+
+class Conversation(models.Model):
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("商户门户")
+        API = "api", _("接口")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        HANDED_OFF = "handed_off", _("已转人工")
+        CLOSED = "closed", _("已结束")
+
+    public_id = models.UUIDField(_("对话编号"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.SET_NULL,
+        related_name="assistant_conversations",
+        null=True,
+        blank=True,
+    )
+    session_digest = models.CharField(
+        _("匿名会话摘要"),
+        max_length=64,
+        blank=True,
+        help_text=_("匿名访客会话标识的 SHA-256 摘要；不保存会话标识本身。"),
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.SET_NULL,
+        related_name="assistant_conversations",
+        null=True,
+        blank=True,
+    )
+    terminal = models.ForeignKey(
+        "terminals.Terminal",
+        verbose_name=_("终端"),
+        on_delete=models.SET_NULL,
+        related_name="assistant_conversations",
+        null=True,
+        blank=True,
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    language = models.CharField(_("语言"), max_length=8, default="zh-hans")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    state = models.JSONField(
+        _("对话状态"),
+        default=dict,
+        blank=True,
+        help_text=_("多步流程进行到哪一步（排障、收集信息、澄清）。"),
+    )
+    last_intent = models.CharField(_("最近意图"), max_length=32, choices=INTENT_CHOICES, blank=True)
+    staffed_hours = models.CharField(
+        _("人工值班时间"),
+        max_length=32,
+        blank=True,
+        help_text=_("转人工时的值班时间，如 08:00–20:00。"),
+    )
+    outside_staffed_hours = models.BooleanField(_("转人工时在值班时间外"), default=False)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("助手对话")
+        verbose_name_plural = _("助手对话")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["user", "-updated_at"], name="conversation_user_recent"),
+            models.Index(fields=["session_digest", "-updated_at"], name="conversation_session"),
+            models.Index(fields=["merchant", "-updated_at"], name="conversation_merchant"),
+            models.Index(fields=["-started_at"], name="conversation_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="conversation_has_owner",
+                condition=Q(user__isnull=False) | ~Q(session_digest=""),
+                violation_error_message=_("对话必须属于一个用户或一个匿名会话。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_channel_display()}"
+
+    @property
+    def handed_off(self) -> bool:
+        return self.status == self.Status.HANDED_OFF
+
+    def is_owned_by(self, user: Any, session_key: str = "") -> bool:
+        if getattr(user, "is_authenticated", False):
+            return self.user_id == user.pk
+        return (
+            self.user_id is None
+            and bool(session_key)
+            and (self.session_digest == session_digest(session_key))
+        )
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def visible_to(self, user: Any) -> MessageQuerySet:
+        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+
+    def inbound(self) -> MessageQuerySet:
+        return self.filter(direction=Message.Direction.IN)
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        IN = "in", _("商户")
+        OUT = "out", _("助手")
+
+    class Action(models.TextChoices):
+        ANSWER = "answer", _("回答")
+        CLARIFY = "clarify", _("澄清")
+        HANDOFF = "handoff", _("转人工")
+        ASK = "ask", _("收集信息")
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("对话"), on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
+    # Full card numbers are masked before the text reaches this field (services.post_message).
+    text = models.TextField(_("内容"))
+    intent = models.CharField(_("意图"), max_length=32, choices=INTENT_CHOICES, blank=True)
+    confidence = models.FloatField(_("置信度"), null=True, blank=True)
+    action = models.CharField(_("动作"), max_length=8, choices=Action.choices, blank=True)
+    entities = models.JSONField(_("实体"), default=dict, blank=True)
+    quick_replies = models.JSONField(_("快捷回复"), default=list, blank=True)
+    unanswered = models.BooleanField(
+        _("未能回答"),
+        default=False,
+        help_text=_("助手没有资料或数据回答这条消息（用于完善知识库）。"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="message_conversation"),
+            models.Index(fields=["direction", "created_at"], name="message_direction_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def visible_to(self, user: Any) -> ArticleQuerySet:
+        """Published articles are public knowledge; drafts only for staff."""
+        if _may_see_any(user) and user.is_agent:
+            return self
+        return self.filter(is_published=True)
+
+    def published(self) -> ArticleQuerySet:
+        return self.filter(is_published=True)
+
+    def for_intent(self, intent: str) -> list[Article]:
+        # A few dozen articles: filtering the intent list in Python works the same on SQLite
+        # and PostgreSQL and keeps `intents` a plain list the admin can edit.
+        return [article for article in self.order_by("slug") if intent in (article.intents or [])]
+
+
+class Article(models.Model):
+    """Vetted knowledge: what the assistant may say for an intent, in Chinese and English."""
+
+    slug = models.SlugField(_("代码"), max_length=60, unique=True)
+    title_zh = models.CharField(_("标题"), max_length=120)
+    title_en = models.CharField(_("标题（英文）"), max_length=160)
+    body_zh = models.TextField(_("正文"))
+    body_en = models.TextField(_("正文（英文）"))
+    intents = models.JSONField(
+        _("关联意图"), default=list, blank=True, help_text=_("回答这些意图时使用本文。")
+    )
+    is_published = models.BooleanField(_("已发布"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后编辑人"),
+        on_delete=models.SET_NULL,
+        related_name="assistant_articles",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("知识库文章")
+        verbose_name_plural = _("知识库文章")
+        ordering = ["slug"]
+        indexes = [models.Index(fields=["is_published", "slug"], name="article_published")]
+
+    def __str__(self) -> str:
+        return self.title_zh
+
+    def title(self, language: str = "zh") -> str:
+        return self.title_en if language.startswith("en") else self.title_zh
+
+    def body(self, language: str = "zh") -> str:
+        return self.body_en if language.startswith("en") else self.body_zh
+
+
+class HandOffQuerySet(models.QuerySet["HandOff"]):
+    def visible_to(self, user: Any) -> HandOffQuerySet:
+        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+
+
+class HandOff(models.Model):
+    """The assistant passing a conversation to a person, with the reason and what came of it."""
+
+    class Reason(models.TextChoices):
+        REQUESTED = "requested", _("商户要求转人工")
+        COMPLAINT = "complaint", _("投诉")
+        OUT_OF_SCOPE = "out_of_scope", _("超出助手范围")
+        TROUBLESHOOTING_FAILED = "troubleshooting_failed", _("自助排障未解决")
+        NEEDS_PERSON = "needs_person", _("需要人工办理")
+        DATA_MISSING = "data_missing", _("缺少数据无法回答")
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("正在收集信息")
+        TICKET_OPENED = "ticket_opened", _("已创建工单")
+        NO_TICKET = "no_ticket", _("已引导拨打热线")
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("对话"), on_delete=models.CASCADE, related_name="handoffs"
+    )
+    sequence = models.PositiveSmallIntegerField(_("序号"))
+    reason = models.CharField(_("原因"), max_length=24, choices=Reason.choices)
+    intent = models.CharField(_("意图"), max_length=32, choices=INTENT_CHOICES, blank=True)
+    category = models.CharField(_("工单类别"), max_length=24, blank=True)
+    facts = models.JSONField(_("已收集信息"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.COLLECTING
+    )
+    # The desk is a separate app: keep its ticket by id and number, not a foreign key.
+    ticket_id = models.BigIntegerField(_("工单 ID"), null=True, blank=True)
+    ticket_number = models.CharField(_("工单号"), max_length=32, blank=True)
+    outside_hours = models.BooleanField(_("值班时间外"), default=False)
+    callback_due_at = models.DateTimeField(_("承诺回电时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = HandOffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("转人工记录")
+        verbose_name_plural = _("转人工记录")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="handoff_recent"),
+            models.Index(fields=["reason", "created_at"], name="handoff_reason"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "sequence"], name="unique_handoff_sequence"
+            ),
+            models.CheckConstraint(
+                name="handoff_ticket_has_number",
+                condition=~Q(status="ticket_opened") | ~Q(ticket_number=""),
+                violation_error_message=_("已创建工单的转人工记录必须有工单号。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}/{self.sequence} {self.get_reason_display()}"

@@ -1,0 +1,163 @@
+"""Writes of the assistant: starting a conversation and posting a message to it (the
+merchant's message, masked; the dialogue's reply; any hand-off), atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from assistant import dialogue
+from assistant.models import Article, Conversation, Message, session_digest
+from assistant.nlu import Model, mask_pans, understand
+from core.errors import BilingualError, lazy_format
+from core.masking import mask_pans_in_text
+
+MAX_MESSAGE_LENGTH = 1000
+# A conversation untouched for this long is not resumed; the next message starts a new one.
+RESUME_WITHIN = dt.timedelta(hours=12)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[a-zA-Z]{2,}")
+
+
+class AssistantError(BilingualError):
+    pass
+
+
+@dataclass
+class Exchange:
+    inbound: Message
+    outbound: Message
+    reply: dialogue.Reply
+
+
+def mask_message(text: str) -> str:
+    """The only form of a merchant's message that is stored: every full card number masked
+    (labelled ones even when the checksum fails, then any Luhn-valid 13–19 digits)."""
+    return mask_pans_in_text(mask_pans(text))
+
+
+def reply_language(text: str, default: str) -> str:
+    """Answer in the language the merchant wrote in; the page's language otherwise."""
+    if _CJK.search(text):
+        return "zh-hans"
+    if _LATIN.search(text):
+        return "en"
+    return default
+
+
+def current_conversation(
+    user: Any, session_key: str | None, channel: str = Conversation.Channel.PORTAL
+) -> Conversation | None:
+    """The conversation this user (or anonymous session) is in, if any, to resume it."""
+    if getattr(user, "is_authenticated", False):
+        conversations = Conversation.objects.filter(user=user)
+    else:
+        conversations = Conversation.objects.of_session(session_key or "")
+    return (
+        conversations.filter(
+            channel=channel,
+            updated_at__gte=timezone.now() - RESUME_WITHIN,
+        )
+        .exclude(status=Conversation.Status.CLOSED)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def start_conversation(
+    *, user: Any, session_key: str | None, channel: str, language: str = "zh-hans"
+) -> Conversation:
+    authenticated = getattr(user, "is_authenticated", False)
+    if not authenticated and not session_key:
+        raise AssistantError(_("匿名对话需要会话标识"))
+    conversation = Conversation(
+        user=user if authenticated else None,
+        session_digest="" if authenticated else session_digest(session_key or ""),
+        channel=channel,
+        language=language,
+    )
+    if authenticated and getattr(user, "is_merchant_user", False):
+        merchants = list(user.merchants.all()[:2])
+        if len(merchants) == 1:
+            conversation.merchant = merchants[0]
+    conversation.save()
+    return conversation
+
+
+def close_conversation(conversation: Conversation) -> None:
+    conversation.status = Conversation.Status.CLOSED
+    conversation.state = {}
+    conversation.save(update_fields=["status", "state", "updated_at"])
+
+
+@transaction.atomic
+def post_message(
+    conversation: Conversation,
+    text: str,
+    *,
+    user: Any,
+    now: dt.datetime | None = None,
+    model: Model | None = None,
+) -> Exchange:
+    """Store the merchant's message (masked), answer it, store the answer."""
+    text = (text or "").strip()
+    if not text:
+        raise AssistantError(_("请输入您的问题"))
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise AssistantError(
+            lazy_format(_("消息太长：最多 %(limit)s 个字"), limit=MAX_MESSAGE_LENGTH)
+        )
+    now = timezone.localtime(now or timezone.now())
+    # Lock the conversation: two messages sent at once must not both move its state.
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    masked = mask_message(text)
+    understanding = understand(text, now=now, model=model)
+    inbound = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.IN,
+        text=masked,
+        intent=understanding.intent,
+        confidence=understanding.confidence,
+        action=understanding.action,
+        entities=understanding.entities,
+    )
+    language = reply_language(text, conversation.language)
+    with translation.override(language):
+        ctx = dialogue.Context(
+            user=user,
+            conversation=conversation,
+            understanding=understanding,
+            text=masked,
+            now=now,
+            language="en" if language == "en" else "zh",
+        )
+        reply = dialogue.respond(ctx)
+        reply.text = mask_pans_in_text(reply.text)
+        reply.quick_replies = [str(label) for label in reply.quick_replies]
+    outbound = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.OUT,
+        text=reply.text,
+        intent=reply.intent,
+        action=reply.action,
+        quick_replies=reply.quick_replies,
+    )
+    if reply.unanswered or reply.action == Message.Action.CLARIFY:
+        inbound.unanswered = True
+        inbound.save(update_fields=["unanswered"])
+    conversation.last_intent = understanding.intent
+    conversation.save()
+    return Exchange(inbound=inbound, outbound=outbound, reply=reply)
+
+
+@transaction.atomic
+def save_article(article: Article, *, by: Any) -> Article:
+    article.updated_by = by
+    article.save()
+    return article

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import agent_required, supervisor_required
+from assistant import reports, services
+from assistant.forms import ArticleForm, MessageForm
+from assistant.intents import INTENT_LABELS
+from assistant.models import Article, Conversation, HandOff
+
+# --------------------------------------------------------------------------- merchant chat
+
+
+def _session_key(request: HttpRequest, create: bool = False) -> str | None:
+    if request.session.session_key is None and create:
+        request.session.save()
+    return request.session.session_key
+
+
+def _starter_replies() -> list[str]:
+    return [_("刷卡显示51"), _("打印不出小票"), _("钱没到账"), _("转人工")]
+
+
+def _chat_context(request: HttpRequest, conversation: Conversation | None) -> dict[str, Any]:
+    history = list(conversation.messages.all()) if conversation else []
+    last = history[-1] if history else None
+    quick = last.quick_replies if last is not None and last.direction == "out" else []
+    return {
+        "conversation": conversation,
+        "history": history,
+        "quick_replies": quick or ([] if history else _starter_replies()),
+        "form": MessageForm(),
+    }
+
+
+def chat(request: HttpRequest) -> HttpResponse:
+    """The chat (mobile first). Merchant users and anonymous visitors; staff read transcripts."""
+    if request.user.is_authenticated and request.user.is_agent:  # type: ignore[union-attr]
+        return redirect("assistant_transcripts")
+    conversation = services.current_conversation(request.user, _session_key(request))
+    return render(request, "assistant/chat.html", _chat_context(request, conversation))
+
+
+@require_POST
+def chat_send(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_agent:  # type: ignore[union-attr]
+        return redirect("assistant_transcripts")
+    form = MessageForm(request.POST)
+    session_key = _session_key(request, create=True)
+    conversation = services.current_conversation(request.user, session_key)
+    error = ""
+    exchange = None
+    if form.is_valid():
+        if conversation is None:
+            conversation = services.start_conversation(
+                user=request.user,
+                session_key=session_key,
+                channel=Conversation.Channel.PORTAL,
+                language=request.LANGUAGE_CODE,
+            )
+        try:
+            exchange = services.post_message(
+                conversation, form.cleaned_data["text"], user=request.user
+            )
+        except services.AssistantError as failure:
+            error = str(failure)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect("assistant_chat")
+    context = {
+        "new_messages": [exchange.inbound, exchange.outbound] if exchange else [],
+        "quick_replies": exchange.outbound.quick_replies if exchange else [],
+        "error": error,
+    }
+    return render(request, "assistant/_exchange.html", context)
+
+
+@require_POST
+def chat_new(request: HttpRequest) -> HttpResponse:
+    conversation = services.current_conversation(request.user, _session_key(request))
+    if conversation is not None:
+        services.close_conversation(conversation)
+    return redirect("assistant_chat")
+
+
+# --------------------------------------------------------------------------- staff pages
+
+
+@agent_required
+def transcripts(request: HttpRequest) -> HttpResponse:
+    conversations = (
+        Conversation.objects.visible_to(request.user)
+        .select_related("user", "merchant")
+        .order_by("-updated_at")
+    )
+    status = request.GET.get("status", "")
+    if status in Conversation.Status.values:
+        conversations = conversations.filter(status=status)
+    intent = request.GET.get("intent", "")
+    if intent in INTENT_LABELS:
+        conversations = conversations.filter(last_intent=intent)
+    query = request.GET.get("q", "").strip()
+    if query:
+        conversations = conversations.filter(
+            Q(merchant__merchant_id=query) | Q(handoffs__ticket_number=query)
+        ).distinct()
+    page = Paginator(conversations, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "intent": intent,
+        "query": query,
+        "statuses": Conversation.Status.choices,
+        "intents": list(INTENT_LABELS.items()),
+    }
+    return render(request, "assistant/transcripts.html", context)
+
+
+@agent_required
+def transcript(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_object_or_404(
+        Conversation.objects.visible_to(request.user).select_related(
+            "user", "merchant", "terminal"
+        ),
+        pk=pk,
+    )
+    history = list(conversation.messages.all())
+    intents = sorted({m.intent for m in history if m.intent and m.direction == "in"})
+    articles = {
+        article.pk: article
+        for intent in intents
+        for article in Article.objects.visible_to(request.user).for_intent(intent)
+    }
+    context = {
+        "conversation": conversation,
+        "history": history,
+        "handoffs": HandOff.objects.visible_to(request.user).filter(conversation=conversation),
+        "articles": list(articles.values()),
+    }
+    return render(request, "assistant/transcript.html", context)
+
+
+@supervisor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        days = max(1, min(365, int(request.GET.get("days", 30))))
+    except ValueError:
+        days = 30
+    data = reports.dashboard(request.user, days=days)
+    chart = {
+        "intents": {
+            "labels": [row["label"] for row in data["top_intents"]],
+            "counts": [row["count"] for row in data["top_intents"]],
+        },
+        "reasons": {
+            "labels": [row["label"] for row in data["handoff_reasons"]],
+            "counts": [row["count"] for row in data["handoff_reasons"]],
+        },
+        "daily": {
+            "labels": [row["day"] for row in data["daily"]],
+            "containment": [row["containment"] for row in data["daily"]],
+            "conversations": [row["conversations"] for row in data["daily"]],
+        },
+    }
+    return render(request, "assistant/dashboard.html", {"data": data, "chart": chart})
+
+
+@supervisor_required
+def articles(request: HttpRequest) -> HttpResponse:
+    rows = Article.objects.visible_to(request.user).select_related("updated_by")
+    return render(request, "assistant/articles.html", {"articles": rows})
+
+
+@supervisor_required
+def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    article = (
+        get_object_or_404(Article.objects.visible_to(request.user), pk=pk) if pk else Article()
+    )
+    form = ArticleForm(request.POST or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        services.save_article(form.save(commit=False), by=request.user)
+        messages.success(request, _("知识库文章已保存"))
+        return redirect("assistant_articles")
+    return render(request, "assistant/article_form.html", {"form": form, "article": article})
