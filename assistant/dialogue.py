@@ -22,6 +22,7 @@ from assistant.intents import INTENT_LABELS, intent_label
 from assistant.nlu import Understanding
 
 HUMAN = "human_agent"
+NOT_TOPICS = frozenset({"other", "greeting", "complaint", HUMAN})
 
 # Answers to "did that fix it?". "No" is checked first: "还是不行" contains "行".
 _NO = re.compile(
@@ -168,10 +169,11 @@ def answer(ctx: Context, intent: str) -> Reply:
 def clarify(ctx: Context) -> Reply:
     """Offer the two likeliest topics instead of guessing."""
     understanding = ctx.understanding
-    options = [understanding.intent] + [
-        intent for intent, _p in understanding.alternatives if intent != understanding.intent
-    ]
-    options = options[:2]
+    # Offer topics the assistant can act on; "other"/"greeting" are not topics to pick.
+    candidates = [understanding.intent] + [intent for intent, _p in understanding.alternatives]
+    options = [intent for intent in candidates if intent not in NOT_TOPICS][:2]
+    if not options:
+        options = [understanding.intent]
     ctx.state.update({"flow": "clarify", "options": options})
     labels = [intent_label(intent) for intent in options]
     text = _(

@@ -1,0 +1,162 @@
+"""The issue's "Done when" conversations, end to end through the service layer (what the
+portal chat and the API both call): understanding, dialogue, stored messages, hand-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant import backends
+from assistant.models import Conversation, HandOff, Message
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOON = dt.datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)
+needs_desk = pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
+needs_payments = pytest.mark.skipif(
+    not backends.payments_available(), reason="payments app not installed"
+)
+
+
+def test_code_51_is_explained_without_a_ticket(chat, alice):
+    talk = chat(alice)
+    reply = talk.say("刷卡显示51", now=NOON)
+    assert reply.action == "answer" and reply.intent == "txn_failed_code"
+    assert "51" in reply.text and "资金不足" in reply.text
+    assert not HandOff.objects.exists()
+    assert talk.conversation.status == Conversation.Status.OPEN
+
+
+def test_code_explained_in_english_when_asked_in_english(chat, alice):
+    reply = chat(alice).say("the POS says error 05", now=NOON)
+    assert reply.intent == "txn_failed_code"
+    assert "05" in reply.text and "Response code" in reply.text
+
+
+def test_unknown_code_is_not_guessed(chat, alice):
+    reply = chat(alice).say("刷卡显示87", now=NOON)
+    assert reply.intent == "txn_failed_code"
+    assert "87" in reply.text and "不在我们的应答码表里" in reply.text
+    assert reply.quick_replies == ["转人工"]
+
+
+def test_scam_call_gets_warning_and_official_numbers(chat, anonymous):
+    reply = chat(anonymous).say("有人打电话说是银联的，要我提供验证码", now=NOON)
+    assert reply.intent == "verify_caller" and reply.action == "answer"
+    assert "验证码" in reply.text and "挂断" in reply.text
+    assert "95516" in reply.text  # the official number, from directory.Hotline
+    assert not HandOff.objects.exists()
+
+
+def test_unregistered_caller_number_is_flagged(chat, alice):
+    reply = chat(alice).say("刚才 17088889999 打电话说是银联的，要我报验证码，是真的吗", now=NOON)
+    assert reply.intent == "verify_caller"
+    assert "17088889999" in reply.text and "不在我们登记" in reply.text
+
+
+def test_full_card_number_is_stored_masked(chat, alice):
+    talk = chat(alice)
+    reply = talk.say("我的卡号 6222 0212 3456 7890 123 刷不了，显示05", now=NOON)
+    stored = Message.objects.get(conversation=talk.conversation, direction="in")
+    assert "6222021234567890123" not in stored.text.replace(" ", "")
+    assert "622202" in stored.text and "0123" in stored.text
+    assert "6222021234567890123" not in str(stored.entities)
+    for message in Message.objects.all():
+        assert "1234567890" not in message.text.replace(" ", "")
+    assert "完整卡号" in reply.text  # and the merchant is told not to send one
+
+
+def test_the_assistant_never_asks_for_secrets(chat, alice, terminal_a):
+    talk = chat(alice)
+    for text in ("刷卡显示55", "打印不出小票", "还是不行", "还是不行", "还是不行", "今天上午"):
+        talk.say(text, now=NOON)
+    for message in Message.objects.filter(direction="out"):
+        for secret in ("请提供卡号", "请输入密码", "告诉我验证码", "CVV 是多少"):
+            assert secret not in message.text
+
+
+def test_transfer_to_a_person_happens_at_once(chat, alice, terminal_a):
+    talk = chat(alice)
+    reply = talk.say("转人工", now=NOON)
+    assert reply.action == "handoff"
+    handoff = HandOff.objects.get(conversation=talk.conversation)
+    assert handoff.reason == HandOff.Reason.REQUESTED
+    if backends.desk_available():
+        assert handoff.status == HandOff.Status.TICKET_OPENED
+        assert handoff.ticket_number and handoff.ticket_number in reply.text
+    else:
+        assert "95534" in reply.text
+
+
+def test_low_confidence_asks_with_the_two_likeliest_topics(chat, alice, articles):
+    talk = chat(alice)
+    reply = talk.say("做撤销提示原交易不存在", now=NOON)
+    assert reply.action == "clarify"
+    assert reply.quick_replies == ["交易失败并显示代码", "撤销与退货", "转人工"]
+    assert "交易失败并显示代码" in reply.text and "撤销与退货" in reply.text
+    follow = talk.say("撤销与退货", now=NOON)
+    assert follow.action == "answer" and follow.intent == "refund_void"
+    assert "消费撤销" in follow.text  # from the knowledge-base article
+
+
+@needs_desk
+def test_printer_guided_steps_then_ticket_with_only_missing_facts(chat, alice, terminal_a):
+    from desk.models import Ticket
+
+    talk = chat(alice)
+    first = talk.say("打印不出小票", now=NOON)
+    assert first.intent == "printer_paper" and "第 1 步" in first.text
+    assert first.quick_replies == ["解决了", "还是不行"]
+    second = talk.say("还是不行", now=NOON)
+    assert "第 2 步" in second.text
+    third = talk.say("还是不行", now=NOON)
+    assert "第 3 步" in third.text
+    question = talk.say("还是不行", now=NOON)
+    # The merchant, terminal, symptom and what was tried are known: only the start time is asked.
+    assert question.action == "ask"
+    assert "开始时间" in question.text
+    for known in ("商户编号", "序列号", "终端型号", "具体现象", "已尝试"):
+        assert known not in question.text
+    done = talk.say("今天早上开始的", now=NOON)
+    assert done.action == "handoff"
+    ticket = Ticket.objects.get()
+    assert ticket.number in done.text
+    assert ticket.category == "printer_paper" and ticket.channel == "assistant"
+    assert ticket.merchant == terminal_a.merchant and ticket.terminal == terminal_a
+    assert ticket.facts["symptom"] == "打印不出小票"
+    assert "换热敏纸" in ticket.facts["tried"]
+    assert ticket.facts["started_at"]
+    texts = [line["text"] for line in ticket.transcript]
+    assert texts[0] == "打印不出小票" and "还是不行" in texts
+    assert talk.conversation.status == Conversation.Status.HANDED_OFF
+    asked = Message.objects.filter(direction="out", action="ask").count()
+    assert asked == 1
+
+
+def test_fixed_printer_ends_without_ticket(chat, alice, terminal_a):
+    talk = chat(alice)
+    talk.say("小票打出来是白纸", now=NOON)
+    reply = talk.say("好了，可以打印了", now=NOON)
+    assert "解决" in reply.text
+    assert not HandOff.objects.exists()
+    assert talk.conversation.state == {}
+
+
+@needs_payments
+def test_funds_not_arrived_finds_the_transaction_and_its_payout_date(chat, alice, terminal_a):
+    from payments.models import Transaction
+
+    from assistant.tests.payments_data import make_sale
+
+    txn = make_sale(terminal_a, dt.datetime(2026, 11, 23, 15, 2, tzinfo=SHANGHAI), 128000)
+    reply = chat(alice).say("昨天下午3点刷的1280元还没到账", now=NOON)
+    assert reply.intent == "funds_not_arrived"
+    assert "1,280.00" in reply.text
+    eta_date = backends.find_transactions(
+        alice, terminal_a.merchant, {"rrn": [txn.rrn]}
+    )[0].payout_date
+    assert eta_date.isoformat() in reply.text
+    assert Transaction.objects.count() == 1
