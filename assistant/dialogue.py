@@ -176,12 +176,14 @@ def clarify(ctx: Context) -> Reply:
         options = [understanding.intent]
     ctx.state.update({"flow": "clarify", "options": options})
     labels = [intent_label(intent) for intent in options]
-    text = _(
-        "我想确认一下，您问的是“%(first)s”还是“%(second)s”？点下面的按钮或换个说法告诉我。"
-    ) % {
-        "first": labels[0],
-        "second": labels[1] if len(labels) > 1 else labels[0],
-    }
+    if len(labels) > 1:
+        text = _(
+            "我想确认一下，您问的是“%(first)s”还是“%(second)s”？点下面的按钮或换个说法告诉我。"
+        ) % {"first": labels[0], "second": labels[1]}
+    else:
+        text = _("我想确认一下，您问的是“%(first)s”吗？点下面的按钮或换个说法告诉我。") % {
+            "first": labels[0]
+        }
     return Reply(
         text=text,
         action="clarify",

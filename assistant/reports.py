@@ -36,7 +36,10 @@ def dashboard(user: Any, days: int = 30, now: dt.datetime | None = None) -> dict
     per_day = (
         conversations.annotate(day=TruncDate("started_at"))
         .values("day")
-        .annotate(total=Count("pk"), handed=Count("pk", filter=Q(has_handoff=True)))
+        .annotate(
+            total=Count("pk", distinct=True),
+            handed=Count("pk", filter=Q(has_handoff=True), distinct=True),
+        )
         .order_by("day")
     )
     for row in per_day:

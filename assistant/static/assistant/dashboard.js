@@ -11,15 +11,16 @@ document.addEventListener("DOMContentLoaded", function () {
         { type: "line", label: names.containment, data: data.daily.containment, yAxisID: "share" }
       ]
     },
-    options: { scales: { y: { beginAtZero: true }, share: { position: "right", min: 0, max: 1 } } }
+    options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true }, share: { position: "right", min: 0, max: 1 } } }
   });
   new Chart(document.getElementById("chart-reasons"), {
     type: "doughnut",
-    data: { labels: data.reasons.labels, datasets: [{ data: data.reasons.counts }] }
+    data: { labels: data.reasons.labels, datasets: [{ data: data.reasons.counts }] },
+    options: { maintainAspectRatio: false }
   });
   new Chart(document.getElementById("chart-intents"), {
     type: "bar",
     data: { labels: data.intents.labels, datasets: [{ label: names.messages, data: data.intents.counts }] },
-    options: { indexAxis: "y", plugins: { legend: { display: false } } }
+    options: { maintainAspectRatio: false, indexAxis: "y", plugins: { legend: { display: false } } }
   });
 });

@@ -1,0 +1,96 @@
+"""Hand-off rules that do not depend on the desk: visitors and users without a merchant are
+sent to the official hotlines; merchants with several merchants are asked which one; the
+staffed-hours window decides the call-back promise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant import backends
+from assistant.models import Conversation, HandOff
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_visitor_is_given_the_official_hotlines(chat, anonymous):
+    talk = chat(anonymous)
+    reply = talk.say("我要投诉你们的服务太差了")
+    assert reply.action == "handoff"
+    assert "95516" in reply.text and "登录" in reply.text
+    handoff = HandOff.objects.get()
+    assert handoff.reason == HandOff.Reason.COMPLAINT
+    assert handoff.status == HandOff.Status.NO_TICKET and handoff.ticket_number == ""
+    assert talk.conversation.status == Conversation.Status.HANDED_OFF
+
+
+def test_user_without_merchant_gets_hotlines_not_a_ticket(chat, charlie):
+    reply = chat(charlie).say("转人工")
+    assert reply.action == "handoff" and "95534" in reply.text
+    assert HandOff.objects.get().status == HandOff.Status.NO_TICKET
+
+
+def test_several_merchants_are_asked_which_one(chat, alice, merchant_b, terminal_a):
+    merchant_b.members.add(alice)
+    talk = chat(alice)
+    reply = talk.say("转人工")
+    assert reply.action == "ask"
+    assert set(reply.quick_replies) == {"898110154110001", "898310158120002"}
+    reply = talk.say("898310158120002")
+    assert talk.conversation.merchant == merchant_b
+    assert reply.action == "handoff"
+
+
+def test_someone_elses_merchant_id_is_not_accepted(chat, alice, merchant_b, make_user):
+    from tests.factories import MerchantFactory
+
+    second = MerchantFactory(merchant_id="898110154110009")
+    second.members.add(alice)
+    talk = chat(alice)
+    talk.say("转人工")
+    reply = talk.say("898310158120002")  # bob's merchant
+    assert talk.conversation.merchant is None
+    assert reply.action == "ask"
+
+
+def test_staffed_hours_window(settings):
+    settings.ASSISTANT_STAFFED_HOURS = "08:00-20:00"
+    noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)
+    late = dt.datetime(2026, 11, 24, 22, 30, tzinfo=SHANGHAI)
+    early = dt.datetime(2026, 11, 25, 6, 0, tzinfo=SHANGHAI)
+    assert backends.staffing(noon).staffed
+    after = backends.staffing(late)
+    assert not after.staffed and after.hours == "08:00–20:00"
+    assert after.next_open_at == dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
+    assert backends.staffing(early).next_open_at == dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
+
+
+@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
+def test_outside_staffed_hours_records_a_call_back(chat, alice, terminal_a, settings):
+    from desk.models import Ticket
+
+    settings.ASSISTANT_STAFFED_HOURS = "08:00-20:00"
+    late = dt.datetime.now(SHANGHAI).replace(hour=22, minute=30)
+    reply = chat(alice).say("转人工", now=late)
+    ticket = Ticket.objects.get()
+    assert ticket.number in reply.text
+    assert "不在人工值班时间" in reply.text and "08:00–20:00" in reply.text
+    handoff = HandOff.objects.get()
+    assert handoff.outside_hours and handoff.callback_due_at is not None
+    assert handoff.callback_due_at.astimezone(SHANGHAI).hour == 9
+    commitments = list(ticket.commitments.all())
+    assert commitments == [] or commitments[0].due_at == handoff.callback_due_at
+
+
+@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
+def test_the_same_conversation_does_not_open_a_second_ticket(chat, alice, terminal_a):
+    from desk.models import Ticket
+
+    talk = chat(alice)
+    first = talk.say("转人工")
+    second = talk.say("转人工")
+    assert Ticket.objects.count() == 1
+    assert first.ticket_number and first.ticket_number in second.text
