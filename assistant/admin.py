@@ -22,7 +22,15 @@ class MessageInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["created_at", "direction", "text", "intent", "confidence", "action", "unanswered"]
-    readonly_fields = fields
+    readonly_fields = (
+        "created_at",
+        "direction",
+        "text",
+        "intent",
+        "confidence",
+        "action",
+        "unanswered",
+    )
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -12,7 +12,7 @@ import datetime as dt
 import importlib.util
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.utils import timezone
 # ------------------------------------------------------------------ availability
 
 
-@lru_cache(maxsize=None)
+@cache
 def _has_module(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
@@ -237,7 +237,7 @@ def missing_facts(
     """The facts the desk still needs for this category, in asking order."""
     if not desk_available():
         return []
-    from desk import services
+    import desk.services as services
     from desk.facts import FACTS
 
     keys = services.missing_facts(category, merchant, terminal, facts)
@@ -274,7 +274,7 @@ def open_ticket(
     """Open a desk ticket (idempotent per key); None when the desk is not installed."""
     if not desk_available():
         return None
-    from desk import services
+    import desk.services as services
 
     ticket = services.open_ticket(
         merchant=merchant,
@@ -293,7 +293,7 @@ def add_callback_commitment(ticket: TicketInfo, *, due_at: dt.datetime, promise:
     """Record the promised call-back on the ticket; False when nobody can own it yet."""
     if not desk_available():
         return False
-    from desk import services
+    import desk.services as services
     from desk.models import Ticket
 
     owner = ticket.assignee
@@ -363,7 +363,7 @@ class TxnInfo:
 
 
 def _txn_info(txn: Any, language: str) -> TxnInfo:
-    from payments import services
+    import payments.services as services
 
     payout_date = None
     payout_reason = ""
@@ -433,7 +433,6 @@ def todays_transactions(
     if not payments_available():
         return None
     from django.db.models import Sum
-
     from payments.models import Transaction
 
     today = Transaction.objects.visible_to(user).filter(merchant=merchant).today()
@@ -457,7 +456,7 @@ def investigate_funds(
     """Run payments' funds-not-arrived checklist; None without payments."""
     if not payments_available():
         return None
-    from payments import services
+    import payments.services as services
     from payments.models import Transaction
 
     txn = None
@@ -486,7 +485,7 @@ def settlement_for_today(merchant: Any, language: str = "zh") -> SettlementInfo 
     """When today's takings reach this merchant's account, under its contract."""
     if not payments_available():
         return None
-    from payments import services
+    import payments.services as services
 
     eta = services.settlement_eta_for_date(merchant, timezone.localdate())
     return SettlementInfo(

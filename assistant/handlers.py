@@ -125,7 +125,8 @@ def response_code(ctx: Context, intent: str) -> Reply:
             unknown = True
             parts.append(
                 _(
-                    "代码 %(code)s 不在我们的应答码表里（终端一般只显示“交易失败”），我不猜它的意思。"
+                    "代码 %(code)s 不在我们的应答码表里（终端一般只显示“交易失败”），"
+                    "我不猜它的意思。"
                     "请记下小票或屏幕上的参考号，我可以为您转人工核实。"
                 )
                 % {"code": code}
@@ -551,7 +552,8 @@ def verify_caller(ctx: Context, intent: str) -> Reply:
         if owners:
             parts.append(
                 _(
-                    "号码 %(phone)s 是 %(owners)s 登记的外呼号码；但来电显示可以伪造，仍请挂断后拨打官方热线核实。"
+                    "号码 %(phone)s 是 %(owners)s 登记的外呼号码；"
+                    "但来电显示可以伪造，仍请挂断后拨打官方热线核实。"
                 )
                 % {"phone": phone, "owners": "、".join(owners)}
             )

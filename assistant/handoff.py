@@ -40,7 +40,8 @@ def start(
         ctx.state.clear()
         return Reply(
             text=_(
-                "您的问题已经转给客服，工单号 %(number)s，客服会尽快联系您。还有别的情况可以继续告诉我。"
+                "您的问题已经转给客服，工单号 %(number)s，客服会尽快联系您。"
+                "还有别的情况可以继续告诉我。"
             )
             % {"number": recent.ticket_number},
             action="handoff",

@@ -155,8 +155,8 @@ def test_funds_not_arrived_finds_the_transaction_and_its_payout_date(chat, alice
     reply = chat(alice).say("昨天下午3点刷的1280元还没到账", now=NOON)
     assert reply.intent == "funds_not_arrived"
     assert "1,280.00" in reply.text
-    eta_date = backends.find_transactions(
-        alice, terminal_a.merchant, {"rrn": [txn.rrn]}
-    )[0].payout_date
+    eta_date = backends.find_transactions(alice, terminal_a.merchant, {"rrn": [txn.rrn]})[
+        0
+    ].payout_date
     assert eta_date.isoformat() in reply.text
     assert Transaction.objects.count() == 1

@@ -41,7 +41,10 @@ def test_supervisor_edits_an_article_and_the_next_answer_uses_it(
     )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.updated_by == supervisor and article.intents == ["refund_void", "duplicate_charge"]
+    assert article.updated_by == supervisor and article.intents == [
+        "refund_void",
+        "duplicate_charge",
+    ]
     reply = chat(alice).say("顾客被重复扣款了两次怎么办")
     assert reply.intent == "duplicate_charge" and "新版" in reply.text
 
