@@ -285,6 +285,7 @@ def open_ticket(
         terminal=terminal,
         transcript=transcript,
         idempotency_key=idempotency_key,
+        opened_by=opened_by if getattr(opened_by, "is_authenticated", False) else None,
     )
     return _ticket_info(ticket)
 
@@ -451,7 +452,13 @@ class InvestigationInfo:
 
 
 def investigate_funds(
-    user: Any, merchant: Any, *, txn_pk: int | None, date: dt.date | None, language: str = "zh"
+    user: Any,
+    merchant: Any,
+    *,
+    txn_pk: int | None,
+    date: dt.date | None,
+    today: dt.date | None = None,
+    language: str = "zh",
 ) -> InvestigationInfo | None:
     """Run payments' funds-not-arrived checklist; None without payments."""
     if not payments_available():
@@ -463,7 +470,12 @@ def investigate_funds(
     if txn_pk is not None:
         txn = Transaction.objects.visible_to(user).filter(merchant=merchant, pk=txn_pk).first()
     investigation = services.investigate_funds(
-        merchant, txn=txn, date=None if txn else date, opened_by=user, channel="assistant"
+        merchant,
+        txn=txn,
+        date=None if txn else date,
+        opened_by=user,
+        channel="assistant",
+        today=today,
     )
     return InvestigationInfo(
         summary=investigation.summary(language),

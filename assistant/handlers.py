@@ -357,7 +357,12 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
             "amount": yuan(txn.amount_fen),
         }
         investigation = backends.investigate_funds(
-            ctx.user, merchant, txn_pk=txn.pk, date=None, language=ctx.language
+            ctx.user,
+            merchant,
+            txn_pk=txn.pk,
+            date=None,
+            today=ctx.now.date(),
+            language=ctx.language,
         )
         parts = [found, txn.explanation]
         if txn.payout_date is not None:
@@ -368,7 +373,7 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
     else:
         day = dt.date.fromisoformat(dates[0]["date"])
         investigation = backends.investigate_funds(
-            ctx.user, merchant, txn_pk=None, date=day, language=ctx.language
+            ctx.user, merchant, txn_pk=None, date=day, today=ctx.now.date(), language=ctx.language
         )
         parts = [_("我核查了 %(date)s 的结算情况。") % {"date": day.isoformat()}]
     if investigation is not None:

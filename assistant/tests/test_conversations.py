@@ -147,16 +147,44 @@ def test_fixed_printer_ends_without_ticket(chat, alice, terminal_a):
 
 @needs_payments
 def test_funds_not_arrived_finds_the_transaction_and_its_payout_date(chat, alice, terminal_a):
-    from payments.models import Transaction
+    from payments.services import settlement_eta_for
+    from payments.tests.factories import TransactionFactory
 
-    from assistant.tests.payments_data import make_sale
-
-    txn = make_sale(terminal_a, dt.datetime(2026, 11, 23, 15, 2, tzinfo=SHANGHAI), 128000)
+    txn = TransactionFactory(
+        terminal=terminal_a,
+        amount=128000,
+        local_time=dt.datetime(2026, 11, 23, 15, 2, tzinfo=SHANGHAI),
+    )
+    TransactionFactory(  # another day, another amount: not the one the merchant means
+        terminal=terminal_a,
+        amount=5000,
+        local_time=dt.datetime(2026, 11, 20, 15, 0, tzinfo=SHANGHAI),
+    )
+    eta = settlement_eta_for(txn)
     reply = chat(alice).say("昨天下午3点刷的1280元还没到账", now=NOON)
-    assert reply.intent == "funds_not_arrived"
-    assert "1,280.00" in reply.text
-    eta_date = backends.find_transactions(alice, terminal_a.merchant, {"rrn": [txn.rrn]})[
-        0
-    ].payout_date
-    assert eta_date.isoformat() in reply.text
-    assert Transaction.objects.count() == 1
+    assert reply.intent == "funds_not_arrived" and reply.action == "answer"
+    assert "1,280.00" in reply.text and "2026-11-23 15:02" in reply.text
+    assert f"到账日：{eta.payout_date.isoformat()}" in reply.text
+    assert eta.explanation("zh") in reply.text  # the reason, from the settlement calendar
+
+
+@needs_payments
+def test_funds_question_without_details_asks_for_them(chat, alice, terminal_a):
+    talk = chat(alice)
+    reply = talk.say("钱还没到账", now=NOON)
+    assert reply.action == "ask" and "参考号" in reply.text
+    follow = talk.say("昨天下午3点 1280元", now=NOON)
+    assert follow.intent == "funds_not_arrived"
+
+
+@needs_payments
+def test_other_merchants_transactions_are_never_found(chat, bob, terminal_a, terminal_b):
+    from payments.tests.factories import TransactionFactory
+
+    TransactionFactory(
+        terminal=terminal_a,
+        amount=128000,
+        local_time=dt.datetime(2026, 11, 23, 15, 2, tzinfo=SHANGHAI),
+    )
+    reply = chat(bob).say("昨天下午3点刷的1280元还没到账", now=NOON)
+    assert "1,280.00" not in reply.text and "没有找到" in reply.text
