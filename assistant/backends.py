@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # ------------------------------------------------------------------ availability
 
@@ -196,17 +197,46 @@ class Staffing:
 
 
 def staffing(now: dt.datetime | None = None) -> Staffing:
-    """Whether people answer hand-offs now (ASSISTANT_STAFFED_HOURS, every day, local time)."""
+    """Whether people answer hand-offs now, and when they next do.
+
+    ASSISTANT_STAFFED_HOURS ("HH:MM-HH:MM", every day, local time) decides when it is set;
+    otherwise the desk's service hours for ordinary tickets (the calendar of its default P3
+    policy, holidays included) when the desk is installed; else 08:00–20:00 every day.
+    """
     now = timezone.localtime(now or timezone.now())
-    raw = getattr(settings, "ASSISTANT_STAFFED_HOURS", "08:00-20:00")
-    start_text, _, end_text = raw.partition("-")
+    raw = getattr(settings, "ASSISTANT_STAFFED_HOURS", "")
+    if not raw and desk_available():
+        desk_hours = _desk_hours(now)
+        if desk_hours is not None:
+            return desk_hours
+    start_text, _sep, end_text = (raw or "08:00-20:00").partition("-")
     start, end = dt.time.fromisoformat(start_text.strip()), dt.time.fromisoformat(end_text.strip())
-    hours = f"{start:%H:%M}–{end:%H:%M}"
+    hours = str(_("每天 %(periods)s") % {"periods": f"{start:%H:%M}–{end:%H:%M}"})
     if start <= now.time() < end:
         return Staffing(True, hours, now)
     day = now.date() if now.time() < start else now.date() + dt.timedelta(days=1)
     opens = timezone.make_aware(dt.datetime.combine(day, start), now.tzinfo)
     return Staffing(False, hours, opens)
+
+
+def _desk_hours(now: dt.datetime) -> Staffing | None:
+    from core.calendar import working_calendar
+    from desk.models import SLAPolicy
+
+    policy = SLAPolicy.objects.filter(priority="P3", category="").select_related("calendar").first()
+    if policy is None:
+        return None
+    calendar = policy.calendar
+    hours = calendar.business_hours(working_calendar())
+    periods = ", ".join(f"{opens}–{closes}" for opens, closes in calendar.workday_periods)
+    label = str(_("工作日 %(periods)s") % {"periods": periods}) if periods else "7×24"
+    for offset in range(0, 15):
+        for opens, closes in hours.periods_on(now.date() + dt.timedelta(days=offset)):
+            if opens <= now < closes:
+                return Staffing(True, label, now)
+            if opens > now:
+                return Staffing(False, label, timezone.localtime(opens))
+    return None
 
 
 # ------------------------------------------------------------------ desk
@@ -290,8 +320,12 @@ def open_ticket(
     return _ticket_info(ticket)
 
 
-def add_callback_commitment(ticket: TicketInfo, *, due_at: dt.datetime, promise: str) -> bool:
-    """Record the promised call-back on the ticket; False when nobody can own it yet."""
+def add_callback_commitment(
+    ticket: TicketInfo, *, due_at: dt.datetime, promise: str, recorded_by: Any
+) -> bool:
+    """Record the promised call-back on the ticket, owned by the ticket's agent (or a member of
+    its queue) and recorded as made in the merchant's own conversation; False when nobody can
+    own it yet."""
     if not desk_available():
         return False
     import desk.services as services
@@ -305,9 +339,16 @@ def add_callback_commitment(ticket: TicketInfo, *, due_at: dt.datetime, promise:
             owner = queue.members.filter(is_active=True).order_by("pk").first()
     if owner is None:
         return False
-    services.add_commitment(
-        Ticket.objects.get(pk=ticket.pk), owner=owner, due_at=due_at, promise=promise, by=None
-    )
+    try:
+        services.add_commitment(
+            Ticket.objects.get(pk=ticket.pk),
+            owner=owner,
+            due_at=due_at,
+            promise=promise,
+            by=recorded_by,
+        )
+    except services.DeskError:
+        return False  # e.g. the promised time has already passed
     return True
 
 

@@ -184,9 +184,9 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         due = staffing.next_open_at + dt.timedelta(hours=1)
         handoff.callback_due_at = due
         promise = _("回电商户，跟进工单 %(number)s") % {"number": ticket.number}
-        backends.add_callback_commitment(ticket, due_at=due, promise=promise)
+        backends.add_callback_commitment(ticket, due_at=due, promise=promise, recorded_by=ctx.user)
         text += "\n" + _(
-            "现在不在人工值班时间（每天 %(hours)s）。我们已记录回电承诺：%(when)s 前给您回电。"
+            "现在不在人工值班时间（%(hours)s）。我们已记录回电承诺：%(when)s 前给您回电。"
         ) % {"hours": staffing.hours, "when": _local(due)}
     handoff.save()
     ctx.state.clear()

@@ -63,26 +63,44 @@ def test_staffed_hours_window(settings):
     early = dt.datetime(2026, 11, 25, 6, 0, tzinfo=SHANGHAI)
     assert backends.staffing(noon).staffed
     after = backends.staffing(late)
-    assert not after.staffed and after.hours == "08:00–20:00"
+    assert not after.staffed and after.hours == "每天 08:00–20:00"
     assert after.next_open_at == dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
     assert backends.staffing(early).next_open_at == dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
 
 
 @pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
-def test_outside_staffed_hours_records_a_call_back(chat, alice, terminal_a, settings):
-    from desk.models import Ticket
+def test_outside_staffed_hours_records_a_call_back(chat, alice, terminal_a, agent, settings):
+    from desk.models import Queue, Ticket
 
+    Queue.objects.get(code="l1").members.add(agent)
     settings.ASSISTANT_STAFFED_HOURS = "08:00-20:00"
     late = dt.datetime.now(SHANGHAI).replace(hour=22, minute=30)
     reply = chat(alice).say("转人工", now=late)
     ticket = Ticket.objects.get()
     assert ticket.number in reply.text
-    assert "不在人工值班时间" in reply.text and "08:00–20:00" in reply.text
+    assert "不在人工值班时间" in reply.text and "每天 08:00–20:00" in reply.text
     handoff = HandOff.objects.get()
     assert handoff.outside_hours and handoff.callback_due_at is not None
     assert handoff.callback_due_at.astimezone(SHANGHAI).hour == 9
-    commitments = list(ticket.commitments.all())
-    assert commitments == [] or commitments[0].due_at == handoff.callback_due_at
+    commitment = ticket.commitments.get()
+    assert commitment.due_at == handoff.callback_due_at and commitment.owner == agent
+    assert ticket.number in commitment.promise and commitment.created_by == alice
+
+
+@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
+def test_staffed_hours_follow_the_desk_calendar_by_default(settings):
+    settings.ASSISTANT_STAFFED_HOURS = ""
+    saturday = dt.datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
+    weekday_morning = dt.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
+    lunch = dt.datetime(2026, 11, 26, 12, 30, tzinfo=SHANGHAI)
+    assert backends.staffing(weekday_morning).staffed
+    at_lunch = backends.staffing(lunch)
+    assert not at_lunch.staffed
+    assert at_lunch.next_open_at == dt.datetime(2026, 11, 26, 13, 30, tzinfo=SHANGHAI)
+    weekend = backends.staffing(saturday)
+    assert not weekend.staffed
+    assert weekend.next_open_at == dt.datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)
+    assert "09:00–12:00" in weekend.hours
 
 
 @pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
