@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -54,51 +53,22 @@ class CodeInfo:
 def response_code(code: str, merchant: Any = None, language: str = "zh") -> CodeInfo | None:
     """The code table entry (the merchant's acquirer's own entry first), or None if unknown."""
     code = (code or "").strip().upper()
-    if not code:
+    if not code or not payments_available():
         return None
-    if payments_available():
-        from payments.models import ResponseCode
+    from payments.models import ResponseCode
 
-        acquirer = getattr(merchant, "acquirer", None) if merchant is not None else None
-        entry = ResponseCode.lookup(code, acquirer)
-        if entry is None:
-            return None
-        return CodeInfo(
-            code=entry.code,
-            meaning=entry.meaning(language),
-            action=entry.action(language),
-            uc_class=entry.uc_class,
-            retry_safe=entry.retry_safe,
-            is_success=entry.is_success,
-        )
-    return _reference_table().get(code)
-
-
-@lru_cache(maxsize=1)
-def _reference_table() -> dict[str, CodeInfo]:
-    """Fallback while the payments app is not installed: the team's reference table."""
-    from pathlib import Path
-
-    path = Path(
-        getattr(
-            settings,
-            "ASSISTANT_RESPONSE_CODES_FILE",
-            Path(settings.BASE_DIR).parent / "shared" / "reference" / "response-codes.md",
-        )
+    acquirer = getattr(merchant, "acquirer", None) if merchant is not None else None
+    entry = ResponseCode.lookup(code, acquirer)
+    if entry is None:
+        return None
+    return CodeInfo(
+        code=entry.code,
+        meaning=entry.meaning(language),
+        action=entry.action(language),
+        uc_class=entry.uc_class,
+        retry_safe=entry.retry_safe,
+        is_success=entry.is_success,
     )
-    table: dict[str, CodeInfo] = {}
-    if not path.exists():
-        return table
-    row = re.compile(r"^\|\s*([0-9A-Z]{2})\s*\|\s*([^|]+?)\s*\|\s*([A-E—-]?)\s*\|\s*([^|]+?)\s*\|")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = row.match(line)
-        if match:
-            code, meaning, uc_class, action = match.groups()
-            uc_class = uc_class if uc_class in "ABCDE" else ""
-            table[code] = CodeInfo(
-                code, meaning, action, uc_class, uc_class == "B", uc_class == "A"
-            )
-    return table
 
 
 # ------------------------------------------------------------------ directory
@@ -475,6 +445,7 @@ def todays_transactions(
     if not payments_available():
         return None
     from django.db.models import Sum
+
     from payments.models import Transaction
 
     today = Transaction.objects.visible_to(user).filter(merchant=merchant).today()

@@ -424,7 +424,7 @@ def txn_query(ctx: Context, intent: str) -> Reply:
     if txns:
         lines = [_("找到 %(count)s 笔交易：") % {"count": len(txns)}]
         for txn in txns:
-            lines.append(f"· {local(txn.when)} {yuan(txn.amount_fen)} — {txn.explanation}")
+            lines.append(_txn_line(txn))
         return Reply(text="\n".join(lines), action="answer", intent=intent)
     if any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no", "card_last4")):
         return _not_found(ctx, intent)
@@ -437,9 +437,17 @@ def txn_query(ctx: Context, intent: str) -> Reply:
         % {"count": count, "total": yuan(total)}
     ]
     for txn in latest:
-        lines.append(f"· {local(txn.when)} {yuan(txn.amount_fen)} — {txn.explanation}")
+        lines.append(_txn_line(txn))
     lines.append(_("要查某一笔，请告诉我时间和金额，或参考号。"))
     return Reply(text="\n".join(lines), action="answer", intent=intent)
+
+
+def _txn_line(txn: backends.TxnInfo) -> str:
+    return "· " + _("%(when)s，%(amount)s 元：%(explanation)s") % {
+        "when": local(txn.when),
+        "amount": yuan(txn.amount_fen),
+        "explanation": txn.explanation,
+    }
 
 
 def settlement_rules(ctx: Context, intent: str) -> Reply:
