@@ -221,7 +221,7 @@ CONVERSATIONS: list[tuple[str | None, list[str], int]] = [
     (None, ["钱的问题"], 5),
     ("merchant2", ["今天的交易查一下"], 4),
     (None, ["手续费怎么算的"], 3),
-    ("merchant3", ["打印不出小票", "还是不行", "还是不行", "还是不行", "今天早上开始"], 2),
+    ("merchant3", ["打印不出小票", "还是不行", "还是不行", "还是不行"], 2),
     ("merchant", ["转人工"], 1),
     (None, ["POS機顯示96是什麼意思"], 0),
 ]
@@ -249,11 +249,13 @@ def load(rng: random.Random, log: Any) -> None:
         )
         at = now - dt.timedelta(days=days_ago, minutes=rng.randint(0, 600))
         for text in texts:
-            services.post_message(conversation, text, user=who)
-        if conversation.merchant is None and user is not None and texts == ["转人工"]:
-            merchant = user.merchants.order_by("merchant_id").first()
-            if merchant is not None:
-                services.post_message(conversation, merchant.merchant_id, user=who)
+            exchange = services.post_message(conversation, text, user=who)
+        for _question in range(3):  # answer the hand-off questions by tapping the first reply
+            if exchange.reply.action != "ask" or not exchange.reply.quick_replies:
+                break
+            exchange = services.post_message(
+                conversation, exchange.reply.quick_replies[0], user=who
+            )
         Conversation.objects.filter(pk=conversation.pk).update(started_at=at, updated_at=at)
         Message.objects.filter(conversation=conversation).update(created_at=at)
     log(f"  {len(CONVERSATIONS)} sample conversations")

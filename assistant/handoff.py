@@ -80,10 +80,10 @@ def continue_collecting(ctx: Context) -> Reply:
         return _next_question(ctx, handoff)
     facts = dict(handoff.facts)
     facts.update(_facts_from_entities(ctx))
-    if asking in _DEVICE_FACTS:
+    if asking == "terminal" or asking in _DEVICE_FACTS:
         terminal = ctx.terminal or _terminal_by_choice(ctx)
         if terminal is None and not _SKIP.search(ctx.text.lower()):
-            facts[asking] = ctx.text.strip()
+            facts["serial_number" if asking == "terminal" else asking] = ctx.text.strip()
     elif asking and asking not in facts:
         facts[asking] = _("不清楚") if _SKIP.search(ctx.text.lower()) else ctx.text.strip()
     handoff.facts = facts
@@ -104,27 +104,33 @@ def _next_question(ctx: Context, handoff: HandOff) -> Reply:
     if not missing:
         return finish(ctx, handoff)
     question = missing[0]
+    terminals = backends.terminals_of(ctx.user, merchant) if merchant is not None else []
+    # Model and serial number both come from the terminal record: one tap names the terminal.
+    by_terminal = question.key in _DEVICE_FACTS and bool(terminals)
+    keys = set(_DEVICE_FACTS) if by_terminal else {question.key}
     ctx.state.update(
         {
             "flow": "collect",
             "handoff": handoff.pk,
-            "asking": question.key,
-            "asked": sorted(asked | {question.key}),
+            "asking": "terminal" if by_terminal else question.key,
+            "asked": sorted(asked | keys),
         }
     )
-    quick = [_("不清楚")]
-    if question.key in _DEVICE_FACTS and merchant is not None:
-        quick = [t.terminal_id for t in backends.terminals_of(ctx.user, merchant)[:6]] + quick
+    count = len(missing) - (1 if by_terminal and len({q.key for q in missing} & keys) > 1 else 0)
     intro = ""
-    if len(asked) == 0:
+    if not asked:
         intro = (
-            _("我来帮您转给客服。为了让客服直接处理，还需要 %(count)s 项信息。")
-            % {"count": len(missing)}
+            _("我来帮您转给客服。为了让客服直接处理，还需要 %(count)s 项信息。") % {"count": count}
             + "\n"
         )
-    text = intro + _("请问%(label)s？") % {"label": question.label}
-    if question.hint:
-        text += _("（%(hint)s）") % {"hint": question.hint}
+    if by_terminal:
+        text = intro + _("是哪一台终端？请点选终端号，或告诉我机身背面标签上的序列号 (SN)。")
+        quick = [t.terminal_id for t in terminals[:6]] + [_("不清楚")]
+    else:
+        text = intro + _("请问%(label)s？") % {"label": question.label}
+        if question.hint:
+            text += _("（%(hint)s）") % {"hint": question.hint}
+        quick = [_("不清楚")]
     return Reply(text=text, action="ask", intent=handoff.intent or HUMAN, quick_replies=quick)
 
 

@@ -112,3 +112,24 @@ def test_the_same_conversation_does_not_open_a_second_ticket(chat, alice, termin
     second = talk.say("转人工")
     assert Ticket.objects.count() == 1
     assert first.ticket_number and first.ticket_number in second.text
+
+
+@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
+def test_with_several_terminals_one_tap_names_the_terminal(chat, alice, terminal_a):
+    from desk.models import Ticket
+
+    from tests.factories import TerminalFactory
+
+    second = TerminalFactory(merchant=terminal_a.merchant, terminal_id="10000002")
+    talk = chat(alice)
+    talk.say("POS机开不了机")
+    for _step in range(3):
+        reply = talk.say("还是不行")
+    assert reply.action == "ask" and "哪一台终端" in reply.text
+    assert reply.quick_replies == ["10000001", "10000002", "不清楚"]
+    reply = talk.say("10000002")
+    assert reply.action in ("ask", "handoff") and "终端" not in reply.text.split("？")[0]
+    while reply.action == "ask":
+        reply = talk.say("不清楚")
+    ticket = Ticket.objects.get()
+    assert ticket.terminal == second and ticket.facts["serial_number"] == second.serial_number
