@@ -95,7 +95,7 @@ class Conversation(models.Model):
     last_intent = models.CharField(_("最近意图"), max_length=32, choices=INTENT_CHOICES, blank=True)
     staffed_hours = models.CharField(
         _("人工值班时间"),
-        max_length=32,
+        max_length=80,
         blank=True,
         help_text=_("转人工时的值班时间，如 08:00–20:00。"),
     )

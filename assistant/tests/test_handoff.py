@@ -133,3 +133,14 @@ def test_with_several_terminals_one_tap_names_the_terminal(chat, alice, terminal
         reply = talk.say("不清楚")
     ticket = Ticket.objects.get()
     assert ticket.terminal == second and ticket.facts["serial_number"] == second.serial_number
+
+
+@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
+def test_english_hand_off_outside_desk_hours(chat, alice, terminal_a, settings):
+    settings.ASSISTANT_STAFFED_HOURS = ""  # the desk's office calendar
+    saturday = dt.datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
+    talk = chat(alice)
+    reply = talk.say("I want to talk to a real person", now=saturday)
+    assert reply.action == "handoff" and "Agents are not on duty" in reply.text
+    assert "working days 09:00–12:00, 13:30–18:00" in talk.conversation.staffed_hours
+    assert talk.conversation.outside_staffed_hours
