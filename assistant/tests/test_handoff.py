@@ -117,7 +117,6 @@ def test_the_same_conversation_does_not_open_a_second_ticket(chat, alice, termin
 @pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
 def test_with_several_terminals_one_tap_names_the_terminal(chat, alice, terminal_a):
     from desk.models import Ticket
-
     from tests.factories import TerminalFactory
 
     second = TerminalFactory(merchant=terminal_a.merchant, terminal_id="10000002")
