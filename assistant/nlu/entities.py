@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import cn2an
 
+from core.masking import luhn_valid  # pure Python: the one Luhn check
+
 from .normalize import normalize_for_entities
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,18 +39,6 @@ class _Claims:
 
     def take(self, start: int, end: int) -> None:
         self.ranges.append((start, end))
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
 
 
 def mask_card_number(digits: str) -> str:

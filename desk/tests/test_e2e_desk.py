@@ -52,7 +52,7 @@ def test_no_receipt_prints_from_report_to_rating(
     browser.get(live_server.url + "/portal/tickets/new/")
     Select(browser.find_element(By.NAME, "terminal")).select_by_value(str(terminal_a.pk))
     Select(browser.find_element(By.NAME, "category")).select_by_value("printer_paper")
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: (
             d.find_elements(By.NAME, "fact_tried")
             and d.execute_script("return !document.querySelector('.htmx-request')")
@@ -65,7 +65,9 @@ def test_no_receipt_prints_from_report_to_rating(
     browser.find_element(By.NAME, "fact_symptom").send_keys("打印时没有反应，纸是新换的")
     browser.find_element(By.NAME, "fact_tried").send_keys("重启过")
     browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: "/portal/tickets/T" in d.current_url)
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "/portal/tickets/T" in d.current_url
+    )
     ticket = Ticket.objects.get()
     assert ticket.number in body(browser)
 
@@ -82,13 +84,15 @@ def test_no_receipt_prints_from_report_to_rating(
     browser.find_element(By.NAME, "i-body").send_keys("已电话指导清洁打印头，仍不出纸")
     browser.find_element(By.NAME, "i-outcome").send_keys("未解决")
     submit(browser, "form-interaction")
-    WebDriverWait(browser, 10).until(lambda d: "已电话指导清洁打印头" in body(d))
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "已电话指导清洁打印头" in body(d)
+    )
     assert "工号 A1001" in body(browser)
     open_all_details(browser)
     Select(browser.find_element(By.NAME, "e-tier")).select_by_value("l2")
     browser.find_element(By.NAME, "e-reason").send_keys("疑似打印模块故障，需二线处理")
     submit(browser, "form-escalate")
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: "T2001" in d.find_element(By.ID, "ticket-assignee").text
     )
 
@@ -102,7 +106,9 @@ def test_no_receipt_prints_from_report_to_rating(
     set_value(browser, "v-window_start", start.strftime("%Y-%m-%dT%H:%M"))
     set_value(browser, "v-window_end", (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     submit(browser, "form-visit")
-    WebDriverWait(browser, 10).until(lambda d: "已安排技术员" in body(d))
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "已安排技术员" in body(d)
+    )
 
     # 4. The merchant sees each public step and the appointment.
     browser_login("alice", "pw-alice")
@@ -119,13 +125,15 @@ def test_no_receipt_prints_from_report_to_rating(
     browser.get(live_server.url + f"/console/desk/tickets/{ticket.number}/")
     browser.find_element(By.NAME, "outcome").send_keys("更换打印模块，测试打印正常")
     browser.find_element(By.XPATH, "//input[@name='outcome']/following-sibling::button").click()
-    WebDriverWait(browser, 10).until(lambda d: "更换打印模块" in body(d))
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "更换打印模块" in body(d)
+    )
     open_all_details(browser)
     Select(browser.find_element(By.NAME, "s-status")).select_by_value("resolved")
     Select(browser.find_element(By.NAME, "s-resolution_code")).select_by_value("field_visit")
     browser.find_element(By.NAME, "s-reason").send_keys("上门更换打印模块")
     submit(browser, "form-status")
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: d.find_element(By.ID, "ticket-status").text == "已解决"
     )
 
@@ -136,7 +144,9 @@ def test_no_receipt_prints_from_report_to_rating(
     browser.find_element(By.CSS_SELECTOR, "#rating input[value='5']").click()
     browser.find_element(By.NAME, "rate-comment").send_keys("师傅很专业")
     browser.find_element(By.CSS_SELECTOR, "#rating button").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "my-rating"))
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_elements(By.ID, "my-rating")
+    )
     assert browser.find_element(By.ID, "my-rating").text == "5"
     ticket.refresh_from_db()
     assert ticket.rating == 5 and ticket.resolution_code == "field_visit"
