@@ -281,8 +281,14 @@ class HandOff(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.COLLECTING
     )
-    # The desk is a separate app: keep its ticket by id and number, not a foreign key.
-    ticket_id = models.BigIntegerField(_("工单 ID"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        related_name="assistant_handoffs",
+        null=True,
+        blank=True,
+    )
     ticket_number = models.CharField(_("工单号"), max_length=32, blank=True)
     outside_hours = models.BooleanField(_("值班时间外"), default=False)
     callback_due_at = models.DateTimeField(_("承诺回电时间"), null=True, blank=True)

@@ -437,7 +437,14 @@ class Investigation(models.Model):
     next_step_zh = models.TextField(_("下一步"))
     next_step_en = models.TextField(_("下一步（英文）"))
     findings = models.JSONField(_("核查项"), default=list)
-    ticket_id = models.BigIntegerField(_("工单 ID"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        related_name="fund_investigations",
+        null=True,
+        blank=True,
+    )
     ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -502,7 +509,14 @@ class DisputeCase(models.Model):
     amount = models.BigIntegerField(_("金额（分）"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     evidence = models.JSONField(_("证据"), default=dict)
-    ticket_id = models.BigIntegerField(_("工单 ID"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        related_name="dispute_cases",
+        null=True,
+        blank=True,
+    )
     ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,7 +32,7 @@ def test_unresolved_investigation_opens_a_ticket_with_the_findings(sale, alice, 
     )
     assert investigation.verdict == Investigation.Verdict.UNRESOLVED
     ticket = Ticket.objects.get(pk=investigation.ticket_id)
-    assert investigation.ticket_reference == ticket.number
+    assert investigation.ticket == ticket and investigation.ticket_reference == ticket.number
     assert ticket.category == "funds_not_arrived" and ticket.channel == "portal"
     assert ticket.merchant == sale.merchant and ticket.terminal == sale.terminal
     assert ticket.facts["merchant_id"] == sale.merchant.merchant_id
