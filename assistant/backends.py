@@ -9,33 +9,12 @@ one of them is not installed.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-# ------------------------------------------------------------------ availability
-
-
-@cache
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def desk_available() -> bool:
-    return _has_module("desk.services") and _has_module("desk.models")
-
-
-def payments_available() -> bool:
-    return _has_module("payments.services") and _has_module("payments.models")
-
 
 # ------------------------------------------------------------------ response codes
 
@@ -53,7 +32,7 @@ class CodeInfo:
 def response_code(code: str, merchant: Any = None, language: str = "zh") -> CodeInfo | None:
     """The code table entry (the merchant's acquirer's own entry first), or None if unknown."""
     code = (code or "").strip().upper()
-    if not code or not payments_available():
+    if not code:
         return None
     from payments.models import ResponseCode
 
@@ -175,7 +154,7 @@ def staffing(now: dt.datetime | None = None) -> Staffing:
     """
     now = timezone.localtime(now or timezone.now())
     raw = getattr(settings, "ASSISTANT_STAFFED_HOURS", "")
-    if not raw and desk_available():
+    if not raw:
         desk_hours = _desk_hours(now)
         if desk_hours is not None:
             return desk_hours
@@ -235,8 +214,6 @@ def missing_facts(
     category: str, merchant: Any, terminal: Any, facts: dict[str, str], language: str = "zh"
 ) -> list[FactQuestion]:
     """The facts the desk still needs for this category, in asking order."""
-    if not desk_available():
-        return []
     import desk.services as services
     from desk.facts import FACTS
 
@@ -272,8 +249,6 @@ def open_ticket(
     opened_by: Any = None,
 ) -> TicketInfo | None:
     """Open a desk ticket (idempotent per key); None when the desk is not installed."""
-    if not desk_available():
-        return None
     import desk.services as services
 
     ticket = services.open_ticket(
@@ -296,8 +271,6 @@ def add_callback_commitment(
     """Record the promised call-back on the ticket, owned by the ticket's agent (or a member of
     its queue) and recorded as made in the merchant's own conversation; False when nobody can
     own it yet."""
-    if not desk_available():
-        return False
     import desk.services as services
     from desk.models import Ticket
 
@@ -323,8 +296,6 @@ def add_callback_commitment(
 
 
 def open_tickets(user: Any, merchant: Any) -> list[TicketInfo]:
-    if not desk_available():
-        return []
     from desk.models import Ticket
 
     tickets = (
@@ -346,8 +317,6 @@ class OutageInfo:
 
 def active_outages(merchant: Any) -> list[OutageInfo]:
     """Current outages that touch this merchant's region (nationwide ones too)."""
-    if not desk_available():
-        return []
     from desk.models import Outage
 
     outages = Outage.objects.filter(status="active").order_by("-started_at")
@@ -401,8 +370,6 @@ def find_transactions(
     """Transactions of this merchant matching what the merchant said (RRN, trace number and
     date, amount and time, card last four). None when payments is not installed; [] when the
     message names nothing to look for or nothing matches."""
-    if not payments_available():
-        return None
     from payments.models import Transaction
 
     queryset = Transaction.objects.visible_to(user).filter(merchant=merchant)
@@ -442,8 +409,6 @@ def todays_transactions(
     user: Any, merchant: Any, language: str = "zh"
 ) -> tuple[int, int, list[TxnInfo]] | None:
     """(count, approved amount in fen, the latest three) of today; None without payments."""
-    if not payments_available():
-        return None
     from django.db.models import Sum
 
     from payments.models import Transaction
@@ -473,8 +438,6 @@ def investigate_funds(
     language: str = "zh",
 ) -> InvestigationInfo | None:
     """Run payments' funds-not-arrived checklist; None without payments."""
-    if not payments_available():
-        return None
     import payments.services as services
     from payments.models import Transaction
 
@@ -507,8 +470,6 @@ class SettlementInfo:
 
 def settlement_for_today(merchant: Any, language: str = "zh") -> SettlementInfo | None:
     """When today's takings reach this merchant's account, under its contract."""
-    if not payments_available():
-        return None
     import payments.services as services
 
     eta = services.settlement_eta_for_date(merchant, timezone.localdate())

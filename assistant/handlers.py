@@ -478,14 +478,6 @@ def _outage_reply(ctx: Context, intent: str, outages: list[backends.OutageInfo])
 
 
 def outage_status(ctx: Context, intent: str) -> Reply:
-    if not backends.desk_available():
-        return Reply(
-            text=_("我现在查不到故障公告。如果交易失败，我可以帮您排查网络和签到，或转人工。"),
-            action="answer",
-            intent=intent,
-            quick_replies=[person()],
-            unanswered=True,
-        )
     merchant = ctx.merchant if ctx.is_merchant_user else None
     outages = backends.active_outages(merchant)
     if outages:
@@ -513,23 +505,19 @@ def repair_status(ctx: Context, intent: str) -> Reply:
             _("终端 %(tid)s（%(model)s）状态：维修中。")
             % {"tid": terminal.terminal_id, "model": terminal.model}
         )
-    if not backends.desk_available():
-        if not lines:
-            return _no_data(ctx, intent)
-    else:
-        tickets = backends.open_tickets(ctx.user, merchant)
-        for ticket in tickets:
-            lines.append(
-                _("工单 %(number)s（%(category)s）：%(status)s，创建于 %(when)s。")
-                % {
-                    "number": ticket.number,
-                    "category": ticket.category,
-                    "status": ticket.status,
-                    "when": local(ticket.created_at),
-                }
-            )
-        if not lines:
-            lines.append(_("您目前没有未完成的工单或维修。"))
+    tickets = backends.open_tickets(ctx.user, merchant)
+    for ticket in tickets:
+        lines.append(
+            _("工单 %(number)s（%(category)s）：%(status)s，创建于 %(when)s。")
+            % {
+                "number": ticket.number,
+                "category": ticket.category,
+                "status": ticket.status,
+                "when": local(ticket.created_at),
+            }
+        )
+    if not lines:
+        lines.append(_("您目前没有未完成的工单或维修。"))
     return Reply(text="\n".join(lines), action="answer", intent=intent, quick_replies=[person()])
 
 

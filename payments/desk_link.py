@@ -1,31 +1,15 @@
 """The one place where payments opens desk tickets.
 
 The desk app owns tickets; payments only hands over what it found, through
-`desk.services.open_ticket`. Should the desk app be absent (a deployment without it), these
-functions return None and the caller keeps its own record (the investigation or dispute then
-shows that no ticket was opened).
+`desk.services.open_ticket`.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-logger = logging.getLogger(__name__)
-
-
-def _desk() -> tuple[Any, Any] | None:
-    """(open_ticket, the desk's fact vocabulary), or None without the desk app."""
-    try:
-        from desk.facts import FACTS
-        from desk.services import open_ticket
-    except ImportError:
-        return None
-    return open_ticket, FACTS
-
-
-def desk_available() -> bool:
-    return _desk() is not None
+from desk.facts import FACTS
+from desk.services import open_ticket
 
 
 def open_desk_ticket(
@@ -39,17 +23,12 @@ def open_desk_ticket(
     terminal: Any = None,
     idempotency_key: str | None = None,
 ) -> Any:
-    """Open a desk ticket; None when the desk app is not there.
+    """Open a desk ticket for payments' findings.
 
     `facts` uses the desk's vocabulary (merchant_id, recent_transaction, symptom, …); keys the
     desk does not know are dropped here, the findings themselves travel in `description`.
     """
-    desk = _desk()
-    if desk is None:
-        logger.warning("desk app not available: no ticket for %s (%s)", category, idempotency_key)
-        return None
-    open_ticket, desk_facts = desk
-    facts = {key: value for key, value in facts.items() if key in desk_facts}
+    facts = {key: value for key, value in facts.items() if key in FACTS}
     return open_ticket(
         merchant=merchant,
         category=category,
@@ -63,8 +42,4 @@ def open_desk_ticket(
 
 
 def ticket_reference(ticket: Any) -> str:
-    for attribute in ("number", "reference", "code"):
-        value = getattr(ticket, attribute, None)
-        if value:
-            return str(value)
-    return str(getattr(ticket, "pk", ""))
+    return str(ticket.number)

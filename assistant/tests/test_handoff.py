@@ -68,7 +68,6 @@ def test_staffed_hours_window(settings):
     assert backends.staffing(early).next_open_at == dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
 
 
-@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
 def test_outside_staffed_hours_records_a_call_back(chat, alice, terminal_a, agent, settings):
     from desk.models import Queue, Ticket
 
@@ -87,7 +86,6 @@ def test_outside_staffed_hours_records_a_call_back(chat, alice, terminal_a, agen
     assert ticket.number in commitment.promise and commitment.created_by == alice
 
 
-@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
 def test_staffed_hours_follow_the_desk_calendar_by_default(settings):
     settings.ASSISTANT_STAFFED_HOURS = ""
     saturday = dt.datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
@@ -103,7 +101,6 @@ def test_staffed_hours_follow_the_desk_calendar_by_default(settings):
     assert "09:00–12:00" in weekend.hours
 
 
-@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
 def test_the_same_conversation_does_not_open_a_second_ticket(chat, alice, terminal_a):
     from desk.models import Ticket
 
@@ -114,7 +111,6 @@ def test_the_same_conversation_does_not_open_a_second_ticket(chat, alice, termin
     assert first.ticket_number and first.ticket_number in second.text
 
 
-@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
 def test_with_several_terminals_one_tap_names_the_terminal(chat, alice, terminal_a):
     from desk.models import Ticket
     from tests.factories import TerminalFactory
@@ -134,7 +130,6 @@ def test_with_several_terminals_one_tap_names_the_terminal(chat, alice, terminal
     assert ticket.terminal == second and ticket.facts["serial_number"] == second.serial_number
 
 
-@pytest.mark.skipif(not backends.desk_available(), reason="desk app not installed")
 def test_english_hand_off_outside_desk_hours(chat, alice, terminal_a, settings):
     settings.ASSISTANT_STAFFED_HOURS = ""  # the desk's office calendar
     saturday = dt.datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
