@@ -5,6 +5,11 @@ plus staff of each tier."""
 from __future__ import annotations
 
 import socket
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -163,3 +168,64 @@ def browser_login(browser, live_server):
         WebDriverWait(browser, 10).until(lambda d: "/accounts/login/" not in d.current_url)
 
     return log_in
+
+
+class ConcurrentDatabase:
+    """Runs callables in threads, each with its own connection and real transactions.
+
+    On SQLite the test database lives in memory with a shared cache, where locking does not
+    behave as on disk; the threads work on a file copy of it (WAL, busy timeout, IMMEDIATE
+    transactions from the settings), which is what the demo runs on. On PostgreSQL they use
+    the test database itself."""
+
+    def __init__(self, path: str | None):
+        from django.db import connections
+
+        self.path = path
+        self.wrapper_class = type(connections["default"])
+        self.settings_dict = {**connections["default"].settings_dict, "NAME": path}
+
+    def _bind(self) -> None:
+        from django.db import connections
+
+        if self.path is not None:
+            connections["default"] = self.wrapper_class(dict(self.settings_dict), "default")
+
+    def call(self, function: Callable[[], Any]) -> Any:
+        """Run one callable against the shared database (e.g. to check the outcome)."""
+        return self.run(lambda _index: function(), 1)[0]
+
+    def run(self, function: Callable[[int], Any], count: int) -> list[Any]:
+        """Start `count` threads together (a barrier); each result, or the exception raised."""
+        from django.db import connections
+
+        barrier = threading.Barrier(count)
+
+        def worker(index: int) -> Any:
+            self._bind()
+            try:
+                barrier.wait()
+                return function(index)
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                return error
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            return list(pool.map(worker, range(count)))
+
+
+@pytest.fixture
+def concurrent_db(transactional_db, tmp_path):
+    """A ConcurrentDatabase holding everything the test committed before it is asked for."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield ConcurrentDatabase(None)
+        return
+    path = tmp_path / "concurrent.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as target:
+        connection.connection.backup(target)
+    target.close()
+    yield ConcurrentDatabase(str(path))

@@ -48,6 +48,7 @@ class PostMessage(APIView):
         incoming = MessageIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
+        conversation = None
         if data.get("conversation"):
             conversation = (
                 Conversation.objects.visible_to(user)
@@ -56,15 +57,15 @@ class PostMessage(APIView):
             )
             if conversation is None:
                 raise Http404
-        else:
-            conversation = services.start_conversation(
+        try:
+            exchange = services.converse(
+                conversation,
+                data["text"],
                 user=user,
                 session_key=None,
                 channel=Conversation.Channel.API,
                 language=data.get("language") or "zh-hans",
             )
-        try:
-            exchange = services.post_message(conversation, data["text"], user=user)
         except services.AssistantError as error:
             return Response(
                 {"detail": in_both_languages(error.message)}, status=status.HTTP_400_BAD_REQUEST
@@ -73,7 +74,7 @@ class PostMessage(APIView):
         return Response(
             MessageOut(
                 {
-                    "conversation": conversation.public_id,
+                    "conversation": inbound.conversation.public_id,
                     "reply": exchange.outbound.text,
                     "intent": inbound.intent,
                     "confidence": inbound.confidence,

@@ -157,6 +157,26 @@ def post_message(
 
 
 @transaction.atomic
+def converse(
+    conversation: Conversation | None,
+    text: str,
+    *,
+    user: Any,
+    session_key: str | None,
+    channel: str,
+    language: str = "zh-hans",
+) -> Exchange:
+    """Post a message, starting the conversation first when there is none — in one
+    transaction, so a message that fails (bad input, a busy database) leaves no empty
+    conversation behind."""
+    if conversation is None:
+        conversation = start_conversation(
+            user=user, session_key=session_key, channel=channel, language=language
+        )
+    return post_message(conversation, text, user=user)
+
+
+@transaction.atomic
 def save_article(article: Article, *, by: Any) -> Article:
     article.updated_by = by
     article.save()

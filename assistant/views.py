@@ -59,16 +59,14 @@ def chat_send(request: HttpRequest) -> HttpResponse:
     error = ""
     exchange = None
     if form.is_valid():
-        if conversation is None:
-            conversation = services.start_conversation(
+        try:
+            exchange = services.converse(
+                conversation,
+                form.cleaned_data["text"],
                 user=request.user,
                 session_key=session_key,
                 channel=Conversation.Channel.PORTAL,
                 language=request.LANGUAGE_CODE,
-            )
-        try:
-            exchange = services.post_message(
-                conversation, form.cleaned_data["text"], user=request.user
             )
         except services.AssistantError as failure:
             error = str(failure)
