@@ -216,8 +216,9 @@ class ConcurrentDatabase:
 
 
 @pytest.fixture
-def concurrent_db(transactional_db, tmp_path):
-    """A ConcurrentDatabase holding everything the test committed before it is asked for."""
+def concurrent_db(transactional_db, django_db_serialized_rollback, tmp_path):
+    """A ConcurrentDatabase holding everything the test committed before it is asked for.
+    Serialized rollback restores the seeded rows (catalogue, codes) for the tests after it."""
     from django.db import connection
 
     if connection.vendor != "sqlite":
