@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from core.masking import install_log_record_masking
         from core.panels import NavLink, register_nav
+
+        install_log_record_masking()
 
         register_nav(NavLink("console", "console", _("工作台"), "console", order=10))
         register_nav(

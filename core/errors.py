@@ -6,6 +6,10 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise, lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.views.debug import ExceptionReporter
+
+from core.masking import mask_pans_in_text
 
 
 def in_both_languages(message: Any) -> dict[str, str]:
@@ -46,3 +50,14 @@ class BilingualError(ValueError):
     @property
     def messages(self) -> dict[str, str]:
         return in_both_languages(self.message)
+
+
+class MaskingExceptionReporter(ExceptionReporter):
+    """Error reports (the DEBUG error page, the e-mail to ADMINS) show a traceback's local
+    variables and the request: mask every card number in them before anyone reads them."""
+
+    def get_traceback_html(self) -> SafeString:
+        return mark_safe(mask_pans_in_text(super().get_traceback_html()))  # noqa: S308 - masked
+
+    def get_traceback_text(self) -> SafeString:
+        return mark_safe(mask_pans_in_text(super().get_traceback_text()))  # noqa: S308 - masked

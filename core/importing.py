@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import in_both_languages, lazy_format
+from core.masking import mask_pans_in_text
 from core.tabular import normalize_header
 
 BATCH_SIZE = 2000
@@ -31,6 +32,12 @@ class RowError:
     value: str
     zh: str
     en: str
+
+    def __post_init__(self) -> None:
+        # Errors echo the cell; the error CSV, the job page and the command output show them.
+        self.value = mask_pans_in_text(self.value)
+        self.zh = mask_pans_in_text(self.zh)
+        self.en = mask_pans_in_text(self.en)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -168,7 +175,13 @@ class Importer:
     # -- the engine ---------------------------------------------------------------------------
 
     def canonical(self, row: dict[str, str]) -> dict[str, str]:
-        return {self._aliases[name]: value for name, value in row.items() if name in self._aliases}
+        """The row under canonical column names, every card number in it masked: whatever
+        column one was typed into, only the masked form goes further."""
+        return {
+            self._aliases[name]: mask_pans_in_text(value)
+            for name, value in row.items()
+            if name in self._aliases
+        }
 
     def missing_columns(self, header: Iterable[str]) -> list[str]:
         present = {self._aliases.get(normalize_header(h)) for h in header}

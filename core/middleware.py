@@ -1,9 +1,20 @@
+"""Request middleware of poscare: the language, and the masking of card numbers at the door."""
+
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from core.masking import mask_pans_in_data, mask_pans_in_text
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -19,3 +30,91 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in codes else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _masked_query(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    masked = [(mask_pans_in_text(k), mask_pans_in_text(v)) for k, v in pairs]
+    return urlencode(masked) if masked != pairs else query
+
+
+def _masked_querydict(data: QueryDict) -> QueryDict | None:
+    """A masked copy of form data, or None when nothing in it needed masking."""
+    lists = list(data.lists())
+    masked = [(mask_pans_in_text(k), [mask_pans_in_text(v) for v in vs]) for k, vs in lists]
+    if masked == lists:
+        return None
+    copy = QueryDict(mutable=True)
+    for key, values in masked:
+        copy.setlist(key, values)
+    copy._mutable = False
+    return copy
+
+
+class PanMaskingMiddleware:
+    """One masking step where text enters over HTTP: every form field and JSON value of every
+    page and API endpoint (present and future), the URL path and query string, and the
+    request headers. The view, the database, the logs and the access log (the WSGI server
+    logs from the same environ) only ever see the masked form of a card number."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        self._mask_url(request)
+        for name, value in list(request.META.items()):
+            if name.startswith("HTTP_") and isinstance(value, str):
+                request.META[name] = mask_pans_in_text(value)
+        if request.method in _BODY_METHODS:
+            self._mask_body(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _mask_url(request: HttpRequest) -> None:
+        meta = request.META
+        query = meta.get("QUERY_STRING", "")
+        masked_query = _masked_query(query) if query else query
+        masked_path = mask_pans_in_text(request.path_info)
+        if masked_query == query and masked_path == request.path_info:
+            return
+        meta["QUERY_STRING"] = masked_query
+        request.path_info = meta["PATH_INFO"] = masked_path
+        request.path = mask_pans_in_text(request.path)
+        uri = request.path + (f"?{masked_query}" if masked_query else "")
+        for key in ("RAW_URI", "REQUEST_URI"):
+            if key in meta:
+                meta[key] = uri
+        request.__dict__.pop("GET", None)  # re-read from the masked query string
+
+    @staticmethod
+    def _mask_body(request: HttpRequest) -> None:
+        content_type = request.content_type or ""
+        if content_type.startswith(_FORM_TYPES):
+            try:
+                masked = _masked_querydict(request.POST)
+            except MultiPartParserError:
+                return  # a malformed body is the view's to reject
+            if masked is not None:
+                request.POST = masked  # type: ignore[misc,assignment]
+            return
+        if "json" not in content_type and not content_type.startswith("text/"):
+            return
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return  # not text: the view rejects it
+        masked_text = mask_pans_in_text(text)
+        if masked_text == text:
+            return
+        if "json" in content_type:
+            # Not valid JSON: the view rejects it, and the masked text is all it sees.
+            with contextlib.suppress(ValueError, RecursionError):
+                masked_text = json.dumps(mask_pans_in_data(json.loads(text)), ensure_ascii=False)
+        body = masked_text.encode("utf-8")
+        request._body = body  # type: ignore[attr-defined]
+        request._stream = io.BytesIO(body)  # type: ignore[attr-defined]
+        request.META["CONTENT_LENGTH"] = str(len(body))

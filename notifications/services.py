@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from core.masking import mask_pans_in_text
 from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
 from notifications.models import Delivery, Notification, Preference, SentKey
 from notifications.transports import TRANSPORTS
@@ -49,6 +50,8 @@ def notify(
     from merchants.models import Merchant
 
     merchant = recipient if isinstance(recipient, Merchant) else None
+    # Every inbox message, e-mail, SMS and voice call is written here: mask once.
+    subject, body = mask_pans_in_text(subject), mask_pans_in_text(body)
     scope = f"merchant:{recipient.pk}" if merchant else f"user:{recipient.pk}"
     if dedupe_key and not _claim(scope, dedupe_key):
         return False
@@ -118,7 +121,7 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
             reference = transport.send(message)
             status, error = Delivery.Status.SENT, ""
         except TransportError as failure:
-            reference, status, error = "", Delivery.Status.FAILED, str(failure)
+            reference, status, error = "", Delivery.Status.FAILED, mask_pans_in_text(str(failure))
         deliveries.append(
             Delivery(
                 merchant_id=payload["merchant_id"],

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: card numbers are masked where they come in.
+    "core.middleware.PanMaskingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,7 +253,10 @@ LOGGING = {
     "filters": {"mask_pan": {"()": "core.masking.PanMaskingFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pan"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # The development server's access log goes through the masking filter too.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+DEFAULT_EXCEPTION_REPORTER = "core.errors.MaskingExceptionReporter"
 
 # Provider adapters for SMS and automated voice calls (dotted paths; logging adapters by default).
 SMS_PROVIDER = env_str("SMS_PROVIDER", "notifications.transports.sms.LoggingSmsProvider")
