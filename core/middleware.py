@@ -115,6 +115,13 @@ class PanMaskingMiddleware:
             with contextlib.suppress(ValueError, RecursionError):
                 masked_text = json.dumps(mask_pans_in_data(json.loads(text)), ensure_ascii=False)
         body = masked_text.encode("utf-8")
+        request._signed_body = request.body  # type: ignore[attr-defined]
         request._body = body  # type: ignore[attr-defined]
         request._stream = io.BytesIO(body)  # type: ignore[attr-defined]
         request.META["CONTENT_LENGTH"] = str(len(body))
+
+
+def signed_body(request: HttpRequest) -> bytes:
+    """The body exactly as the sender sent it, to check a signature over it (webhooks).
+    Never parse or store it: `request.body` is the masked form to work with."""
+    return getattr(request, "_signed_body", None) or request.body

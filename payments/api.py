@@ -4,10 +4,12 @@ the batch ingestion endpoint, funds-not-arrived investigations, payouts, double 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.calendar import working_calendar
+from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
 from merchants.models import Merchant
 from payments.ingest import ingest_api
@@ -34,6 +37,8 @@ from payments.services import (
 from payments.settlement import Cycle, parse_cutoff, settlement_eta
 
 MAX_BATCH = 10_000
+_AMOUNT_QUERY = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+MAX_LOOKBACK_DAYS = 366
 
 
 def _language(request: Request) -> str:
@@ -147,10 +152,14 @@ class TransactionFilter(django_filters.FilterSet):
     terminal_id = django_filters.CharFilter(field_name="terminal__terminal_id")
     rrn = django_filters.CharFilter()
     stan = django_filters.CharFilter(method="filter_stan")
-    date = django_filters.DateFilter(field_name="txn_date")
+    date = django_filters.DateFilter(field_name="txn_date", validators=BUSINESS_DATE)
     amount = django_filters.CharFilter(method="filter_amount", label="amount in yuan, e.g. 88.00")
-    since = django_filters.IsoDateTimeFilter(field_name="local_time", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="local_time", lookup_expr="lt")
+    since = django_filters.IsoDateTimeFilter(
+        field_name="local_time", lookup_expr="gte", validators=BUSINESS_DATE
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="local_time", lookup_expr="lt", validators=BUSINESS_DATE
+    )
     card_last4 = django_filters.CharFilter()
     today = django_filters.BooleanFilter(method="filter_today")
 
@@ -163,11 +172,9 @@ class TransactionFilter(django_filters.FilterSet):
         return queryset.filter(stan=value.zfill(6) if value.isdigit() else value)
 
     def filter_amount(self, queryset: Any, name: str, value: str) -> Any:
-        try:
-            fen = int(Decimal(value) * 100)
-        except InvalidOperation:
+        if not _AMOUNT_QUERY.match(value.strip()):  # NaN, Infinity, 1e999: nothing matches
             return queryset.none()
-        return queryset.filter(amount=fen)
+        return queryset.filter(amount=int(Decimal(value.strip()) * 100))
 
     def filter_today(self, queryset: Any, name: str, value: bool) -> Any:
         return queryset.today() if value else queryset
@@ -187,6 +194,9 @@ class CanIngest(BasePermission):
 
 class BatchSerializer(serializers.Serializer):
     transactions = serializers.ListField(child=serializers.DictField(), max_length=MAX_BATCH)
+    settlement_date = serializers.DateField(
+        required=False, help_text="The batch's settlement date: the year of MMDDhhmmss times."
+    )
 
 
 class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -237,7 +247,12 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
                 {"detail": f"at most {MAX_BATCH} records per request"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        result = ingest_api(payload)
+        settlement_date = None
+        if isinstance(request.data, dict) and request.data.get("settlement_date"):
+            options = BatchSerializer(data={**request.data, "transactions": []})
+            options.is_valid(raise_exception=True)
+            settlement_date = options.validated_data.get("settlement_date")
+        result = ingest_api(payload, settlement_date)
         return Response(result.as_dict())
 
 
@@ -265,7 +280,7 @@ class InvestigationSerializer(serializers.ModelSerializer):
 
 class InvestigationRequestSerializer(serializers.Serializer):
     merchant_id = serializers.CharField(max_length=15)
-    date = serializers.DateField()
+    date = serializers.DateField(validators=BUSINESS_DATE)
 
 
 class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -367,7 +382,11 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     parameters=[
         OpenApiParameter("merchant_id", str, required=True),
-        OpenApiParameter("days", int, description="look back this many days (default 30)"),
+        OpenApiParameter(
+            "days",
+            int,
+            description="look back this many days (default 30, at most 366)",
+        ),
     ]
 )
 @api_view(["GET"])
@@ -379,10 +398,10 @@ def duplicate_charges(request: Request) -> Response:
         Merchant.objects.visible_to(request.user),
         merchant_id=request.query_params.get("merchant_id", ""),
     )
-    try:
-        days = min(int(request.query_params.get("days", "30")), 366)
-    except ValueError:
-        days = 30
+    days_text = request.query_params.get("days", "30")
+    if not days_text.isdigit() or not 1 <= int(days_text) <= MAX_LOOKBACK_DAYS:
+        return Response({"days": [f"1–{MAX_LOOKBACK_DAYS}"]}, status=status.HTTP_400_BAD_REQUEST)
+    days = int(days_text)
     found = find_duplicate_charges(merchant, since=timezone.now() - dt.timedelta(days=days))
     return Response(
         [
@@ -422,5 +441,9 @@ def settlement_eta_view(request: Request) -> Response:
         return Response(
             {"detail": "at needs a UTC offset, e.g. +08:00"}, status=status.HTTP_400_BAD_REQUEST
         )
+    try:
+        validate_business_date(at)
+    except DjangoValidationError as error:
+        return Response({"at": error.messages}, status=status.HTTP_400_BAD_REQUEST)
     eta = settlement_eta(at, cycle, working_calendar(), cutoff=cutoff)
     return Response(eta.as_dict(_language(request)))

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import BUSINESS_DATE
 from payments.querysets import TransactionQuerySet
 
 
@@ -21,18 +22,23 @@ class TransactionLookupForm(forms.Form):
     rrn = forms.CharField(label=_("参考号"), required=False, max_length=12)
     stan = forms.CharField(label=_("凭证号"), required=False, max_length=6)
     date = forms.DateField(
-        label=_("交易日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("交易日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=BUSINESS_DATE,
     )
     amount = forms.CharField(label=_("金额（元）"), required=False, max_length=16)
     time_from = forms.DateTimeField(
         label=_("起始时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=BUSINESS_DATE,
     )
     time_to = forms.DateTimeField(
         label=_("截止时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=BUSINESS_DATE,
     )
     last4 = forms.CharField(label=_("卡号后四位"), required=False, max_length=4)
     today = forms.BooleanField(label=_("只看今天"), required=False)
@@ -100,4 +106,8 @@ class TransactionLookupForm(forms.Form):
 
 class FundsInvestigationForm(forms.Form):
     merchant_id = forms.CharField(label=_("商户编号"), max_length=15)
-    date = forms.DateField(label=_("交易日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("交易日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=BUSINESS_DATE,
+    )

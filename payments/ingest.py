@@ -34,6 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,7 @@ from core.tabular import SNIFF_BYTES, TabularError, detect_encoding, normalize_h
 from payments import partitions
 from payments.cards import InvalidCardNumber, normalize_pan
 from payments.iso8583 import REASONS, LogError, iter_log_records
+from payments.localtime import LocalTimeError, parse_local_time
 
 logger = logging.getLogger(__name__)
 
@@ -371,15 +373,18 @@ class TerminalInfo:
     merchant_pk: int
     merchant_id: str
     cutoff: dt.time
+    timezone: str
 
 
 class Cleaner:
     """Turns canonical records into staging rows; knows terminals and response codes."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, settlement_date: dt.date | None = None) -> None:
         from payments.models import ResponseCode
 
         self.source = source
+        # The batch's settlement date: the year of MMDDhhmmss times (today when not given).
+        self.settlement_date = settlement_date
         self.codes: dict[str, bool] = {}
         for code, success in ResponseCode.objects.values_list("code", "is_success"):
             self.codes[code] = self.codes.get(code, False) or success
@@ -404,9 +409,10 @@ class Cleaner:
             "merchant_id",
             "merchant__merchant_id",
             "merchant__settlement_cutoff",
+            "merchant__timezone",
         )
-        for terminal_id, pk, merchant_pk, merchant_id, cutoff in found:
-            self.terminals[terminal_id] = TerminalInfo(pk, merchant_pk, merchant_id, cutoff)
+        for terminal_id, pk, merchant_pk, merchant_id, cutoff, zone in found:
+            self.terminals[terminal_id] = TerminalInfo(pk, merchant_pk, merchant_id, cutoff, zone)
         for terminal_id in wanted:
             self.terminals.setdefault(terminal_id, None)
 
@@ -518,33 +524,18 @@ class Cleaner:
             )
         moment = None
         try:
-            moment = dt.datetime.fromisoformat(local_time)
-        except ValueError:
-            add(
-                (
-                    "local_time",
-                    local_time,
-                    lazy_format(
-                        _(
-                            "交易时间“%(value)s”应为带时区的 ISO 8601 时间，"
-                            "如 2025-09-30T14:00:00+08:00"
-                        ),
-                        value=local_time,
-                    ),
+            zone = terminal.timezone if terminal is not None else settings.TIME_ZONE
+            moment = parse_local_time(local_time, zone, self.settlement_date)
+        except LocalTimeError as error:
+            message = (
+                _("交易时间“%(value)s”的年份超出 2000–2099")
+                if error.out_of_range
+                else _(
+                    "交易时间“%(value)s”应为 ISO 8601（如 2025-09-30T14:00:00+08:00，"
+                    "不带时区按商户时区）、YYYYMMDDhhmmss 或 MMDDhhmmss"
                 )
             )
-        else:
-            if moment.tzinfo is None:
-                moment = None
-                add(
-                    (
-                        "local_time",
-                        local_time,
-                        lazy_format(
-                            _("交易时间“%(value)s”缺少时区（如 +08:00）"), value=local_time
-                        ),
-                    )
-                )
+            add(("local_time", local_time, lazy_format(message, value=local_time)))
         if not _DIGITS_1_6.match(stan):
             add(("stan", stan, lazy_format(_("凭证号“%(value)s”应为 1–6 位数字"), value=stan)))
         if not _DIGITS_1_6.match(batch_no):
@@ -855,10 +846,11 @@ def ingest(
     source: str,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[IngestResult], None] | None = None,
+    settlement_date: dt.date | None = None,
 ) -> IngestResult:
     """Check, mask and store records; returns counts and row errors. Idempotent."""
     result = IngestResult()
-    cleaner = Cleaner(source)
+    cleaner = Cleaner(source, settlement_date)
     writer = BatchWriter()
     pipeline = _Pipeline(writer) if writer.vendor == "postgresql" else None
     stream = iter(records)
@@ -923,5 +915,5 @@ def ingest_file(path: str | Path, handle: IO[bytes] | None = None, **options: An
     return ingest(records_for_file(path, handle), source=source, **options)
 
 
-def ingest_api(items: Iterable[Any]) -> IngestResult:
-    return ingest(iter_api(items), source="api")
+def ingest_api(items: Iterable[Any], settlement_date: dt.date | None = None) -> IngestResult:
+    return ingest(iter_api(items), source="api", settlement_date=settlement_date)

@@ -121,7 +121,7 @@ def generate_rows(
             elif kind == "response_code":
                 values[12] = "Q9"
             elif kind == "local_time":
-                values[7] = moment.replace(tzinfo=None).isoformat()
+                values[7] = moment.replace(year=9999).isoformat()  # no real year
             elif kind == "foreign_terminal":
                 other = (
                     next(t for t in terminals if t[1] != merchant_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db
 FULL_PAN = "6222021234567890123"
 
 
-def run(data: bytes, name: str = "txns.csv"):
-    return ingest_file(name, io.BytesIO(data))
+def run(data: bytes, name: str = "txns.csv", **options):
+    return ingest_file(name, io.BytesIO(data), **options)
 
 
 def test_good_rows_are_stored_with_the_card_number_masked(terminal_a, caplog):
@@ -45,7 +46,7 @@ def test_bad_rows_are_reported_and_the_rest_is_kept(terminal_a, terminal_b):
         row(stan="1", rrn="000000000001"),
         row(stan="2", rrn="000000000002", amount="12,3a"),
         row(stan="3", rrn="000000000003", response_code="Q9"),
-        row(stan="4", rrn="000000000004", local_time="2025-09-30T14:00:00"),
+        row(stan="4", rrn="000000000004", local_time="9999-12-31T23:59:59+08:00"),
         row(stan="5", rrn="000000000005", terminal_id=terminal_b.terminal_id),
         row(stan="6", rrn="000000000006"),
     ]
@@ -56,8 +57,8 @@ def test_bad_rows_are_reported_and_the_rest_is_kept(terminal_a, terminal_b):
     amount_error = next(e for e in result.errors if e.column == "amount")
     assert amount_error.value == "12,3a"
     assert "12,3a" in amount_error.zh and "two decimals" in amount_error.en
-    offset_error = next(e for e in result.errors if e.column == "local_time")
-    assert "+08:00" in offset_error.zh and "offset" in offset_error.en
+    year_error = next(e for e in result.errors if e.column == "local_time")
+    assert "2000–2099" in year_error.zh and "2000–2099" in year_error.en
     foreign = next(e for e in result.errors if e.column == "terminal_id")
     assert "does not belong" in foreign.en
 
@@ -207,3 +208,17 @@ def test_import_command_reports_without_card_numbers(terminal_a, tmp_path):
     text = out.getvalue()
     assert "2 rows: 1 new" in text and "1 with errors" in text and "row 3 [pan]" in text
     assert FULL_PAN not in text
+
+
+def test_local_times_in_acquirer_layouts_are_read_in_the_merchants_zone(terminal_a):
+    rows = [
+        row(stan="11", rrn="000000000011", local_time="2025-09-30T14:00:00"),
+        row(stan="12", rrn="000000000012", local_time="20250930140000"),
+        row(stan="13", rrn="000000000013", local_time="0930140000"),
+    ]
+    result = run(csv_bytes(rows), settlement_date=dt.date(2025, 10, 1))
+    assert result.errors == [] and result.created == 3
+    times = {
+        t.local_time for t in Transaction.objects.filter(stan__in=["000011", "000012", "000013"])
+    }
+    assert times == {dt.datetime(2025, 9, 30, 6, tzinfo=dt.UTC)}  # 14:00 in Shanghai

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,21 @@ class Command(BaseCommand):
         parser.add_argument("--errors", help="write the row errors to this CSV file")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
+        parser.add_argument(
+            "--settlement-date",
+            type=dt.date.fromisoformat,
+            help="the batch's settlement date, YYYY-MM-DD: the year of MMDDhhmmss times",
+        )
 
     def handle(
-        self, *args: Any, file: str, errors: str | None, json: bool, quiet: bool, **options: Any
+        self,
+        *args: Any,
+        file: str,
+        errors: str | None,
+        json: bool,
+        quiet: bool,
+        settlement_date: dt.date | None = None,
+        **options: Any,
     ) -> None:
         path = Path(file)
         if not path.exists():
@@ -37,7 +50,7 @@ class Command(BaseCommand):
                 )
 
         try:
-            result = ingest_file(path, progress=progress)
+            result = ingest_file(path, progress=progress, settlement_date=settlement_date)
         except TabularError as error:
             texts = error.messages
             raise CommandError(f"{texts['zh']} / {texts['en']}") from None
