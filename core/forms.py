@@ -3,6 +3,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ImportJob
+from core.uploads import SPREADSHEETS, UploadError, check_upload
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -18,4 +19,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("文件超过 50 MB，请拆分后再导入"))
+        try:
+            check_upload(upload, allowed=SPREADSHEETS, max_bytes=MAX_IMPORT_BYTES)
+        except UploadError as error:
+            raise forms.ValidationError(error.message) from None
         return upload

@@ -23,6 +23,7 @@ from core.masking import mask_pans_in_text
 from core.tabular import normalize_header
 
 BATCH_SIZE = 2000
+MAX_CELL_CHARS = 1000
 
 
 @dataclass
@@ -152,6 +153,10 @@ class Importer:
     key: str = ""
     columns: dict[str, tuple[str, ...]] = {}
     required_columns: tuple[str, ...] = ()
+    # Longest value per column: the model field's max_length where a column is named after
+    # one, these for the others, MAX_CELL_CHARS for the rest (PostgreSQL would fail the batch).
+    target_model: Any = None
+    max_lengths: dict[str, int] = {}
 
     def __init__(self, user: Any = None) -> None:
         self.user = user
@@ -160,6 +165,14 @@ class Importer:
             for column, aliases in self.columns.items()
             for alias in (column, *aliases)
         }
+        self._lengths = {column: MAX_CELL_CHARS for column in self.columns}
+        if self.target_model is not None:
+            for model_field in self.target_model._meta.concrete_fields:
+                length = getattr(model_field, "max_length", None)
+                # Choices are typed as labels ("T+1（下一个工作日）"), longer than the code.
+                if model_field.name in self._lengths and length and not model_field.choices:
+                    self._lengths[model_field.name] = length
+        self._lengths.update(self.max_lengths)
 
     # -- the parts a subclass provides -------------------------------------------------------
 
@@ -173,6 +186,23 @@ class Importer:
         raise NotImplementedError
 
     # -- the engine ---------------------------------------------------------------------------
+
+    def too_long(self, row: dict[str, str]) -> list[tuple[str, str, Any]]:
+        """(column, value, message) for each cell longer than its column allows."""
+        return [
+            (
+                column,
+                value[:40] + "…",
+                lazy_format(
+                    _("“%(column)s”最长 %(limit)s 个字符，这里有 %(length)s 个"),
+                    column=column,
+                    limit=self._lengths[column],
+                    length=len(value),
+                ),
+            )
+            for column, value in row.items()
+            if len(value) > self._lengths.get(column, MAX_CELL_CHARS)
+        ]
 
     def canonical(self, row: dict[str, str]) -> dict[str, str]:
         """The row under canonical column names, every card number in it masked: whatever
@@ -210,6 +240,8 @@ class Importer:
             cleaned: list[tuple[int, dict[str, Any]]] = []
             for number, row in canonical_batch:
                 try:
+                    if too_long := self.too_long(row):
+                        raise RowInvalid(too_long)
                     cleaned.append((number, self.clean_row(number, row)))
                 except RowInvalid as invalid:
                     for column, value, message in invalid.errors:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import RandomName
+
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: Any) -> ImportJobQuerySet:
@@ -28,7 +30,8 @@ class ImportJob(models.Model):
         FAILED = "failed", _("失败")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # Deleted once the import has read it (core.services.run_import).
+    file = models.FileField(_("文件"), upload_to=RandomName("imports"), blank=True)
     original_name = models.CharField(_("原文件名"), max_length=200)
     status = models.CharField(
         _("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED

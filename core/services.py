@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -16,6 +17,8 @@ from core.errors import in_both_languages
 from core.importing import Importer, ImportResult
 from core.models import ImportJob
 from core.tabular import TabularError, iter_rows
+
+logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 2000
 
@@ -70,6 +73,11 @@ def run_import(job: ImportJob) -> ImportJob:
         job.status = ImportJob.Status.FAILED
         texts = error.messages
         job.failure = f"{texts['zh']} / {texts['en']}"
+    except Exception:
+        # Whatever went wrong, the job must not stay "running" for ever.
+        logger.exception("import job %s failed", job.pk)
+        job.status = ImportJob.Status.FAILED
+        job.failure = "导入意外中断，请联系管理员 / The import stopped unexpectedly."
     else:
         job.status = ImportJob.Status.DONE
         job.total_rows = result.total
@@ -79,6 +87,8 @@ def run_import(job: ImportJob) -> ImportJob:
         job.error_rows = result.error_count
         job.errors = [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]]
     job.finished_at = timezone.now()
+    # The raw file holds settlement accounts and phones in full: it goes once it is read.
+    job.file.delete(save=False)
     job.save()
     return job
 

@@ -93,6 +93,8 @@ def _iter_csv(source: str | Path | IO[bytes]) -> Iterator[tuple[int, dict[str, s
             header = next(reader)
         except StopIteration:
             raise TabularError(_("文件是空的")) from None
+        except csv.Error:
+            raise TabularError(_("表头行有超长或损坏的单元格")) from None
         except UnicodeDecodeError:
             raise TabularError(
                 _("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV 文件")
@@ -110,6 +112,13 @@ def _iter_csv(source: str | Path | IO[bytes]) -> Iterator[tuple[int, dict[str, s
                         _("第 %(row)s 行之后的内容不是 %(encoding)s 编码，文件已停止读取"),
                         row=row_number,
                         encoding=encoding,
+                    )
+                ) from None
+            except csv.Error:  # a cell over 128 KB, or a NUL byte: not a spreadsheet we read
+                raise TabularError(
+                    lazy_format(
+                        _("第 %(row)s 行有超长（超过 128 KB）或损坏的单元格，文件已停止读取"),
+                        row=row_number + 1,
                     )
                 ) from None
             row_number += 1

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import RandomName
 from core.workdays import WorkingCalendar
 from desk import sla
 
@@ -605,14 +606,15 @@ class Commitment(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"desk/{timezone.now():%Y/%m}/{instance.ticket_id}/{filename}"
+    """Referenced by migration 0001; new files get random names (RandomName)."""
+    return RandomName("desk")(instance, filename)
 
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("文件"), upload_to=attachment_path)
+    file = models.FileField(_("文件"), upload_to=RandomName("desk"))
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=40)
     size = models.PositiveIntegerField(_("大小（字节）"))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.uploads import serve_upload
 from desk import facts as fact_registry
 from desk import forms, services
 from desk.models import (
@@ -549,8 +550,6 @@ def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Files are served through the ticket's scoping, never from a guessable public URL."""
-    from django.http import FileResponse
-
     from desk.models import Attachment
 
     if not request.user.is_authenticated:
@@ -558,6 +557,4 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = get_object_or_404(
         Attachment.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk
     )
-    return FileResponse(
-        item.file.open("rb"), content_type=item.content_type, filename=item.original_name
-    )
+    return serve_upload(item.file, filename=item.original_name, content_type=item.content_type)

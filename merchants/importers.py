@@ -50,6 +50,14 @@ class MerchantImporter(Importer):
         "contact_email": ("邮箱", "email"),
     }
     required_columns = ("merchant_id", "name", "mcc", "region_code")
+    target_model = Merchant
+    max_lengths = {
+        "settlement_account": 40,
+        "acquirer": 100,
+        "contact_name": Contact._meta.get_field("name").max_length or 40,
+        "contact_phone": 30,
+        "contact_email": Contact._meta.get_field("email").max_length or 254,
+    }
 
     def __init__(self, user: Any = None) -> None:
         super().__init__(user)

@@ -215,7 +215,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A request body without its files (JSON, form fields): the transaction batch API is the largest.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 20 * 1024 * 1024)
+# Uploads are never served from a public /media/ route: a view scopes each file, then sends it
+# itself ("django") or lets the web server send it from an internal location
+# ("x-accel-redirect" for nginx, under UPLOAD_INTERNAL_URL; "x-sendfile" for Apache).
+UPLOAD_SERVING = env_str("UPLOAD_SERVING", "django")
+if UPLOAD_SERVING not in {"django", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        f"UPLOAD_SERVING={UPLOAD_SERVING!r}: use django, x-accel-redirect or x-sendfile"
+    )
+UPLOAD_INTERNAL_URL = env_str("UPLOAD_INTERNAL_URL", "/protected-media/")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")

@@ -54,6 +54,8 @@ class TerminalImporter(Importer):
         "status": ("状态",),
     }
     required_columns = ("terminal_id", "serial_number", "merchant_id", "model", "comm_type")
+    target_model = Terminal
+    max_lengths = {"merchant_id": 15, "model": 100, "store_code": 20}
 
     def __init__(self, user: Any = None) -> None:
         super().__init__(user)

@@ -9,7 +9,6 @@ Every public name is importable from `desk.services`.
 from desk.services.attachments import attach_file, validate_attachment
 from desk.services.commitments import add_commitment, complete_commitment
 from desk.services.common import (
-    ATTACHMENT_SIGNATURES,
     DEFAULT_PRIORITY,
     MAX_ATTACHMENT_BYTES,
     TIER_ORDER,
@@ -41,7 +40,6 @@ from desk.services.tickets import (
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
-    "ATTACHMENT_SIGNATURES",
     "DEFAULT_PRIORITY",
     "TIER_ORDER",
     "DeskError",

@@ -6,40 +6,21 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
-from core.errors import lazy_format
+from core.uploads import IMAGES_AND_PDF, UploadError, check_upload
 from desk.models import (
     Attachment,
     Ticket,
 )
-from desk.services.common import (
-    ATTACHMENT_SIGNATURES,
-    MAX_ATTACHMENT_BYTES,
-    DeskError,
-)
+from desk.services.common import MAX_ATTACHMENT_BYTES, DeskError
 
 
 def validate_attachment(upload: UploadedFile) -> str:
     """The content type of an acceptable receipt photo or scan; DeskError otherwise."""
-    name = upload.name or ""
-    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise DeskError(
-            lazy_format(
-                _("附件“%(name)s”超过 %(limit)s MB 的大小限制"),
-                name=name,
-                limit=MAX_ATTACHMENT_BYTES // (1024 * 1024),
-            )
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in ATTACHMENT_SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    raise DeskError(lazy_format(_("附件“%(name)s”不是 JPEG、PNG、WebP 图片或 PDF 文件"), name=name))
+    try:
+        return check_upload(upload, allowed=IMAGES_AND_PDF, max_bytes=MAX_ATTACHMENT_BYTES)
+    except UploadError as error:
+        raise DeskError(error.message) from None
 
 
 def _attach(ticket: Ticket, upload: UploadedFile, content_type: str, by: Any) -> Attachment:

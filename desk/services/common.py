@@ -19,14 +19,6 @@ from desk.models import (
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 
-# Receipt photos and scans, recognised by their first bytes (not the name or the browser's word).
-ATTACHMENT_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"%PDF-", "application/pdf"),
-)
-
-
 DEFAULT_PRIORITY = {
     "transaction_failure": "P2",
     "network_signin": "P2",

@@ -39,3 +39,21 @@ def test_merchant_import_upserts_masks_account_and_reports_bad_rows():
     again = import_file("merchants", io.BytesIO(content.encode()), "m.csv")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     assert Contact.objects.count() == 1
+
+
+def test_overlong_cells_are_row_errors_and_the_rest_is_kept(tmp_path):
+    from core.services import import_file
+
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "merchant_id,name,mcc,region_code,address\n"
+        f"898440158120301,{'名' * 5001},5499,440106,地址\n"
+        f"898440158120302,好店,5499,440106,{'址' * 201}\n"
+        "898440158120303,好店,5499,440106,地址\n",
+        encoding="utf-8",
+    )
+    result = import_file("merchants", path)
+    assert result.created == 1
+    assert {(e.row, e.column) for e in result.errors} == {(2, "name"), (3, "address")}
+    name_error = next(e for e in result.errors if e.column == "name")
+    assert "100" in name_error.zh and "5001" in name_error.en
