@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from defusedcsv import csv as defusedcsv
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -95,7 +95,7 @@ def run_import(job: ImportJob) -> ImportJob:
 
 def errors_csv(errors: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = defusedcsv.writer(buffer)
     writer.writerow(["row", "column", "value", "reason_zh", "reason_en"])
     for e in errors:
         writer.writerow([e["row"], e["column"], e["value"], e["zh"], e["en"]])

@@ -37,7 +37,7 @@ JPEG, PNG, WEBP, PDF, XLSX, CSV = (
 )
 IMAGES_AND_PDF = (JPEG, PNG, WEBP, PDF)
 SPREADSHEETS = (CSV, XLSX)
-_EXTENSIONS = {JPEG: ".jpg", PNG: ".png", WEBP: ".webp", PDF: ".pdf", XLSX: ".xlsx", CSV: ".csv"}
+_NAMES = {JPEG: "JPEG", PNG: "PNG", WEBP: "WebP", PDF: "PDF", XLSX: "XLSX", CSV: "CSV"}
 _SIGNATURES = (
     (b"\xff\xd8\xff", JPEG),
     (b"\x89PNG\r\n\x1a\n", PNG),
@@ -97,7 +97,7 @@ def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: i
         )
     content_type = sniff_type(upload)
     if content_type not in allowed:
-        kinds = "、".join(_EXTENSIONS[t].lstrip(".").upper() for t in allowed)
+        kinds = "、".join(_NAMES[t] for t in allowed)
         raise UploadError(
             lazy_format(_("文件“%(name)s”的内容不是 %(kinds)s"), name=name, kinds=kinds)
         )

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
+from defusedcsv import csv as defusedcsv
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -36,7 +36,9 @@ def console(request: HttpRequest) -> HttpResponse:
     merchants = terminals = None
     if query:
         merchants = list(
-            Merchant.objects.visible_to(request.user).search(query).select_related("acquirer")[:50]
+            Merchant.objects.visible_to(request.user)
+            .search(query, request.user)
+            .select_related("acquirer")[:50]
         )
         terminals = list(
             Terminal.objects.visible_to(request.user)
@@ -98,7 +100,7 @@ def export(request: HttpRequest, kind: str) -> StreamingHttpResponse:
 
         raise Http404(_("未知的导出类型"))
     header, rows = export_rows(kind, request.user)
-    writer = csv.writer(_Echo())
+    writer = defusedcsv.writer(_Echo())
 
     def stream() -> Any:
         yield "\ufeff" + writer.writerow(header)

@@ -190,8 +190,9 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def open(self) -> TicketQuerySet:
         return self.filter(is_open=True)
 
-    def search(self, query: str) -> TicketQuerySet:
-        """Ticket number, merchant ID, terminal ID, serial number or contact phone."""
+    def search(self, query: str, user: Any = None) -> TicketQuerySet:
+        """Ticket number, merchant ID, terminal ID, serial number or contact phone (the phone
+        only for a user who sees phones in full, as MerchantQuerySet.search)."""
         import re
 
         query = query.strip()
@@ -207,7 +208,11 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         digits = re.sub(r"\D", "", query)
         if len(digits) == 15 and digits == query:
             condition |= Q(merchant__in=Merchant.objects.filter(merchant_id=digits).values("pk"))
-        elif len(digits) >= 7 and digits == re.sub(r"[\s+-]", "", query):
+        elif (
+            getattr(user, "sees_contact_phones", False)
+            and len(digits) >= 7
+            and digits == re.sub(r"[\s+-]", "", query)
+        ):
             from merchants.models import Contact
 
             by_phone = Contact.objects.filter(phone__endswith=digits[-11:]).values("merchant_id")

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
+from defusedcsv import csv as defusedcsv
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
@@ -68,7 +68,7 @@ def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
         if data.get(name):
             tickets = tickets.filter(**{name: data[name]})
     if data.get("q"):
-        tickets = tickets.search(data["q"])
+        tickets = tickets.search(data["q"], user)
     # Most urgent first; tickets without a running clock (paused, no policy) last.
     tickets = tickets.select_related("merchant", "terminal", "assignee", "queue").order_by(
         F("sla_due_at").asc(nulls_last=True), "id"
@@ -431,7 +431,7 @@ def _days(request: HttpRequest) -> int:
 def reports_csv(request: HttpRequest) -> HttpResponse:
     report = desk_report(request.user, days=_days(request))
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(report_csv_rows(report))
+    defusedcsv.writer(buffer).writerows(report_csv_rows(report))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="desk-report.csv"'
     return response

@@ -51,7 +51,9 @@ class MerchantQuerySet(models.QuerySet["Merchant"]):
             return self
         return self.filter(members=user)
 
-    def search(self, query: str) -> MerchantQuerySet:
+    def search(self, query: str, user: Any = None) -> MerchantQuerySet:
+        """Name, merchant ID, or contact phone — the phone only for a user who sees phones in
+        full: one who sees them masked must not recover one by searching partial digits."""
         query = query.strip()
         if not query:
             return self.none()
@@ -60,7 +62,9 @@ class MerchantQuerySet(models.QuerySet["Merchant"]):
         if MERCHANT_ID_RE.match(query):
             condition |= Q(merchant_id=query)
         elif len(digits) >= 4 and digits == query.replace(" ", "").replace("-", ""):
-            condition |= Q(merchant_id__startswith=digits) | Q(contacts__phone__contains=digits)
+            condition |= Q(merchant_id__startswith=digits)
+            if getattr(user, "sees_contact_phones", False):
+                condition |= Q(contacts__phone__contains=digits)
         return self.filter(condition).distinct()
 
 

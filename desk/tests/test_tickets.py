@@ -277,14 +277,22 @@ def test_rating_only_after_resolution_and_once(ticket_a, agent, alice):
     assert TicketEvent.objects.filter(ticket=ticket_a, kind="rated").count() == 1
 
 
-def test_search_by_number_terminal_serial_merchant_and_phone(ticket_a, ticket_b, merchant_a):
+def test_search_by_number_terminal_serial_merchant_and_phone(
+    ticket_a, ticket_b, merchant_a, agent, technician
+):
     from tests.factories import ContactFactory
 
     ContactFactory(merchant=merchant_a, phone="+8613812345678")
-    search = Ticket.objects.search
+
+    def search(query, user=agent):
+        return Ticket.objects.search(query, user)
+
     assert list(search(ticket_a.number)) == [ticket_a]
     assert list(search("10000001")) == [ticket_a]
     assert list(search("a920sn0001")) == [ticket_a]
     assert list(search(merchant_a.merchant_id)) == [ticket_a]
     assert list(search("138 1234 5678")) == [ticket_a]
     assert list(search("ME31SN0002")) == [ticket_b]
+    # The L2 technician sees phones masked: searching digits must not reveal them.
+    assert list(search("138 1234 5678", technician)) == []
+    assert list(search("12345678", technician)) == []

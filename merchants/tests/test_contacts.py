@@ -32,3 +32,16 @@ def test_console_search_by_phone_name_id_serial(client, agent, merchant_a, termi
     assert response["Location"] == reverse("terminal_detail", args=[terminal_a.terminal_id])
     html = client.get(reverse("console"), {"q": "不存在的店"}).content.decode()
     assert "没有找到" in html
+
+
+def test_technician_cannot_recover_a_masked_phone_by_searching_digits(
+    client, technician, merchant_a
+):
+    ContactFactory(merchant=merchant_a, phone="+8613812345678")
+    client.force_login(technician)
+    for query in ("13812345678", "1234", "2345", "345678", "8123"):
+        response = client.get(reverse("console"), {"q": query})
+        assert response.status_code == 200, query  # no match: no redirect to the merchant
+        assert merchant_a.name not in response.content.decode()
+    found = client.get(reverse("console"), {"q": "阿香"})
+    assert found.status_code == 302  # by name still
