@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from channels import calls
+from channels import calls, phone_menu
 from channels.models import Integration
 from channels.webhooks import Refused, authenticate, error, parse_json
 from core.errors import in_both_languages, lazy_format
@@ -55,3 +55,20 @@ def call_events(request: HttpRequest) -> JsonResponse:
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@csrf_exempt
+@require_POST
+def ivr_step(request: HttpRequest) -> JsonResponse:
+    """The phone menu: the phone system sends the caller's digits, poscare answers with the
+    next prompt (zh or en) and what to collect, or the queue to transfer to."""
+    try:
+        integration, body = authenticate(request, Integration.Kind.PHONE_SYSTEM)
+        payload = parse_json(body)
+    except Refused as refused:
+        return refused.response()
+    try:
+        answer = phone_menu.step(integration, payload)
+    except phone_menu.StepError as fault:
+        return error(400, "bad_step", fault.message)
+    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})

@@ -191,3 +191,40 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind}"
+
+
+class IvrSession(models.Model):
+    """Where one call is in the phone menu. Each request carries the phone system's step
+    number; a repeated step gets the stored answer again instead of moving the call on."""
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="ivr_sessions"
+    )
+    call_id = models.CharField(_("呼叫标识"), max_length=80)
+    caller = models.CharField(_("主叫号码"), max_length=32, blank=True)
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ivr_sessions",
+    )
+    node = models.CharField(_("菜单节点"), max_length=40)
+    language = models.CharField(_("语言"), max_length=2, default="zh")
+    invalid = models.PositiveSmallIntegerField(_("无效输入次数"), default=0)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    step = models.PositiveIntegerField(_("步骤"), default=0)
+    last_answer = models.JSONField(_("上次应答"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("语音导航会话")
+        verbose_name_plural = _("语音导航会话")
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "call_id"], name="unique_ivr_call")
+        ]
+
+    def __str__(self) -> str:
+        return self.call_id
