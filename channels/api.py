@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from channels import calls, phone_menu
+from channels import calls, phone_menu, sms
 from channels.models import Integration
 from channels.webhooks import Refused, authenticate, error, parse_json
 from core.errors import in_both_languages, lazy_format
@@ -72,3 +72,27 @@ def ivr_step(request: HttpRequest) -> JsonResponse:
     except phone_menu.StepError as fault:
         return error(400, "bad_step", fault.message)
     return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request: HttpRequest, provider: str) -> JsonResponse:
+    """Texts from merchants, in one provider's format (`generic`, `aliyun`)."""
+    parser = sms.PARSERS.get(provider)
+    if parser is None:
+        return error(404, "unknown_format", _("未知的短信格式"), formats=sorted(sms.PARSERS))
+    try:
+        integration, body = authenticate(request, Integration.Kind.SMS)
+        now = timezone.now()
+        messages = parser(parse_json(body), now)
+    except Refused as refused:
+        return refused.response()
+    except sms.SmsError as fault:
+        return error(400, "bad_message", fault.message)
+    results = []
+    for message in messages:
+        record, fresh = sms.receive(integration, message, now)
+        results.append(
+            {"id": record.message_id, "route": record.route, "reply": record.reply, "new": fresh}
+        )
+    return JsonResponse({"messages": results}, json_dumps_params={"ensure_ascii": False})
