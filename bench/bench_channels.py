@@ -8,6 +8,7 @@ middleware, signature check, queries, rendering), PostgreSQL; the goal is p95 <=
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 import sys
 import threading
@@ -180,6 +181,7 @@ def main() -> None:
         "screen_pop_s_p95": round(percentile(latencies, 0.95), 3) if latencies else None,
         "poll_interval_s": POLL,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 1),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     result["goal_met"] = bool(rate >= RATE and latencies and result["screen_pop_s_p95"] <= GOAL_P95)

@@ -36,19 +36,15 @@ def call_events(request: HttpRequest) -> JsonResponse:
             lazy_format(_("一次最多 %(limit)s 个事件"), limit=calls.MAX_BATCH),
         )
     now = timezone.now()
-    accepted = duplicates = 0
-    errors = []
+    good, errors = [], []
     for index, raw in enumerate(events):
         try:
-            event = calls.parse_event(raw, now)
-            _call, fresh = calls.record_event(integration, event)
+            good.append(calls.parse_event(raw, now))
         except calls.CallEventError as fault:
             errors.append(
                 {"index": index, "field": fault.field, **in_both_languages(fault.message)}
             )
-            continue
-        accepted += fresh
-        duplicates += not fresh
+    accepted, duplicates = calls.record_events(integration, good) if good else (0, 0)
     status = 200 if accepted or duplicates else 400
     return JsonResponse(
         {"accepted": accepted, "duplicates": duplicates, "errors": errors},

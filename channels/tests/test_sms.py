@@ -26,7 +26,14 @@ def test_unsubscribe_removes_sms_from_the_preferences_at_once(sms_gateway, calle
 
 
 def test_stop_in_the_aliyun_format(sms_gateway, caller_a):
-    report = [{"phone_number": "13800001111", "content": "STOP", "send_time": "2026-12-02 10:00:00", "sequence_id": 42}]
+    report = [
+        {
+            "phone_number": "13800001111",
+            "content": "STOP",
+            "send_time": "2026-12-02 10:00:00",
+            "sequence_id": 42,
+        }
+    ]
     response = sms_gateway.send("/api/sms/inbound/aliyun", report)
     assert response.status_code == 200 and response.json()["messages"][0]["route"] == "unsubscribe"
     assert "sms" not in ContactPreference.objects.get(merchant=caller_a.merchant).channels
@@ -60,13 +67,21 @@ def test_unknown_sender_and_another_institutions_merchant_are_not_matched(sms_ga
     from tests.factories import ContactFactory
 
     ContactFactory(merchant=merchant_b, phone="+8613900002222")  # merchant B has no acquirer here
-    assert _generic(sms_gateway, "m6", "13900002222", "退订").json()["messages"][0]["route"] == "unmatched"
+    assert (
+        _generic(sms_gateway, "m6", "13900002222", "退订").json()["messages"][0]["route"]
+        == "unmatched"
+    )
     assert not ContactPreference.objects.exists()
 
 
 def test_bad_webhooks_get_clear_errors(sms_gateway, client):
     assert sms_gateway.send("/api/sms/inbound/unknown", {"messages": []}).status_code == 404
-    assert sms_gateway.send("/api/sms/inbound/generic", {"messages": [{"id": "x"}]}).status_code == 400
+    assert (
+        sms_gateway.send("/api/sms/inbound/generic", {"messages": [{"id": "x"}]}).status_code == 400
+    )
     assert sms_gateway.send("/api/sms/inbound/generic", {"messages": []}).status_code == 400
     assert sms_gateway.send("/api/sms/inbound/aliyun", {"not": "a list"}).status_code == 400
-    assert client.post("/api/sms/inbound/generic", b"{}", content_type="application/json").status_code == 401
+    assert (
+        client.post("/api/sms/inbound/generic", b"{}", content_type="application/json").status_code
+        == 401
+    )
