@@ -46,7 +46,7 @@ def test_a_renamed_program_is_not_a_receipt(ticket_a, alice, settings, tmp_path)
     fake = SimpleUploadedFile("receipt.jpg", b"MZ\x90\x00" + b"\0" * 100, content_type="image/jpeg")
     with pytest.raises(services.DeskError) as refused:
         services.attach_file(ticket_a, fake, by=alice)
-    assert "JPG" in str(refused.value)
+    assert "JPEG" in str(refused.value)
 
 
 def test_import_file_is_deleted_after_the_import(
