@@ -1,0 +1,8 @@
+from django.urls import URLPattern, URLResolver, path
+
+from fleet import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("telemetry/", api.telemetry, name="api_telemetry"),
+    path("telemetry/tms/<slug:adapter>/", api.tms_push, name="api_tms_push"),
+]

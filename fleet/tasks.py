@@ -1,0 +1,18 @@
+"""Periodic fleet work, enqueued by the scheduler (see fleet/registry.py)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from fleet import partitions, retention
+
+
+@task()
+def roll_up_telemetry() -> list[int]:
+    """Daily roll-ups of the last finished days, then the 90-day expiry of raw telemetry."""
+    return list(retention.roll_up_and_expire())
+
+
+@task()
+def prepare_telemetry_partitions() -> list[str]:
+    return partitions.ensure_upcoming(months_ahead=3)
