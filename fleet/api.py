@@ -46,7 +46,7 @@ def telemetry(request: Request) -> Response:
     try:
         records = ADAPTERS["generic"].to_records(request.data)
     except AdapterError:
-        return _refuse(_('请发送 {"records": [...]} 或一个 JSON 数组'))
+        return _refuse(_("请发送 JSON 数组，或带 records 列表的 JSON 对象"))
     return _store(records)
 
 
