@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from fleet import wear
+from fleet.evaluation import evaluate_fleet
 from fleet.ingest import ingest
 from fleet.models import FirmwareIssue
+from fleet.retention import roll_up
 from merchants.models import Merchant
 from terminals.models import Terminal
 
@@ -124,3 +126,8 @@ def load(rng: random.Random, log: Any) -> None:
     )
     result = ingest(_records(terminals, rng))
     log(f"  {result.stored} telemetry records for {len(terminals)} terminals")
+    today = timezone.localdate()
+    for back in range(DAYS, 0, -1):
+        roll_up(today - dt.timedelta(days=back))
+    counts = evaluate_fleet()
+    log(f"  {counts['findings']} health findings")

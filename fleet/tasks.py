@@ -16,3 +16,11 @@ def roll_up_telemetry() -> list[int]:
 @task()
 def prepare_telemetry_partitions() -> list[str]:
     return partitions.ensure_upcoming(months_ahead=3)
+
+
+@task()
+def evaluate_health() -> dict[str, int]:
+    """Run the health rules over every reporting terminal."""
+    from fleet.evaluation import evaluate_fleet
+
+    return evaluate_fleet()
