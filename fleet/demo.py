@@ -6,7 +6,8 @@ situations the health pages must find:
 * the same merchant's second terminal (or the first of its second merchant): out of paper;
 * a terminal whose keys expire in 6 days, one silent for two days, one with weak signal,
   one with little storage left, one whose card reader errors climbed;
-* 24 terminals on firmware `V9.0.0-rc1`, a version known to break sign-in, failing to sign in.
+* 24 terminals on firmware `V9.0.0-rc1`, a version known to break sign-in, failing to sign in;
+* a refund spike and a regional 96 spike in the transactions (`fleet/demo_transactions.py`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
-from fleet import wear
+from fleet import demo_transactions, wear
 from fleet.evaluation import evaluate_fleet
 from fleet.ingest import ingest
 from fleet.models import FirmwareIssue
+from fleet.outages import propose_outages
 from fleet.retention import roll_up
+from fleet.txnhealth import scan_transactions
 from merchants.models import Merchant
 from terminals.models import Terminal
 
@@ -131,3 +134,7 @@ def load(rng: random.Random, log: Any) -> None:
         roll_up(today - dt.timedelta(days=back))
     counts = evaluate_fleet()
     log(f"  {counts['findings']} health findings")
+    demo_transactions.plant(rng, log)
+    alerts = scan_transactions()
+    proposals = propose_outages()
+    log(f"  {len(alerts)} transaction-health alerts, {len(proposals)} proposed outage(s)")

@@ -13,9 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from fleet.querysets import ByTerminalQuerySet
+from fleet.querysets import ByMerchantQuerySet, ByTerminalQuerySet
 
 
 class Network(models.TextChoices):
@@ -260,6 +261,18 @@ class Diagnosis(models.Model):
     def __str__(self) -> str:
         return f"{self.terminal_id} {self.get_verdict_display()}"
 
+    @staticmethod
+    def _key() -> str:
+        return "en" if (get_language() or "").startswith("en") else "zh"
+
+    def lines(self) -> list[str]:
+        """The evidence in the reader's language."""
+        key = self._key()
+        return [item.get(key, "") for item in self.evidence]
+
+    def next_step_text(self) -> str:
+        return self.next_step.get(self._key(), "")
+
 
 class RemoteAction(models.Model):
     """A command sent to a terminal through the TMS, recorded with who sent it and the result."""
@@ -311,3 +324,118 @@ class RemoteAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.terminal_id} {self.get_kind_display()} {self.get_status_display()}"
+
+
+class TxnAlert(models.Model):
+    """A significant departure of a merchant's (or terminal's) transaction health from its own
+    baseline, with the likely reason in the merchant's words."""
+
+    class Kind(models.TextChoices):
+        SUCCESS_DROP = "success_drop", _("成功率下降")
+        REFUND_SPIKE = "refund_spike", _("退货/撤销异常增多")
+        CODE_SPIKE = "code_spike", _("应答码异常增多")
+
+    class Level(models.TextChoices):
+        WARNING = "warning", _("警告")
+        CRITICAL = "critical", _("严重")
+
+    class Audience(models.TextChoices):
+        MERCHANT = "merchant", _("通知商户")
+        RISK = "risk", _("转风控")
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.CASCADE,
+        related_name="txn_alerts",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("应答码"), max_length=2, blank=True)
+    level = models.CharField(_("级别"), max_length=8, choices=Level.choices)
+    audience = models.CharField(_("处理方"), max_length=8, choices=Audience.choices)
+    window_end = models.DateTimeField(_("统计截止"))
+    volume = models.PositiveIntegerField(_("笔数"))
+    observed = models.FloatField(_("实际比例"))
+    expected = models.FloatField(_("平时比例"))
+    score = models.FloatField(_("偏离程度"))
+    reason = models.JSONField(_("可能原因"), default=dict)
+    is_open = models.BooleanField(_("未处理"), default=True)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    objects = ByMerchantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("交易健康告警")
+        verbose_name_plural = _("交易健康告警")
+        ordering = ["-window_end", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "kind", "code", "window_end"], name="one_alert_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.kind} {self.code}"
+
+    def reason_text(self) -> str:
+        return self.reason.get("en" if (get_language() or "").startswith("en") else "zh", "")
+
+
+class OutageProposal(models.Model):
+    """Failures clustering across terminals that share something, proposed as a master incident
+    for a supervisor to confirm (or dismiss)."""
+
+    class Dimension(models.TextChoices):
+        REGION = "region", _("地区")
+        ISSUER = "issuer", _("发卡行")
+        CHANNEL = "channel", _("通信方式")
+        FIRMWARE = "firmware", _("固件版本")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DISMISSED = "dismissed", _("已驳回")
+
+    dimension = models.CharField(_("共同点"), max_length=10, choices=Dimension.choices)
+    key = models.CharField(_("取值"), max_length=40)
+    codes = models.JSONField(_("应答码"), default=list)
+    window_start = models.DateTimeField(_("窗口开始"))
+    window_end = models.DateTimeField(_("窗口结束"))
+    failures = models.PositiveIntegerField(_("失败笔数"))
+    terminal_count = models.PositiveIntegerField(_("终端数"))
+    merchant_ids = models.JSONField(_("受影响商户"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    outage = models.ForeignKey(
+        "desk.Outage",
+        verbose_name=_("故障事件"),
+        on_delete=models.SET_NULL,
+        related_name="fleet_proposals",
+        null=True,
+        blank=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        related_name="fleet_outage_decisions",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("故障提议")
+        verbose_name_plural = _("故障提议")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key"],
+                condition=Q(status="proposed"),
+                name="one_open_outage_proposal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_dimension_display()} {self.key}"

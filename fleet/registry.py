@@ -19,7 +19,13 @@ def _is_agent(user: object) -> bool:
 
 def register() -> None:
     from fleet import panels as fleet_panels
-    from fleet.tasks import evaluate_health, prepare_telemetry_partitions, roll_up_telemetry
+    from fleet.tasks import (
+        detect_outages,
+        evaluate_health,
+        prepare_telemetry_partitions,
+        roll_up_telemetry,
+        scan_transaction_health,
+    )
 
     register_panel(
         Panel(
@@ -50,7 +56,19 @@ def register() -> None:
             visible=_is_merchant_user,
         )
     )
+    register_panel(
+        Panel(
+            panels.CONSOLE_HOME,
+            "fleet",
+            "fleet/_panel_console.html",
+            fleet_panels.console_context,
+            order=25,
+            visible=_is_agent,
+        )
+    )
     register_nav(NavLink("console", "fleet", _("终端健康"), "fleet_dashboard", order=30))
     register_periodic("fleet.roll_up", 6 * 3600, roll_up_telemetry)
     register_periodic("fleet.health", 3600, evaluate_health)
     register_periodic("fleet.partitions", 24 * 3600, prepare_telemetry_partitions)
+    register_periodic("fleet.transaction_health", 3600, scan_transaction_health)
+    register_periodic("fleet.outages", 600, detect_outages)

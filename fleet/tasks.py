@@ -24,3 +24,19 @@ def evaluate_health() -> dict[str, int]:
     from fleet.evaluation import evaluate_fleet
 
     return evaluate_fleet()
+
+
+@task()
+def scan_transaction_health() -> int:
+    """Each merchant's last 24 hours against its own baseline; new alerts are sent."""
+    from fleet.txnhealth import scan_transactions
+
+    return len(scan_transactions())
+
+
+@task()
+def detect_outages() -> int:
+    """Propose a master incident where 96/91 failures cluster."""
+    from fleet.outages import propose_outages
+
+    return len(propose_outages())

@@ -1,19 +1,30 @@
-"""Fleet pages: the fleet dashboard (findings by kind, model, region and firmware)."""
+"""Fleet pages: the fleet dashboard (findings by kind, model, region and firmware), the
+agent's diagnose and remote-action buttons on the terminal page, and the supervisor's
+confirm / dismiss of a proposed outage."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.permissions import agent_required
+from accounts.permissions import agent_required, supervisor_required
 from fleet.describe import describe_finding, rules
 from fleet.describe import language as text_language
-from fleet.models import Finding, TerminalState
+from fleet.diagnosis import run_diagnosis
+from fleet.forms import RemoteActionForm
+from fleet.models import Finding, OutageProposal, TerminalState
+from fleet.outages import OutageError, confirm_proposal, dismiss_proposal
+from fleet.remote import RemoteActionError, run_remote_action
 from merchants.regions import region_label
+from terminals.models import Terminal
 
 
 def _chart(counter: Counter, limit: int = 12) -> dict[str, list[Any]]:
@@ -66,3 +77,73 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "critical": critical,
     }
     return render(request, "fleet/dashboard.html", context)
+
+
+def _terminal(request: HttpRequest, terminal_id: str) -> Terminal:
+    return get_object_or_404(
+        Terminal.objects.visible_to(request.user).select_related("merchant"),
+        terminal_id=terminal_id.upper(),
+    )
+
+
+@agent_required
+@require_POST
+def diagnose(request: HttpRequest, terminal_id: str) -> HttpResponse:
+    terminal = _terminal(request, terminal_id)
+    diagnosis = run_diagnosis(terminal, by=request.user)
+    return redirect(f"{terminal_url(terminal)}#diagnosis-{diagnosis.pk}")
+
+
+@agent_required
+@require_POST
+def remote_action(request: HttpRequest, terminal_id: str) -> HttpResponse:
+    from desk.models import Ticket
+
+    terminal = _terminal(request, terminal_id)
+    form = RemoteActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for e in form.errors.values()))
+        return redirect(terminal_url(terminal))
+    ticket = None
+    if number := form.cleaned_data["ticket"].strip().upper():
+        ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
+        if ticket is None:
+            messages.error(request, _("找不到工单 %(number)s") % {"number": number})
+            return redirect(terminal_url(terminal))
+    try:
+        action = run_remote_action(
+            terminal,
+            form.cleaned_data["kind"],
+            by=request.user,
+            ticket=ticket,
+            version=form.cleaned_data["version"],
+        )
+    except RemoteActionError as error:
+        messages.error(request, str(error))
+        return redirect(terminal_url(terminal))
+    level = messages.SUCCESS if action.status == action.Status.SUCCEEDED else messages.ERROR
+    messages.add_message(request, level, f"{action.get_kind_display()}: {action.result_message}")
+    return redirect(terminal_url(terminal))
+
+
+def terminal_url(terminal: Terminal) -> str:
+    return reverse("terminal_detail", args=[terminal.terminal_id])
+
+
+@supervisor_required
+@require_POST
+def confirm_outage(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(OutageProposal, pk=pk)
+    try:
+        outage = confirm_proposal(proposal, by=request.user)
+    except OutageError as error:
+        messages.error(request, str(error))
+        return redirect("console")
+    return redirect("desk_outage", outage.pk)
+
+
+@supervisor_required
+@require_POST
+def dismiss_outage(request: HttpRequest, pk: int) -> HttpResponse:
+    dismiss_proposal(get_object_or_404(OutageProposal, pk=pk), by=request.user)
+    return redirect("console")

@@ -54,3 +54,19 @@ def record(terminal_id="10000001", at=None, **values):
     }
     base.update(values)
     return base
+
+
+@pytest.fixture
+def signin_ticket(merchant_a, terminal_a, agent):
+    from desk.defaults import ensure_defaults
+    from desk.services import open_ticket
+
+    ensure_defaults()  # a transactional test before this one may have flushed them
+    return open_ticket(
+        merchant=merchant_a,
+        terminal=terminal_a,
+        category="network_signin",
+        description="终端签到失败",
+        channel="phone",
+        opened_by=agent,
+    )
