@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "outreach",
     "notifications",
     "fleet",
+    "channels",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("assistant.api_urls")),
     path("", include("outreach.api_urls")),
     path("", include("fleet.api_urls")),
+    path("", include("channels.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -41,5 +42,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("outreach.urls")),
     path("", include("notifications.urls")),
     path("", include("fleet.urls")),
+    path("", include("channels.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
