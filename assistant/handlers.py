@@ -15,6 +15,7 @@ from assistant import backends
 from assistant.dialogue import Context, Reply, is_no, is_yes
 from assistant.models import Article
 from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+from fleet.diagnosis import diagnose_for_chat
 
 # Intents whose request a person must carry out (the assistant explains, then offers one).
 NEEDS_PERSON = frozenset(
@@ -211,6 +212,11 @@ def start_troubleshooting(ctx: Context, intent: str) -> Reply:
         }
     )
     text = _("我们一步一步来（共 %(count)s 步）。") % {"count": len(steps)}
+    # What the remote diagnosis sees comes before any step or ticket.
+    if ctx.is_merchant_user and (
+        seen := diagnose_for_chat(ctx.merchant or ctx.merchants, ctx.terminal, topic=intent)
+    ):
+        text = seen + "\n\n" + text
     text += "\n" + _("第 1 步：") + str(steps[0].instruction) + "\n\n" + _ask_fixed()
     return Reply(text=text, action="answer", intent=intent, quick_replies=fixed_replies())
 

@@ -172,24 +172,27 @@ TOPIC_KINDS = {
 }
 
 
-def _chat_terminal(merchant: Any, topic: str) -> Any:
-    """The merchant's terminal the complaint most likely concerns: one with an open finding
-    of the topic's kinds, else any open finding, else the first terminal."""
-    open_findings = Finding.objects.filter(terminal__merchant=merchant, is_open=True)
+def _chat_terminal(merchants: list[Any], topic: str) -> Any:
+    """The terminal the complaint most likely concerns: one of these merchants' terminals with
+    an open finding of the topic's kinds, else any open finding, else the first terminal."""
+    open_findings = Finding.objects.filter(terminal__merchant__in=merchants, is_open=True)
     kinds = TOPIC_KINDS.get(topic)
     candidates = [open_findings.filter(kind__in=kinds)] if kinds else []
     for found in [*candidates, open_findings]:
         if first := found.select_related("terminal").order_by("terminal__terminal_id").first():
             return first.terminal
-    return merchant.terminals.order_by("terminal_id").first()
+    return merchants[0].terminals.order_by("terminal_id").first() if merchants else None
 
 
 def diagnose_for_chat(merchant: Any, terminal: Any = None, topic: str = "") -> str | None:
     """What the diagnosis sees, in the merchant's words and the chat's language, or None when
-    it sees nothing wrong (the assistant then goes on with its usual steps)."""
-    if merchant is None:
+    it sees nothing wrong (the assistant then goes on with its usual steps). `merchant` may be
+    a list when the user has several and the chat has not said which."""
+    merchants = list(merchant) if isinstance(merchant, list | tuple) else [merchant]
+    merchants = [m for m in merchants if m is not None]
+    if not merchants:
         return None
-    terminal = terminal or _chat_terminal(merchant, topic)
+    terminal = terminal or _chat_terminal(merchants, topic)
     if terminal is None:
         return None
     diagnosis = run_diagnosis(terminal)

@@ -157,3 +157,27 @@ def test_chat_hears_what_the_diagnosis_sees(merchant_a, terminal_a):
     report(terminal_a, printer="no_paper")
     text = diagnose_for_chat(merchant_a, topic="printer_paper")
     assert terminal_a.terminal_id in text and "纸用完了" in text and "57mm" in text
+
+
+@pytest.fixture
+def nlu_model():
+    from assistant.nlu import build_model, set_model
+
+    model = build_model()
+    set_model(model)
+    return model
+
+
+@pytest.mark.django_db
+def test_in_chat_a_merchant_without_receipts_hears_the_diagnosis_first(
+    nlu_model, alice, terminal_a, settings
+):
+    from assistant import services
+
+    settings.ASSISTANT_STAFFED_HOURS = "08:00-20:00"
+    report(terminal_a, printer="no_paper")
+    conversation = services.start_conversation(user=alice, session_key="s", channel="portal")
+    reply = services.post_message(conversation, "pos机打不出小票", user=alice).reply
+    assert reply.intent == "printer_paper"
+    assert "我刚远程检查了您的终端 10000001" in reply.text and "纸用完了" in reply.text
+    assert "第 1 步" in reply.text
