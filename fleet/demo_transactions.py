@@ -36,7 +36,8 @@ class _Records:
             "currency": "CNY",
             "pan": masked_pan(self.rng),
             "entry_mode": "chip",
-            "local_time": moment.isoformat(),
+            # The merchant's local time: its date is the transaction date (partition key).
+            "local_time": timezone.localtime(moment).isoformat(),
             "stan": f"{self.seq % 10**6:06d}",
             "batch_no": "900001",
             "rrn": f"9{timezone.localtime(moment):%m%d}{self.seq:07d}",

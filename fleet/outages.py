@@ -4,9 +4,10 @@ within a window are proposed as a master incident. A supervisor confirms: the de
 the outage, links the affected merchants' open tickets, and each affected merchant hears of it
 once (the desk's outage machinery).
 
-Correlated groupings (one city's terminals also share firmware lines and carriers) would
-propose the same incident several times; the most concentrated group wins and groups whose
-failures it already covers are dropped.
+Correlated groupings (one city's terminals also share card BINs, firmware lines and
+carriers) would propose the same incident several times; the group that explains the most
+failures (then the most concentrated one) wins and groups whose failures it already covers
+are dropped.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ def find_clusters(now: dt.datetime) -> list[dict[str, Any]]:
 
     start = now - WINDOW
     rows = Transaction.objects.filter(
-        txn_date__gte=timezone.localtime(start).date(), local_time__gte=start, local_time__lt=now
+        # The date (the merchant's local date) lets PostgreSQL skip other months' partitions.
+        txn_date__gte=timezone.localtime(start).date() - dt.timedelta(days=1),
+        local_time__gte=start,
+        local_time__lt=now,
     ).values(
         "pk",
         "terminal_id",
@@ -85,7 +89,8 @@ def find_clusters(now: dt.datetime) -> list[dict[str, Any]]:
             and share >= MIN_SHARE
         ):
             clusters.append({"dimension": dimension, "key": key, "share": share, **group})
-    clusters.sort(key=lambda c: (-c["share"], -len(c["failed"])))
+    # The grouping that explains the most failures, then the most concentrated one, wins.
+    clusters.sort(key=lambda c: (-len(c["failed"]), -c["share"]))
     kept: list[dict[str, Any]] = []
     for cluster in clusters:
         if any(
