@@ -11,6 +11,15 @@ CST = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture(autouse=True)
+def _chinese_by_default():
+    # Service functions write in the active language; another test may have left English on.
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_partition_cache():
     # Each test database is new: forget which monthly partitions an earlier one had.
     partitions.forget_known_partitions()
