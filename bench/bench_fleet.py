@@ -221,7 +221,7 @@ def bench_terminal_page() -> dict:
     from fleet.retention import roll_up
     from terminals.models import Terminal
 
-    terminal = Terminal.objects.order_by("pk").first()
+    terminal = Terminal.objects.order_by("pk")[0]
     now = timezone.now()
     records = [
         {
