@@ -380,10 +380,10 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
         parts.append(investigation.summary)
         if investigation.next_step:
             parts.append(investigation.next_step)
-        if investigation.ticket_reference:
+        if investigation.ticket_number:
             parts.append(
                 _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
-                % {"number": investigation.ticket_reference}
+                % {"number": investigation.ticket_number}
             )
     return Reply(text="\n".join(parts), action="answer", intent=intent, quick_replies=[person()])
 

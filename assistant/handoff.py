@@ -35,18 +35,18 @@ def start(
     seed: dict[str, Any] | None = None,
 ) -> Reply:
     conversation = ctx.conversation
-    recent = _recent_ticket(conversation, ctx.now)
-    if recent is not None:
+    recent = _recent_ticket_number(conversation, ctx.now)
+    if recent:
         ctx.state.clear()
         return Reply(
             text=_(
                 "您的问题已经转给客服，工单号 %(number)s，客服会尽快联系您。"
                 "还有别的情况可以继续告诉我。"
             )
-            % {"number": recent.ticket_number},
+            % {"number": recent},
             action="handoff",
             intent=ctx.understanding.intent,
-            ticket_number=recent.ticket_number,
+            ticket_number=recent,
         )
     handoff = HandOff.objects.create(
         conversation=conversation,
@@ -166,7 +166,6 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         return _no_ticket(ctx, handoff)
     staffing = backends.staffing(ctx.now)
     handoff.ticket_id = ticket.pk
-    handoff.ticket_number = ticket.number
     handoff.status = HandOff.Status.TICKET_OPENED
     handoff.completed_at = timezone.now()
     handoff.outside_hours = not staffing.staffed
@@ -287,12 +286,16 @@ def _facts_from_entities(ctx: Context, seed: dict[str, Any] | None = None) -> di
     return facts
 
 
-def _recent_ticket(conversation: Conversation, now: dt.datetime) -> HandOff | None:
+def _recent_ticket_number(conversation: Conversation, now: dt.datetime) -> str | None:
+    """The number of the ticket this conversation opened in the last two hours, if any."""
     return (
         conversation.handoffs.filter(
-            status=HandOff.Status.TICKET_OPENED, completed_at__gte=now - dt.timedelta(hours=2)
+            status=HandOff.Status.TICKET_OPENED,
+            completed_at__gte=now - dt.timedelta(hours=2),
+            ticket__isnull=False,
         )
         .order_by("-completed_at")
+        .values_list("ticket__number", flat=True)
         .first()
     )
 

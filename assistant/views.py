@@ -113,7 +113,7 @@ def transcripts(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         conversations = conversations.filter(
-            Q(merchant__merchant_id=query) | Q(handoffs__ticket_number=query)
+            Q(merchant__merchant_id=query) | Q(handoffs__ticket__number=query)
         ).distinct()
     page = Paginator(conversations, 50).get_page(request.GET.get("page"))
     context = {
@@ -145,7 +145,9 @@ def transcript(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "conversation": conversation,
         "history": history,
-        "handoffs": HandOff.objects.visible_to(request.user).filter(conversation=conversation),
+        "handoffs": HandOff.objects.visible_to(request.user)
+        .filter(conversation=conversation)
+        .select_related("ticket"),
         "articles": list(articles.values()),
     }
     return render(request, "assistant/transcript.html", context)

@@ -241,8 +241,16 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(result.as_dict())
 
 
+class TicketNumberField(serializers.CharField):
+    """The linked desk ticket's number ("" without one); the API keeps its `ticket_reference`."""
+
+    def __init__(self) -> None:
+        super().__init__(source="ticket.number", read_only=True, default="")
+
+
 class InvestigationSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    ticket_reference = TicketNumberField()
 
     class Meta:
         model = Investigation
@@ -274,7 +282,9 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     serializer_class = InvestigationSerializer
 
     def get_queryset(self) -> QuerySet[Investigation]:
-        return Investigation.objects.visible_to(self.request.user).select_related("merchant")
+        return Investigation.objects.visible_to(self.request.user).select_related(
+            "merchant", "ticket"
+        )
 
     @extend_schema(request=InvestigationRequestSerializer, responses={201: InvestigationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -327,6 +337,7 @@ class DisputeRequestSerializer(serializers.Serializer):
 
 class DisputeSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    ticket_reference = TicketNumberField()
 
     class Meta:
         model = DisputeCase
@@ -349,7 +360,9 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DisputeSerializer
 
     def get_queryset(self) -> QuerySet[DisputeCase]:
-        return DisputeCase.objects.visible_to(self.request.user).select_related("merchant")
+        return DisputeCase.objects.visible_to(self.request.user).select_related(
+            "merchant", "ticket"
+        )
 
     @extend_schema(request=DisputeRequestSerializer, responses={201: DisputeSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

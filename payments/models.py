@@ -428,7 +428,6 @@ class Investigation(models.Model):
         null=True,
         blank=True,
     )
-    ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
@@ -500,7 +499,6 @@ class DisputeCase(models.Model):
         null=True,
         blank=True,
     )
-    ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
