@@ -15,6 +15,7 @@ from assistant import backends
 from assistant.dialogue import Context, Reply, is_no, is_yes
 from assistant.models import Article
 from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+from core.money import yuan
 
 # Intents whose request a person must carry out (the assistant explains, then offers one).
 NEEDS_PERSON = frozenset(
@@ -35,10 +36,6 @@ SIGN_IN_CODES = frozenset({"77", "A0", "99", "22"})
 
 def person() -> str:
     return _("转人工")
-
-
-def yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
 
 
 def local(moment: dt.datetime) -> str:

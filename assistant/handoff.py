@@ -16,6 +16,7 @@ from assistant import backends
 from assistant.dialogue import HUMAN, Context, Reply
 from assistant.intents import desk_category, intent_label
 from assistant.models import Conversation, HandOff
+from core.money import yuan
 
 # What a merchant types when they do not know the answer to a question we asked.
 _SKIP = re.compile(r"不知道|不清楚|不记得|忘了|跳过|没有|\bskip\b|don'?t know|not sure|unknown")
@@ -280,7 +281,9 @@ def _facts_from_entities(ctx: Context, seed: dict[str, Any] | None = None) -> di
     if entities.get("rrn"):
         facts["recent_transaction"] = _("参考号 %(rrn)s") % {"rrn": entities["rrn"][0]}
     elif entities.get("amounts_fen") and dates:
-        facts["recent_transaction"] = f"{dates[0]['text']} {entities['amounts_fen'][0] / 100:.2f}"
+        facts["recent_transaction"] = (
+            f"{dates[0]['text']} {yuan(entities['amounts_fen'][0], grouping=False)}"
+        )
     if dates and ctx.state.get("asking") == "started_at":
         facts["started_at"] = dates[0]["text"]
     return facts

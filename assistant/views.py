@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from assistant import reports, services
 from assistant.forms import ArticleForm, MessageForm
 from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, HandOff
+from core.pagination import page_of
 
 # --------------------------------------------------------------------------- merchant chat
 
@@ -115,7 +115,7 @@ def transcripts(request: HttpRequest) -> HttpResponse:
         conversations = conversations.filter(
             Q(merchant__merchant_id=query) | Q(handoffs__ticket__number=query)
         ).distinct()
-    page = Paginator(conversations, 50).get_page(request.GET.get("page"))
+    page = page_of(request, conversations)
     context = {
         "page": page,
         "status": status,

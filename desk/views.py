@@ -5,17 +5,17 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.language import current_language
+from core.pagination import page_of
 from desk import facts as fact_registry
 from desk import forms, services
 from desk.actions import run_action
@@ -33,8 +33,6 @@ from desk.reports import desk_report, report_csv_rows
 from desk.services import DeskError
 from merchants.models import Merchant
 from terminals.models import Terminal
-
-PAGE_SIZE = 50
 
 
 def _error(request: HttpRequest, error: DeskError) -> None:
@@ -83,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         exact = Ticket.objects.filter(number=query.strip().upper()).first()
         if exact is not None:
             return redirect("desk_ticket", number=exact.number)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, tickets)
     now = timezone.now()
     rows = [(t, t.timer(now)) for t in page.object_list]
     context.update(
@@ -182,7 +180,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
         "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
     )[0]
-    language = get_language() or "zh-hans"
+    language = current_language()
     missing = fact_registry.missing(ticket.category, ticket.facts)
     state = services.sla_state(ticket)
     facts = [
@@ -271,7 +269,7 @@ def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _error(request, error)
         return redirect("desk_outage", pk=outage.pk)
     tickets = outage.tickets.select_related("merchant", "terminal").order_by("-is_open", "id")
-    page = Paginator(tickets, 100).get_page(request.GET.get("page"))
+    page = page_of(request, tickets)
     return render(request, "desk/outage.html", {"outage": outage, "form": form, "page": page})
 
 
@@ -326,7 +324,7 @@ def portal_tickets(request: HttpRequest) -> HttpResponse:
         .select_related("merchant", "terminal")
         .order_by("-is_open", "-created_at")
     )
-    page = Paginator(tickets, 20).get_page(request.GET.get("page"))
+    page = page_of(request, tickets)
     return render(request, "desk/portal_tickets.html", {"page": page})
 
 
@@ -418,8 +416,8 @@ def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "timeline": _timeline(ticket, public_only=True),
-        "visits": [v for v in ticket.visits.all() if v.status != "cancelled"],
-        "commitments": [c for c in ticket.commitments.all() if c.status == "open"],
+        "visits": [v for v in ticket.visits.all() if v.status != FieldVisit.Status.CANCELLED],
+        "commitments": [c for c in ticket.commitments.all() if c.status == Commitment.Status.OPEN],
         "reply_form": reply_form,
         "rating_form": rating_form,
     }

@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.calendar import working_calendar
+from core.language import current_language
 from directory.models import Institution
 from merchants.models import Merchant
 from payments.ingest import ingest_api
@@ -37,7 +38,7 @@ MAX_BATCH = 10_000
 
 
 def _language(request: Request) -> str:
-    return request.query_params.get("lang") or translation.get_language() or "zh-hans"
+    return request.query_params.get("lang") or current_language()
 
 
 class ResponseCodeSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan
 from payments.querysets import (
     DisputeCaseQuerySet,
     InvestigationQuerySet,
@@ -279,7 +280,7 @@ class Transaction(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount / 100:,.2f}"
+        return yuan(self.amount)
 
     @property
     def status_class(self) -> str:
@@ -352,7 +353,7 @@ class Payout(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount / 100:,.2f}"
+        return yuan(self.amount)
 
     @property
     def status_class(self) -> str:
@@ -522,8 +523,8 @@ class DisputeCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.merchant_id} {self.amount / 100:.2f}"
+        return f"{self.merchant_id} {yuan(self.amount, grouping=False)}"
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount / 100:,.2f}"
+        return yuan(self.amount)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.calendar import working_calendar
 from core.errors import in_both_languages
+from core.money import yuan
 from payments import desk_link
 from payments.models import (
     DisputeCase,
@@ -294,8 +295,8 @@ def investigate_funds(
             _finding(
                 "approved",
                 day_total > 0,
-                f"{date} 成功交易合计 {day_total / 100:,.2f} 元。",
-                f"Approved takings on {date}: CNY {day_total / 100:,.2f}.",
+                f"{date} 成功交易合计 {yuan(day_total)} 元。",
+                f"Approved takings on {date}: CNY {yuan(day_total)}.",
             )
         )
         if day_total == 0:

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required
+from core.language import current_language
 from merchants.models import Merchant
 from payments.forms import FundsInvestigationForm, TransactionLookupForm
 from payments.models import DisputeCase, Investigation, Payout, Transaction
@@ -27,10 +28,6 @@ from payments.services import (
 )
 
 LIST_LIMIT = 100
-
-
-def _language() -> str:
-    return translation.get_language() or "zh-hans"
 
 
 def _channel(request: HttpRequest) -> str:
@@ -49,7 +46,7 @@ def _lookup(request: HttpRequest, template: str) -> HttpResponse:
             form = TransactionLookupForm({})
             form.is_valid()
         queryset = form.apply(queryset)
-        rows = explain_many(list(queryset.order_by("-local_time")[:LIST_LIMIT]), _language())
+        rows = explain_many(list(queryset.order_by("-local_time")[:LIST_LIMIT]), current_language())
     context = {
         "form": form,
         "rows": rows,
@@ -84,7 +81,7 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
 @login_required
 def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
-    language = _language()
+    language = current_language()
     eta = settlement_eta_for(txn)
     duplicates = (
         find_duplicate_charges(

@@ -154,7 +154,7 @@ def _open_ticket(
     ticket.save()
     ticket.number = Ticket.format_number(ticket.pk, now)
     ticket.save(update_fields=["number"])
-    _log(ticket, TicketEvent.Kind.CREATED, by=opened_by, to_status="new", at=now)
+    _log(ticket, TicketEvent.Kind.CREATED, by=opened_by, to_status=Ticket.Status.NEW, at=now)
     for entry in transcript or []:
         speaker = entry.get("from", "merchant")
         Interaction.objects.create(
