@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from accounts.permissions import agent_required, supervisor_required
 from channels import calls, dial
 from channels.models import Call
 from channels.wall import wall
+from core.language import current_language
 from merchants.models import Merchant
 
 
@@ -81,7 +81,7 @@ def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
     if result.call is not None:
         messages.success(request, _("正在呼叫，请接起您的分机并向商户报出核验码"))
         return redirect("calls_console")
-    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    lang = current_language()
     reasons = "；".join(result.request.reasons_in(lang))
     messages.warning(
         request,
