@@ -16,7 +16,7 @@ from channels.models import InboundMail
 from channels.smtp import DeskMailHandler
 from desk.models import Attachment, Interaction, Ticket
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 512
 
 
