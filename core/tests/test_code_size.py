@@ -1,7 +1,8 @@
 """Size limits on application code (issue 9): no function over 80 lines and no module over 800
 lines, unless a one-line reason stands beside it — a `# size: <reason>` comment on the line
 above the function (above its decorators) or on its `def` line, or, for a module, after its
-docstring (before its first statement). Tests, migrations and benchmarks are not application code."""
+docstring (before its first statement). Tests, migrations and benchmarks are not application
+code."""
 
 from __future__ import annotations
 
