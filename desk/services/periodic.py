@@ -20,6 +20,7 @@ from desk.models import (
 from desk.notify import notify_staff
 from desk.services.common import (
     _log,
+    tell_staff,
     ticket_link,
 )
 from desk.services.sla_tracking import SLAContext, refresh_sla
@@ -56,12 +57,11 @@ def check_sla(now: dt.datetime | None = None) -> int:
                     ticket.queue.members.filter(role__in=[User.Role.SUPERVISOR, User.Role.ADMIN])
                 )
             for user in {u.pk: u for u in recipients}.values():
-                notify_staff(
+                tell_staff(
+                    ticket,
                     user,
                     event="desk.sla_breach",
-                    subject=str(lazy_format(_("工单 %(number)s SLA 超时"), number=ticket.number)),
-                    body=ticket.description[:300],
-                    link=ticket_link(ticket, for_merchant=False),
+                    subject=lazy_format(_("工单 %(number)s SLA 超时"), number=ticket.number),
                     dedupe_key=f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}",
                 )
             if ticket.resolution_breached and ticket.tier != Tier.SUPERVISOR:
