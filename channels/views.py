@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import agent_required
+from accounts.permissions import agent_required, supervisor_required
 from channels import calls, dial
 from channels.models import Call
+from channels.wall import wall
 from core.language import current_language
 from merchants.models import Merchant
 
@@ -88,3 +89,13 @@ def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
         % {"status": result.request.get_status_display(), "reasons": reasons},
     )
     return redirect("merchant_360", merchant_id)
+
+
+@supervisor_required
+def wall_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "channels/wall.html", {"wall": wall()})
+
+
+@supervisor_required
+def wall_live(request: HttpRequest) -> HttpResponse:
+    return render(request, "channels/_wall.html", {"wall": wall()})
