@@ -159,8 +159,8 @@ def _respond(ctx: Context) -> Reply:
 def answer(ctx: Context, intent: str) -> Reply:
     from assistant import handlers, handoff
 
-    if intent in ("other", "complaint", HUMAN):
-        reason = {"complaint": "complaint", HUMAN: "requested"}.get(intent, "out_of_scope")
+    if intent in ("complaint", HUMAN):
+        reason = {"complaint": "complaint", HUMAN: "requested"}[intent]
         return handoff.start(ctx, reason=reason, intent=intent)
     handler = handlers.HANDLERS.get(intent, handlers.knowledge)
     return handler(ctx, intent)
