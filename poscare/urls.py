@@ -22,6 +22,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("payments.api_urls")),
     path("", include("assistant.api_urls")),
     path("", include("outreach.api_urls")),
+    path("", include("channels.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -39,5 +40,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("assistant.urls")),
     path("", include("outreach.urls")),
     path("", include("notifications.urls")),
+    path("", include("channels.urls")),
 ]
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
