@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.pagination import page_of
 from notifications.events import CHANNELS, INBOX, events_for
 from notifications.models import Notification, Preference
 from notifications.services import set_preference
@@ -21,7 +21,7 @@ def _user(request: HttpRequest) -> Any:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     messages = Notification.objects.visible_to(request.user).select_related("merchant")
-    page = Paginator(messages, 30).get_page(request.GET.get("page"))
+    page = page_of(request, messages)
     return render(request, "notifications/inbox.html", {"page": page})
 
 

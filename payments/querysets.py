@@ -8,6 +8,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from payments.vocabulary import CREDIT_TYPES, TransactionStatus
+
 
 def _visible_merchants(user: Any) -> Any:
     from merchants.models import Merchant
@@ -62,13 +64,11 @@ class TransactionQuerySet(MerchantScopedQuerySet):
         return self.filter(txn_date=timezone.localdate(now))
 
     def approved(self) -> TransactionQuerySet:
-        return self.filter(status="approved")
+        return self.filter(status=TransactionStatus.APPROVED)
 
     def credits(self) -> TransactionQuerySet:
         """Approved transactions that bring money to the merchant."""
-        from payments.models import Transaction
-
-        return self.filter(status="approved", txn_type__in=Transaction.CREDIT_TYPES)
+        return self.filter(status=TransactionStatus.APPROVED, txn_type__in=CREDIT_TYPES)
 
 
 class PayoutQuerySet(MerchantScopedQuerySet):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0002_ticket_foreign_key'),
+        ('assistant', '0003_drop_ticket_number_copies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
