@@ -28,7 +28,7 @@ NOT_TOPICS = frozenset({"other", "greeting", "complaint", HUMAN})
 # Answers to "did that fix it?". "No" is checked first: "还是不行" contains "行".
 _NO = re.compile(
     r"不行|没用|没有用|没好|不好|不能|没反应|还是|依然|仍然|一样|无效|失败|没解决|未解决|"
-    r"\bno\b|\bnope\b|\bstill\b|not (?:work|fix)|doesn'?t|didn'?t|won'?t"
+    r"\bno\b|\bnope\b|\bstill\b|not (?:work|fix|solved)|doesn'?t|didn'?t|won'?t"
 )
 _YES = re.compile(
     r"好了|可以了|行了|解决了|正常了|能用了|搞定|没问题了|谢谢|有用|^(?:好|是|对|嗯|可以|行)[的啊呀吧!！。]*$|"
