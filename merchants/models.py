@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
 from core.phones import display_phone
+from core.scoping import ScopedQuerySet
 from merchants.regions import is_valid_region, mcc_label, region_label
 
 if TYPE_CHECKING:
@@ -42,14 +43,8 @@ def validate_mcc(value: str) -> None:
         raise ValidationError(_("MCC“%(value)s”应为 4 位数字"), code="mcc", params={"value": value})
 
 
-class MerchantQuerySet(models.QuerySet["Merchant"]):
-    def visible_to(self, user: Any) -> MerchantQuerySet:
-        """The one scoping rule: staff see all merchants, a merchant user only their own."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(members=user)
+class MerchantQuerySet(ScopedQuerySet["Merchant"]):
+    merchant_path = ""
 
     def search(self, query: str) -> MerchantQuerySet:
         query = query.strip()
@@ -145,6 +140,10 @@ class Merchant(models.Model):
         return Merchant.objects.visible_to(user).filter(pk=self.pk).exists()
 
 
+class StoreQuerySet(ScopedQuerySet["Store"]):
+    merchant_path = "merchant"
+
+
 class Store(models.Model):
     merchant = models.ForeignKey(
         Merchant, verbose_name=_("商户"), on_delete=models.CASCADE, related_name="stores"
@@ -153,6 +152,8 @@ class Store(models.Model):
     name = models.CharField(_("门店名称"), max_length=100)
     region_code = models.CharField(_("地区代码"), max_length=6, validators=[validate_region])
     address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    objects = StoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("门店")
@@ -166,9 +167,8 @@ class Store(models.Model):
         return self.name
 
 
-class ContactQuerySet(models.QuerySet["Contact"]):
-    def visible_to(self, user: Any) -> ContactQuerySet:
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class ContactQuerySet(ScopedQuerySet["Contact"]):
+    merchant_path = "merchant"
 
 
 class Contact(models.Model):

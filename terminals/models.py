@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
 
 TERMINAL_ID_RE = re.compile(r"^[0-9A-Z]{8}$")
 
@@ -56,15 +57,8 @@ class TerminalModel(models.Model):
         return f"{latin} {self.name}"
 
 
-class TerminalQuerySet(models.QuerySet["Terminal"]):
-    def visible_to(self, user: Any) -> TerminalQuerySet:
-        from merchants.models import Merchant
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class TerminalQuerySet(ScopedQuerySet["Terminal"]):
+    merchant_path = "merchant"
 
     def search(self, query: str) -> TerminalQuerySet:
         query = query.strip().upper()
