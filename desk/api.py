@@ -283,7 +283,9 @@ class TicketViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     @action(detail=True, methods=["get", "post"])
-    def interactions(self, request: Request, number: str | None = None) -> Response:
+    def interactions(
+        self, request: Request, number: str | None = None, format: str | None = None
+    ) -> Response:
         ticket = self.get_object()
         if request.method == "GET":
             items = ticket.interactions.order_by("created_at", "id")
@@ -309,7 +311,9 @@ class TicketViewSet(
         return Response(InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get", "post"])
-    def commitments(self, request: Request, number: str | None = None) -> Response:
+    def commitments(
+        self, request: Request, number: str | None = None, format: str | None = None
+    ) -> Response:
         ticket = self.get_object()
         if request.method == "GET":
             items = ticket.commitments.select_related("owner")

@@ -51,7 +51,8 @@ def _lang() -> str:
 
 @require_http_methods(["GET", "POST"])
 def verify_contact(request: HttpRequest) -> HttpResponse:
-    form = VerifyForm(request.POST or None)
+    # Bound on every POST, even an empty one: a throttled request adds its error to the form.
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     result = None
     status = 200
     if request.method == "POST":

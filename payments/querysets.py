@@ -9,8 +9,14 @@ from django.utils import timezone
 
 from core.scoping import ScopedQuerySet
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # the models import these querysets; names for the type checker only
+    from payments.models import (  # noqa: F401
+        DisputeCase,
+        Investigation,
+        Payout,
+        SettlementTerms,
+        Transaction,
+    )
 
 
 class SettlementTermsQuerySet(ScopedQuerySet["SettlementTerms"]):
