@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assistant.intents import INTENT_LABELS
 from core.scoping import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 INTENT_CHOICES = [(name, label) for name, label in INTENT_LABELS.items()]
 
@@ -124,7 +127,7 @@ class Conversation(models.Model):
     def handed_off(self) -> bool:
         return self.status == self.Status.HANDED_OFF
 
-    def is_owned_by(self, user: Any, session_key: str = "") -> bool:
+    def is_owned_by(self, user: Viewer, session_key: str = "") -> bool:
         if getattr(user, "is_authenticated", False):
             return self.user_id == user.pk
         return (

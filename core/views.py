@@ -15,6 +15,7 @@ from core import panels
 from core.forms import ImportForm
 from core.models import ImportJob
 from core.services import errors_csv, export_rows, start_import
+from core.types import AuthenticatedHttpRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -58,7 +59,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_import(form.cleaned_data["kind"], form.cleaned_data["file"], request.user)

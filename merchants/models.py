@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from merchants.regions import is_valid_region, mcc_label, region_label
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from core.types import Viewer
 
 MERCHANT_ID_RE = re.compile(r"^\d{15}$")
 
@@ -198,12 +199,13 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def phone_for(self, user: Any) -> str:
+    def phone_for(self, user: Viewer) -> str:
         """The number as this user may see it: full for roles that call merchants and for the
         merchant's own users, masked for everyone else."""
-        if getattr(user, "sees_contact_phones", False) or (
-            getattr(user, "is_merchant_user", False)
-            and self.merchant.members.filter(pk=user.pk).exists()
+        if not user.is_authenticated:
+            return mask_phone(self.phone)
+        if user.sees_contact_phones or (
+            user.is_merchant_user and self.merchant.members.filter(pk=user.pk).exists()
         ):
             return display_phone(self.phone)
         return mask_phone(self.phone)

@@ -4,7 +4,7 @@ list, merchants' contact preferences, scam reports, "too many calls" complaints,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,9 @@ from core.phones import display_phone
 from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
 from outreach import policy
 from outreach.vocabulary import OVERRIDABLE
+
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 
 class Purpose(models.TextChoices):
@@ -458,7 +461,7 @@ class ContactAttempt(models.Model):
     def from_display(self) -> str:
         return display_phone(self.from_number) if self.from_number else ""
 
-    def to_display_for(self, user: Any) -> str:
+    def to_display_for(self, user: Viewer) -> str:
         """The address as this user may see it: e-mail as is; phone numbers in full for the
         merchant's own users and roles that call merchants, masked for everyone else."""
         if not self.to_address or "@" in self.to_address:
