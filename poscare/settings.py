@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "assistant",
     "outreach",
     "notifications",
+    "channels",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "channels"
+    verbose_name = _("渠道接入")
+
+    def ready(self) -> None:
+        from channels.panels import register
+
+        register()

@@ -1,0 +1,370 @@
+"""Call events from the phone system: who is calling, on whose console it pops, and the
+interaction it leaves on the ticket when it ends — without the agent typing anything.
+
+`record_event` is the one write path for every event (ringing, answered, transferred,
+ended); it is atomic and idempotent per event id. `screen_pop` builds what the agent sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from channels.models import Call, CallEvent, Integration
+from core.errors import BilingualError, lazy_format
+from core.masking import mask_pans_in_text, mask_phone
+from core.phones import PhoneNumberError, display_phone, normalize_phone
+
+EVENT_KINDS = ("dialing", "ringing", "answered", "transferred", "ended")
+MAX_BATCH = 200
+# An ended call stays on the agent's console this long so the agent can pick its ticket.
+WRAP_UP = dt.timedelta(minutes=10)
+_TEXT_LIMITS = {"event_id": 80, "call_id": 80, "queue": 40, "agent": 16}
+
+
+class CallEventError(BilingualError):
+    def __init__(self, message: Any, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CallEventIn:
+    event_id: str
+    call_id: str
+    kind: str
+    at: dt.datetime
+    direction: str
+    caller: str
+    called: str
+    agent_no: str
+    queue: str
+    recording_url: str
+
+
+def _text(raw: dict[str, Any], name: str, *, required: bool = False) -> str:
+    value = raw.get(name, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str | int):
+        raise CallEventError(lazy_format(_("字段“%(field)s”应为文本"), field=name), name)
+    value = mask_pans_in_text(str(value).strip())
+    if required and not value:
+        raise CallEventError(lazy_format(_("缺少字段“%(field)s”"), field=name), name)
+    limit = _TEXT_LIMITS.get(name, 32)
+    if len(value) > limit:
+        raise CallEventError(
+            lazy_format(_("字段“%(field)s”太长：最多 %(limit)s 个字符"), field=name, limit=limit),
+            name,
+        )
+    return value
+
+
+def _recording(raw: dict[str, Any]) -> str:
+    url = raw.get("recording_url") or ""
+    if not isinstance(url, str) or len(url) > 500 or (url and not url.startswith("https://")):
+        raise CallEventError(_("录音链接应为不超过 500 个字符的 https 地址"), "recording_url")
+    return url
+
+
+def parse_event(raw: Any, now: dt.datetime) -> CallEventIn:
+    """Check one event from the phone system; every fault is named in zh and en."""
+    if not isinstance(raw, dict):
+        raise CallEventError(_("每个事件应为 JSON 对象"))
+    kind = _text(raw, "type", required=True)
+    if kind not in EVENT_KINDS:
+        raise CallEventError(
+            lazy_format(
+                _("未知的事件类型“%(value)s”，可选：%(choices)s"),
+                value=kind,
+                choices=", ".join(EVENT_KINDS),
+            ),
+            "type",
+        )
+    at_raw = raw.get("at")
+    at = parse_datetime(at_raw) if isinstance(at_raw, str) else None
+    if at_raw and (at is None or at.tzinfo is None):
+        raise CallEventError(_("时间“at”应为带时区的 ISO 8601 时间"), "at")
+    direction = _text(raw, "direction") or Call.Direction.INBOUND
+    if direction not in Call.Direction.values:
+        raise CallEventError(_("方向“direction”应为 inbound 或 outbound"), "direction")
+    return CallEventIn(
+        event_id=_text(raw, "event_id", required=True),
+        call_id=_text(raw, "call_id", required=True),
+        kind=kind,
+        at=at or now,
+        direction=direction,
+        caller=_text(raw, "caller"),
+        called=_text(raw, "called"),
+        agent_no=_text(raw, "agent"),
+        queue=_text(raw, "queue"),
+        recording_url=_recording(raw),
+    )
+
+
+def _normalized(number: str) -> str:
+    try:
+        return normalize_phone(number)
+    except PhoneNumberError:
+        return ""
+
+
+def candidates_for(caller: str, integration: Integration) -> list[Any]:
+    """Merchants of the integration's institution with a contact on this number."""
+    from merchants.models import Merchant
+
+    number = _normalized(caller)
+    if not number:
+        return []
+    return list(
+        Merchant.objects.filter(
+            acquirer_id=integration.institution_id, contacts__phone=number
+        ).distinct()[:5]
+    )
+
+
+def _single_open_ticket(merchant: Any) -> Any:
+    from desk.models import Ticket
+
+    tickets = list(Ticket.objects.filter(merchant=merchant, is_open=True).order_by("-id")[:2])
+    return tickets[0] if len(tickets) == 1 else None
+
+
+def _agent(agent_no: str) -> User | None:
+    if not agent_no:
+        return None
+    return User.objects.filter(agent_no=agent_no, is_active=True).first()
+
+
+def _start(integration: Integration, event: CallEventIn) -> Call:
+    call = Call(
+        integration=integration,
+        external_id=event.call_id,
+        direction=event.direction,
+        caller=event.caller,
+        called=event.called,
+        state=event.kind if event.kind in ("dialing", "ringing") else Call.State.RINGING,
+        started_at=event.at,
+    )
+    if event.direction == Call.Direction.INBOUND:
+        found = candidates_for(event.caller, integration)
+        if len(found) == 1:
+            call.merchant = found[0]
+            call.ticket = _single_open_ticket(found[0])
+    call.save()
+    return call
+
+
+def _locked_call(integration: Integration, event: CallEventIn) -> Call:
+    calls = Call.objects.select_for_update().filter(
+        integration=integration, external_id=event.call_id
+    )
+    if call := calls.first():
+        return call
+    try:
+        with transaction.atomic():
+            return _start(integration, event)
+    except IntegrityError:  # the same call's first event arrived twice at once
+        return calls.get()
+
+
+def _apply(call: Call, event: CallEventIn) -> None:
+    if call.state == Call.State.ENDED:
+        return  # a late event cannot bring an ended call back to life
+    if event.queue:
+        call.queue = event.queue
+    if event.agent_no and event.agent_no != call.agent_no:
+        call.agent_no = event.agent_no
+        call.agent = _agent(event.agent_no)
+    if event.kind == "answered":
+        call.state = Call.State.ANSWERED
+        call.answered_at = call.answered_at or event.at
+    elif event.kind == "transferred":
+        call.state = Call.State.TRANSFERRED
+    elif event.kind == "ended":
+        call.state = Call.State.ENDED
+        call.ended_at = event.at
+        call.recording_url = event.recording_url or call.recording_url
+    elif event.kind in ("ringing", "dialing") and call.state in ("ringing", "dialing"):
+        call.state = event.kind
+    call.updated_at = timezone.now()
+    call.save()
+
+
+def record_event(integration: Integration, event: CallEventIn) -> tuple[Call, bool]:
+    """Apply one event; returns (call, False) when this event id was seen before."""
+    with transaction.atomic():
+        call = _locked_call(integration, event)
+        try:
+            with transaction.atomic():
+                CallEvent.objects.create(
+                    integration=integration,
+                    event_id=event.event_id,
+                    call=call,
+                    kind=event.kind,
+                    occurred_at=event.at,
+                )
+        except IntegrityError:
+            return call, False
+        _apply(call, event)
+        if call.state == Call.State.ENDED:
+            finish(call)
+    return call, True
+
+
+def _duration_text(seconds: int | None) -> str:
+    if seconds is None:
+        return str(_("未接通"))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def call_summary(call: Call) -> str:
+    """The interaction text: direction, number, duration, agent and recording."""
+    with translation.override("zh-hans"):
+        parts = [
+            str(_("电话呼入") if call.direction == Call.Direction.INBOUND else _("电话呼出")),
+            str(lazy_format(_("号码 %(number)s"), number=mask_phone(call.caller or call.called))),
+            str(
+                lazy_format(_("时长 %(duration)s"), duration=_duration_text(call.duration_seconds))
+            ),
+            str(lazy_format(_("坐席 %(agent)s"), agent=call.agent_no or "—")),
+        ]
+        if call.queue:
+            parts.append(str(lazy_format(_("队列 %(queue)s"), queue=call.queue)))
+        if call.recording_url:
+            parts.append(str(lazy_format(_("录音 %(url)s"), url=call.recording_url)))
+    return " · ".join(parts)
+
+
+def finish(call: Call) -> None:
+    """An ended call leaves its trace: an interaction on its ticket (inbound), the outcome
+    in the contact log (click-to-dial). Safe to call again: it records once."""
+    if call.call_task_id:
+        from channels.dial import log_outbound
+
+        log_outbound(call)
+    if call.interaction_id or call.ticket_id is None or call.agent is None:
+        return
+    from desk.models import Interaction
+    from desk.services import DeskError, add_interaction
+
+    try:
+        with transaction.atomic():
+            interaction = _log_interaction(call, add_interaction, Interaction)
+    except DeskError:
+        return  # e.g. the ticket was closed meanwhile: the agent picks another one
+    call.interaction = interaction
+    call.save(update_fields=["interaction"])
+
+
+def _log_interaction(call: Call, add_interaction: Any, Interaction: Any) -> Any:  # noqa: N803
+    return add_interaction(
+        call.ticket,
+        by=call.agent,
+        body=call_summary(call),
+        kind=Interaction.Kind.CALL,
+        channel="phone",
+        direction=(
+            Interaction.Direction.INBOUND
+            if call.direction == Call.Direction.INBOUND
+            else Interaction.Direction.OUTBOUND
+        ),
+        outcome=str(_("已接通") if call.answered_at else _("未接通")),
+    )
+
+
+@transaction.atomic
+def attach_ticket(call: Call, ticket: Any, *, by: Any) -> Call:
+    """The agent picks the ticket a call belongs to (several open, or a new one)."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.interaction_id:
+        raise CallEventError(_("这通电话已记录在工单上"))
+    if call.merchant_id and ticket.merchant_id != call.merchant_id:
+        raise CallEventError(_("所选工单不属于来电商户"))
+    call.ticket = ticket
+    call.merchant_id = ticket.merchant_id
+    if call.agent is None:
+        call.agent, call.agent_no = by, by.agent_no or ""
+    call.save(update_fields=["ticket", "merchant", "agent", "agent_no"])
+    if call.state == Call.State.ENDED:
+        finish(call)
+    return call
+
+
+def current_call(agent: Any, now: dt.datetime | None = None) -> Call | None:
+    """The call on this agent's console: a live one, else one just ended and not logged."""
+    now = now or timezone.now()
+    return (
+        Call.objects.visible_to(agent)
+        .filter(agent=agent)
+        .filter(
+            Q(state__in=Call.LIVE_STATES)
+            | Q(state=Call.State.ENDED, interaction__isnull=True, ended_at__gte=now - WRAP_UP)
+        )
+        .select_related("merchant", "ticket", "integration", "call_task")
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def _outages_for(merchant: Any) -> list[Any]:
+    from desk.models import Outage
+
+    active = Outage.objects.filter(status=Outage.Status.ACTIVE).order_by("-started_at")
+    return [o for o in active[:50] if merchant.region_code.startswith(o.region_code or "")][:5]
+
+
+def _last_contact(merchant: Any) -> Any:
+    from desk.models import Interaction
+
+    return (
+        Interaction.objects.filter(ticket__merchant=merchant)
+        .exclude(kind=Interaction.Kind.NOTE)
+        .select_related("ticket")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def screen_pop(call: Call, user: Any) -> dict[str, Any]:
+    """What the agent sees for a call: the merchant's picture, or a search for an unknown
+    number; the caller's number masked for roles that do not phone merchants."""
+    from desk.models import Commitment, Ticket
+
+    number = call.caller if call.direction == Call.Direction.INBOUND else call.called
+    shown = display_phone(_normalized(number) or number)
+    context: dict[str, Any] = {
+        "call": call,
+        "number": shown if user.sees_contact_phones else mask_phone(number),
+        "search": "".join(ch for ch in number if ch.isdigit())[-11:],
+    }
+    merchant = call.merchant
+    if merchant is None:
+        context["candidates"] = candidates_for(call.caller, call.integration)
+        return context
+    open_tickets = list(
+        Ticket.objects.filter(merchant=merchant, is_open=True)
+        .select_related("assignee", "terminal")
+        .order_by("-created_at")[:10]
+    )
+    context.update(
+        merchant=merchant,
+        open_tickets=open_tickets,
+        commitments=list(
+            Commitment.objects.pending()
+            .filter(ticket__merchant=merchant)
+            .select_related("ticket", "owner")
+            .order_by("due_at")[:5]
+        ),
+        outages=_outages_for(merchant),
+        last_contact=_last_contact(merchant),
+    )
+    return context

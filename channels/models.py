@@ -1,0 +1,193 @@
+"""The channels into the desk: integrations (a phone system, a WeChat account, an SMS
+provider) with their secrets, and the calls the phone system reports."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class Integration(models.Model):
+    """One external system that talks to poscare, belonging to one institution.
+
+    Requests are signed with the integration's own secret; calls it reports are matched only
+    against the merchants of its institution, so one acquirer's phone system never pops
+    another acquirer's merchant."""
+
+    class Kind(models.TextChoices):
+        PHONE_SYSTEM = "phone_system", _("呼叫中心/电话系统")
+        WECHAT = "wechat", _("微信公众号")
+        SMS = "sms", _("短信服务商")
+
+    class Adapter(models.TextChoices):
+        SIMULATED = "simulated", _("模拟（演示与测试）")
+
+    key = models.SlugField(
+        _("接入标识"), max_length=40, unique=True, help_text=_("请求头 X-Poscare-Key 的值。")
+    )
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    adapter = models.CharField(
+        _("适配器"), max_length=16, choices=Adapter.choices, default=Adapter.SIMULATED
+    )
+    institution = models.ForeignKey(
+        "directory.Institution",
+        verbose_name=_("所属机构"),
+        on_delete=models.CASCADE,
+        related_name="integrations",
+    )
+    secret = models.CharField(_("签名密钥"), max_length=128, default=new_secret)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("渠道接入")
+        verbose_name_plural = _("渠道接入")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def visible_to(self, user: Any) -> CallQuerySet:
+        """Calls are the desk's working material: staff only."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self if user.is_agent else self.none()
+
+    def live(self) -> CallQuerySet:
+        return self.filter(state__in=Call.LIVE_STATES)
+
+
+class Call(models.Model):
+    """A call as the phone system reported it, from ringing to the end."""
+
+    class State(models.TextChoices):
+        DIALING = "dialing", _("拨出中")
+        RINGING = "ringing", _("振铃")
+        ANSWERED = "answered", _("通话中")
+        TRANSFERRED = "transferred", _("已转接")
+        ENDED = "ended", _("已结束")
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("呼入")
+        OUTBOUND = "outbound", _("呼出")
+
+    LIVE_STATES = (State.DIALING, State.RINGING, State.ANSWERED, State.TRANSFERRED)
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="calls"
+    )
+    external_id = models.CharField(_("呼叫标识"), max_length=80)
+    direction = models.CharField(
+        _("方向"), max_length=8, choices=Direction.choices, default=Direction.INBOUND
+    )
+    caller = models.CharField(_("主叫号码"), max_length=32, blank=True)
+    called = models.CharField(_("被叫号码"), max_length=32, blank=True)
+    queue = models.CharField(_("队列"), max_length=40, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("坐席"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="channel_calls",
+    )
+    agent_no = models.CharField(_("工号"), max_length=16, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices)
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="channel_calls",
+    )
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="channel_calls",
+    )
+    interaction = models.OneToOneField(
+        "desk.Interaction",
+        verbose_name=_("沟通记录"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="channel_call",
+    )
+    call_task = models.ForeignKey(
+        "outreach.CallTask",
+        verbose_name=_("外呼任务"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="channel_calls",
+    )
+    recording_url = models.URLField(_("录音链接"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    answered_at = models.DateTimeField(_("接听时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通话")
+        verbose_name_plural = _("通话")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "external_id"], name="unique_call_id")
+        ]
+        indexes = [
+            models.Index(fields=["agent", "state", "-updated_at"], name="call_screen_pop"),
+            models.Index(fields=["state", "queue"], name="call_wall"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.get_state_display()}"
+
+    @property
+    def duration_seconds(self) -> int | None:
+        if self.answered_at and self.ended_at:
+            return max(0, int((self.ended_at - self.answered_at).total_seconds()))
+        return None
+
+
+class CallEvent(models.Model):
+    """Each event id is processed once: a resent event changes nothing."""
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="events"
+    )
+    event_id = models.CharField(_("事件标识"), max_length=80)
+    call = models.ForeignKey(
+        Call, verbose_name=_("通话"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("事件"), max_length=12)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通话事件")
+        verbose_name_plural = _("通话事件")
+        ordering = ["occurred_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "event_id"], name="unique_call_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.kind}"

@@ -1,0 +1,58 @@
+"""Promises made to a merchant on a ticket (call back by a time) and keeping them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import lazy_format
+from desk.models import (
+    Commitment,
+    Ticket,
+)
+from desk.notify import notify_staff
+from desk.services.common import (
+    DeskError,
+    _require_staff,
+    ticket_link,
+)
+
+
+@transaction.atomic
+def add_commitment(ticket: Ticket, *, owner: Any, due_at: dt.datetime, promise: str, by: Any):
+    """A promise to the merchant with an owner and a due time; reminded and flagged overdue."""
+    if due_at <= timezone.now():
+        raise DeskError(_("承诺时间不能早于现在"))
+    if not getattr(owner, "is_agent", False):
+        raise DeskError(_("承诺的负责人必须是客服人员"))
+    if not (promise or "").strip():
+        raise DeskError(_("请填写承诺内容"))
+    commitment = Commitment.objects.create(
+        ticket=ticket,
+        owner=owner,
+        promise=promise.strip()[:200],
+        due_at=due_at,
+        created_by=by,
+    )
+    if owner != by:
+        notify_staff(
+            owner,
+            event="desk.commitment_assigned",
+            subject=str(lazy_format(_("您有一项新承诺：%(promise)s"), promise=commitment.promise)),
+            body=str(lazy_format(_("工单 %(number)s"), number=ticket.number)),
+            link=ticket_link(ticket, for_merchant=False),
+        )
+    return commitment
+
+
+@transaction.atomic
+def complete_commitment(commitment: Commitment, *, by: Any, kept: bool = True) -> Commitment:
+    _require_staff(by)
+    commitment.status = Commitment.Status.KEPT if kept else Commitment.Status.CANCELLED
+    commitment.done_at = timezone.now()
+    commitment.save(update_fields=["status", "done_at"])
+    return commitment

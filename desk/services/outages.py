@@ -1,0 +1,169 @@
+"""Declared outages: link tickets to them and broadcast updates to affected merchants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import lazy_format
+from desk.models import (
+    Interaction,
+    Outage,
+    Ticket,
+    TicketEvent,
+)
+from desk.notify import notify_merchant
+from desk.services.common import (
+    DeskError,
+    _require_staff,
+    _signature,
+)
+from desk.services.sla_tracking import SLA_FIELDS, SLAContext, refresh_sla
+
+
+@transaction.atomic
+def declare_outage(
+    *,
+    title: str,
+    kind: str,
+    public_message: str,
+    by: Any,
+    region_code: str = "",
+    expected_recovery_at: dt.datetime | None = None,
+) -> Outage:
+    _require_staff(by)
+    return Outage.objects.create(
+        title=title,
+        kind=kind,
+        public_message=public_message,
+        region_code=region_code,
+        expected_recovery_at=expected_recovery_at,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def link_to_outage(tickets: Iterable[Ticket], outage: Outage, *, by: Any) -> int:
+    _require_staff(by)
+    if outage.status != Outage.Status.ACTIVE:
+        raise DeskError(_("故障已恢复，不能再关联工单"))
+    ids = [t.pk for t in tickets if t.outage_id != outage.pk]
+    Ticket.objects.filter(pk__in=ids).update(outage=outage, updated_at=timezone.now())
+    TicketEvent.objects.bulk_create(
+        [TicketEvent(ticket_id=pk, kind=TicketEvent.Kind.OUTAGE, actor=by) for pk in ids]
+    )
+    return len(ids)
+
+
+def _outage_broadcast(outage: Outage, text: str, by: Any, event: str, dedupe: str) -> int:
+    """A public line on every open linked ticket, and one notice to each affected merchant."""
+    agent_no, label = _signature(by)
+    now = timezone.now()
+    tickets = list(outage.tickets.filter(is_open=True).only("pk", "merchant_id", "channel"))
+    Interaction.objects.bulk_create(
+        [
+            Interaction(
+                ticket_id=t.pk,
+                kind=Interaction.Kind.SYSTEM,
+                channel=t.channel,
+                direction=Interaction.Direction.OUTBOUND,
+                is_public=True,
+                author=by,
+                agent_no=agent_no,
+                author_label=label,
+                body=text,
+                created_at=now,
+            )
+            for t in tickets
+        ]
+    )
+    from merchants.models import Merchant
+
+    merchant_ids = {t.merchant_id for t in tickets}
+    for merchant in Merchant.objects.filter(pk__in=merchant_ids):
+        notify_merchant(
+            merchant,
+            event=event,
+            subject=outage.title,
+            body=text,
+            link=reverse("portal_tickets"),
+            dedupe_key=dedupe,
+        )
+    return len(merchant_ids)
+
+
+@transaction.atomic
+def update_outage(
+    outage: Outage, *, message: str, by: Any, expected_recovery_at: dt.datetime | None = None
+) -> int:
+    """Post an update to every linked ticket; each affected merchant is told once per update."""
+    _require_staff(by)
+    outage = Outage.objects.select_for_update().get(pk=outage.pk)
+    if outage.status != Outage.Status.ACTIVE:
+        raise DeskError(_("故障已恢复"))
+    outage.update_count += 1
+    outage.public_message = message.strip() or outage.public_message
+    if expected_recovery_at is not None:
+        outage.expected_recovery_at = expected_recovery_at
+    outage.save(update_fields=["update_count", "public_message", "expected_recovery_at"])
+    text = outage.public_message
+    if outage.expected_recovery_at:
+        eta = timezone.localtime(outage.expected_recovery_at)
+        text += " " + str(lazy_format(_("预计恢复时间：%(eta)s"), eta=f"{eta:%Y-%m-%d %H:%M}"))
+    return _outage_broadcast(
+        outage, text, by, "desk.outage_update", f"outage:{outage.pk}:update:{outage.update_count}"
+    )
+
+
+@transaction.atomic
+def resolve_outage(outage: Outage, *, message: str, by: Any) -> int:
+    """Resolve the incident and every open linked ticket; each merchant is notified once."""
+    _require_staff(by)
+    outage = Outage.objects.select_for_update().get(pk=outage.pk)
+    if outage.status != Outage.Status.ACTIVE:
+        raise DeskError(_("故障已恢复"))
+    now = timezone.now()
+    outage.status = Outage.Status.RESOLVED
+    outage.resolved_at = now
+    outage.public_message = message.strip() or outage.public_message
+    outage.save(update_fields=["status", "resolved_at", "public_message"])
+    notified = _outage_broadcast(
+        outage, outage.public_message, by, "desk.outage_resolved", f"outage:{outage.pk}:resolved"
+    )
+    tickets = list(
+        outage.tickets.filter(is_open=True).select_for_update().prefetch_related("events")
+    )
+    context = SLAContext.load()
+    events = []
+    for ticket in tickets:
+        events.append(
+            TicketEvent(
+                ticket=ticket,
+                kind=TicketEvent.Kind.STATUS,
+                from_status=ticket.status,
+                to_status=Ticket.Status.RESOLVED,
+                reason=outage.public_message,
+                actor=by,
+                at=now,
+            )
+        )
+    TicketEvent.objects.bulk_create(events)
+    for ticket in tickets:
+        ticket.status = Ticket.Status.RESOLVED
+        ticket.is_open = False
+        ticket.resolution_code = Ticket.Resolution.OUTAGE
+        ticket.resolved_at = now
+        del ticket._prefetched_objects_cache["events"]  # type: ignore[attr-defined]
+        refresh_sla(ticket, now=now, context=context, save=False)
+    Ticket.objects.bulk_update(
+        tickets,
+        ["status", "is_open", "resolution_code", "resolved_at", *SLA_FIELDS],
+        batch_size=500,
+    )
+    return notified

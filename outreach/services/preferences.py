@@ -1,0 +1,103 @@
+"""Contact preferences and "fewer contacts, please" complaints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from outreach import policy
+from outreach.models import (
+    ContactAttempt,
+    ContactPreference,
+    ContactRequest,
+    FrequencyComplaint,
+)
+from outreach.services.common import (
+    make_policy,
+)
+from outreach.vocabulary import PURPOSES
+
+
+@transaction.atomic
+def update_preferences(merchant: Any, *, user: Any, **values: Any) -> ContactPreference:
+    """Save the merchant's choices; scheduled contacts they no longer want are cancelled now."""
+    ContactPreference.objects.get_or_create(merchant=merchant)
+    row = ContactPreference.objects.select_for_update().get(merchant=merchant)
+    for name, value in values.items():
+        setattr(row, name, value)
+    if "inbox" not in row.channels:
+        row.channels = ["inbox", *row.channels]
+    row.updated_by = user
+    row.save()
+    _drop_unwanted(merchant, row.to_policy(merchant.timezone))
+    return row
+
+
+def _drop_unwanted(merchant: Any, prefs: policy.Preferences) -> None:
+    now = timezone.now()
+    rules = make_policy()
+    scheduled = ContactRequest.objects.filter(
+        merchant=merchant, status=ContactRequest.Status.SCHEDULED
+    )
+    for request in scheduled:
+        booked = policy.Decision(request.decision, channel=request.channel, digest=request.digest)
+        check = rules.recheck(request.to_policy(), prefs, booked, now)
+        if check.kind == policy.SUPPRESS:
+            request.status = ContactRequest.Status.SUPPRESSED
+            request.reasons = [*request.reasons, *(r.as_dict() for r in check.reasons)]
+            request.save(update_fields=["status", "reasons"])
+
+
+@transaction.atomic
+def ask_for_fewer_contacts(
+    merchant: Any, *, user: Any, note: str = "", purpose: str = "", source: str = "portal"
+) -> FrequencyComplaint:
+    """The merchant says "too many calls": fewer contacts from now on, and a complaint that
+    supervisors follow up."""
+    update_preferences(merchant, user=user, fewer_contacts=True)
+    since = timezone.now() - dt.timedelta(days=30)
+    complaint = FrequencyComplaint.objects.create(
+        merchant=merchant,
+        raised_by=user,
+        source=source,
+        purpose=purpose if purpose in PURPOSES else "",
+        note=note.strip()[:500],
+        contacts_last_30d=ContactAttempt.objects.filter(
+            merchant=merchant, occurred_at__gte=since
+        ).count(),
+    )
+    complaint.ticket_ref = _complaint_ticket(complaint, user, source).number or ""
+    complaint.save(update_fields=["ticket_ref"])
+    return complaint
+
+
+def _complaint_ticket(complaint: FrequencyComplaint, user: Any, source: str) -> Any:
+    """A desk ticket (category outreach_complaint) so the complaint is followed up like any
+    other; the complaint's id makes it idempotent."""
+    from desk.services import open_ticket
+
+    channel = "assistant" if source == "assistant" else "portal"
+    description = (
+        f"商户反映联系过于频繁（近 30 天 {complaint.contacts_last_30d} 次）。"
+        f"{complaint.note}".strip()
+    )
+    return open_ticket(
+        merchant=complaint.merchant,
+        category="outreach_complaint",
+        description=description,
+        channel=channel,
+        opened_by=user if getattr(user, "is_authenticated", False) else None,
+        priority="P3",
+        idempotency_key=f"outreach-complaint:{complaint.pk}",
+    )
+
+
+@transaction.atomic
+def resolve_complaint(complaint: FrequencyComplaint, *, user: Any) -> None:
+    complaint.status = FrequencyComplaint.Status.RESOLVED
+    complaint.resolved_at = timezone.now()
+    complaint.resolved_by = user
+    complaint.save(update_fields=["status", "resolved_at", "resolved_by"])
