@@ -4,12 +4,13 @@ provider) with their secrets, and the calls the phone system reports."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
 
 
 def new_secret() -> str:
@@ -58,12 +59,8 @@ class Integration(models.Model):
         return f"{self.name} ({self.key})"
 
 
-class CallQuerySet(models.QuerySet["Call"]):
-    def visible_to(self, user: Any) -> CallQuerySet:
-        """Calls are the desk's working material: staff only."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self if user.is_agent else self.none()
+class CallQuerySet(ScopedQuerySet["Call"]):
+    merchant_path = None  # calls are the desk's working material: staff only
 
     def live(self) -> CallQuerySet:
         return self.filter(state__in=Call.LIVE_STATES)
@@ -167,6 +164,10 @@ class Call(models.Model):
         return None
 
 
+class CallEventQuerySet(ScopedQuerySet["CallEvent"]):
+    merchant_path = None  # the raw event log of the phone system: staff only
+
+
 class CallEvent(models.Model):
     """Each event id is processed once: a resent event changes nothing."""
 
@@ -180,6 +181,8 @@ class CallEvent(models.Model):
     kind = models.CharField(_("事件"), max_length=12)
     occurred_at = models.DateTimeField(_("发生时间"))
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    objects = CallEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("通话事件")

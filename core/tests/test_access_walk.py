@@ -108,6 +108,7 @@ OBJECT_OF_PK = {
     "complaint_resolve": "complaint",
     "campaign_detail": "campaign",
     "notification_read": "notification",
+    "calls_attach": "call",
 }
 DENIED = {302, 401, 403, 404, 405}
 
@@ -205,6 +206,7 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
         requested_by=agent,
     )
     return {
+        "call": phone_call(merchant_a, ticket),
         "merchant": merchant_a,
         "terminal": terminal_a,
         "ticket": ticket,
@@ -253,6 +255,27 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
             finished_at=timezone.now(),
         ),
     }
+
+
+def phone_call(merchant, ticket) -> object:
+    """A call from merchant A, through an integration of its acquirer's phone system."""
+    from channels.models import Call, Integration
+    from directory.models import Institution
+
+    institution, _created = Institution.objects.get_or_create(
+        code="inst-walk", defaults={"name": SECRET, "kind": "acquirer"}
+    )
+    integration = Integration.objects.create(
+        key="pbx-walk", name=SECRET, kind="phone_system", institution=institution
+    )
+    return Call.objects.create(
+        integration=integration,
+        external_id="walk-1",
+        caller="+8613800001111",
+        state="ended",
+        merchant=merchant,
+        ticket=ticket,
+    )
 
 
 def markers(world: dict) -> list[str]:
