@@ -15,6 +15,7 @@ from assistant import reports, services
 from assistant.forms import ArticleForm, MessageForm
 from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, HandOff
+from core.types import AuthenticatedHttpRequest
 
 # --------------------------------------------------------------------------- merchant chat
 
@@ -98,7 +99,7 @@ def chat_new(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def transcripts(request: HttpRequest) -> HttpResponse:
+def transcripts(request: AuthenticatedHttpRequest) -> HttpResponse:
     conversations = (
         Conversation.objects.visible_to(request.user)
         .select_related("user", "merchant")
@@ -128,7 +129,7 @@ def transcripts(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def transcript(request: HttpRequest, pk: int) -> HttpResponse:
+def transcript(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(
         Conversation.objects.visible_to(request.user).select_related(
             "user", "merchant", "terminal"
@@ -152,7 +153,7 @@ def transcript(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         days = max(1, min(365, int(request.GET.get("days", 30))))
     except ValueError:
@@ -177,13 +178,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @supervisor_required
-def articles(request: HttpRequest) -> HttpResponse:
+def articles(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = Article.objects.visible_to(request.user).select_related("updated_by")
     return render(request, "assistant/articles.html", {"articles": rows})
 
 
 @supervisor_required
-def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def article_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     article = (
         get_object_or_404(Article.objects.visible_to(request.user), pk=pk) if pk else Article()
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import agent_required
 from channels import calls, dial
 from channels.models import Call
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 
 
@@ -25,7 +26,7 @@ def _version(call: Call | None) -> str:
 
 
 @agent_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
     recent = (
         Call.objects.visible_to(user)
@@ -37,7 +38,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def pop(request: HttpRequest) -> HttpResponse:
+def pop(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The screen pop. Unchanged since the last poll → 204, and htmx leaves the page alone
     (so an agent typing into the search box is not interrupted)."""
     call = calls.current_call(request.user)
@@ -50,7 +51,7 @@ def pop(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_POST
-def attach(request: HttpRequest, pk: int) -> HttpResponse:
+def attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from desk.models import Ticket
 
     call = get_object_or_404(Call.objects.visible_to(request.user), pk=pk)
@@ -68,7 +69,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = Merchant.objects.visible_to(request.user).filter(merchant_id=merchant_id).first()
     if merchant is None:
         raise Http404

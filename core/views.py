@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent's start page: one search box for merchant ID, terminal ID, serial number,
     name or phone, and whatever panels the other apps add (queues, outages, …)."""
     from merchants.models import Merchant
@@ -69,7 +69,7 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @supervisor_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     page = Paginator(job.errors, 100).get_page(request.GET.get("page"))
     template = "core/_import_progress.html" if request.htmx else "core/import_job.html"  # type: ignore[attr-defined]
@@ -77,7 +77,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     response = HttpResponse(
         "\ufeff" + errors_csv(job.errors), content_type="text/csv; charset=utf-8"
@@ -92,7 +92,7 @@ class _Echo:
 
 
 @login_required
-def export(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+def export(request: AuthenticatedHttpRequest, kind: str) -> StreamingHttpResponse:
     """CSV export of what this user may see, in the columns the importer reads."""
     if kind not in ImportJob.Kind.values:
         from django.http import Http404

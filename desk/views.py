@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.types import AuthenticatedHttpRequest
 from desk import facts as fact_registry
 from desk import forms, services
 from desk.models import (
@@ -76,7 +77,7 @@ def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
 
 
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets, context = queue_tickets(request.user, request.GET)
     query = context["form"].cleaned_data.get("q", "")
     if query:
@@ -104,7 +105,7 @@ def _querystring(request: HttpRequest, exclude: str) -> str:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def agent_new_ticket(request: HttpRequest) -> HttpResponse:
+def agent_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -177,7 +178,7 @@ def _with_timeline(queryset: Any) -> Any:
 
 
 @agent_required
-def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
         "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
@@ -221,7 +222,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "desk/ticket.html", context)
 
 
-def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
+def _run_action(request: AuthenticatedHttpRequest, ticket: Ticket, action: str) -> None:
     """Apply one action form from the ticket page; errors become page messages."""
     user = request.user
     post, files = request.POST, request.FILES
@@ -343,7 +344,7 @@ def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
 
 @agent_required
 @require_POST
-def ticket_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def ticket_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     try:
         _run_action(request, ticket, action)
@@ -354,7 +355,7 @@ def ticket_action(request: HttpRequest, number: str, action: str) -> HttpRespons
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def outages(request: HttpRequest) -> HttpResponse:
+def outages(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.OutageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outage = services.declare_outage(by=request.user, **form.cleaned_data)
@@ -365,7 +366,7 @@ def outages(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outage = get_object_or_404(Outage.objects.visible_to(request.user), pk=pk)
     form = forms.OutageUpdateForm(request.POST or None)
     if request.method == "POST":
@@ -396,7 +397,7 @@ def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     days = _days(request)
     report = desk_report(request.user, days=days)
     chart = {
@@ -427,7 +428,7 @@ def _days(request: HttpRequest) -> int:
 
 
 @supervisor_required
-def reports_csv(request: HttpRequest) -> HttpResponse:
+def reports_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = desk_report(request.user, days=_days(request))
     buffer = io.StringIO()
     csv.writer(buffer).writerows(report_csv_rows(report))
@@ -440,7 +441,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def portal_tickets(request: HttpRequest) -> HttpResponse:
+def portal_tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets = (
         Ticket.objects.visible_to(request.user)
         .select_related("merchant", "terminal")
@@ -472,7 +473,7 @@ def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def portal_new_ticket(request: HttpRequest) -> HttpResponse:
+def portal_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     form = _portal_form(request, request.POST or None, request.FILES or None)
     form.add_fact_fields(_missing_for(form, source))
@@ -501,7 +502,7 @@ def portal_new_ticket(request: HttpRequest) -> HttpResponse:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
+def portal_ticket(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     reply_form = forms.ReplyForm(prefix="reply")
     rating_form = forms.RatingForm(prefix="rate")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import agent_required, merchant_required, supervisor_required
 from core.masking import mask_phone
 from core.phones import display_phone
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from outreach import analytics, services
 from outreach.forms import (
@@ -79,7 +80,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def contact_history(request: HttpRequest) -> HttpResponse:
+def contact_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Who contacted me, when and why" for the merchant user's merchants."""
     attempts = ContactAttempt.objects.visible_to(request.user).select_related("merchant")
     page = Paginator(attempts, 30).get_page(request.GET.get("page"))
@@ -98,7 +99,7 @@ def _own_merchant(request: HttpRequest, merchant_id: str) -> Merchant:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def contact_preferences(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = _own_merchant(request, merchant_id)
     current = ContactPreference.objects.filter(merchant=merchant).first() or ContactPreference(
         merchant=merchant
@@ -118,7 +119,7 @@ def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @merchant_required
 @require_POST
-def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def fewer_contacts(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = _own_merchant(request, merchant_id)
     form = FewerContactsForm(request.POST)
     if form.is_valid():
@@ -137,7 +138,7 @@ def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scam_report_new(request: HttpRequest) -> HttpResponse:
+def scam_report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ScamReportForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +158,7 @@ def scam_report_new(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def requests_list(request: HttpRequest) -> HttpResponse:
+def requests_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactRequestForm(
         request.POST or None,
         user=request.user,
@@ -199,7 +200,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact_request = get_object_or_404(
         ContactRequest.objects.visible_to(request.user).select_related(
             "merchant", "requested_by", "merged_into"
@@ -219,7 +220,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @agent_required
-def call_tasks(request: HttpRequest) -> HttpResponse:
+def call_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     tasks = (
         CallTask.objects.visible_to(request.user)
         .open()
@@ -230,7 +231,7 @@ def call_tasks(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def call_task(request: HttpRequest, pk: int) -> HttpResponse:
+def call_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         CallTask.objects.visible_to(request.user).select_related(
             "merchant", "request", "assigned_to", "registered_number"
@@ -273,7 +274,7 @@ def call_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def frequency(request: HttpRequest) -> HttpResponse:
+def frequency(request: AuthenticatedHttpRequest) -> HttpResponse:
     lang = _lang()
     series = analytics.weekly_series()
     purpose_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in PURPOSES.items()}
@@ -308,7 +309,7 @@ def frequency(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_POST
-def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(FrequencyComplaint.objects.visible_to(request.user), pk=pk)
     services.resolve_complaint(complaint, user=request.user)
     return redirect("outreach_frequency")
@@ -316,7 +317,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
@@ -333,7 +334,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     if request.method == "POST":
         if "simulate" in request.POST:
@@ -367,7 +368,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def scam_reports(request: HttpRequest) -> HttpResponse:
+def scam_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         report = get_object_or_404(
             ScamReport.objects.visible_to(request.user), pk=request.POST.get("report")

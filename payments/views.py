@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from payments.forms import FundsInvestigationForm, TransactionLookupForm
 from payments.models import DisputeCase, Investigation, Payout, Transaction
@@ -62,13 +63,13 @@ def _lookup(request: HttpRequest, template: str) -> HttpResponse:
 
 
 @login_required
-def portal_transactions(request: HttpRequest) -> HttpResponse:
+def portal_transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Merchant look-ups, mobile first."""
     return _lookup(request, "payments/portal_transactions.html")
 
 
 @agent_required
-def console_transactions(request: HttpRequest) -> HttpResponse:
+def console_transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _lookup(request, "payments/console_transactions.html")
 
 
@@ -82,7 +83,7 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
 
 
 @login_required
-def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
     language = _language()
     eta = settlement_eta_for(txn)
@@ -114,7 +115,7 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def investigate_transaction(request: HttpRequest, pk: int) -> HttpResponse:
+def investigate_transaction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
     investigation = investigate_funds(
         txn.merchant, txn=txn, opened_by=request.user, channel=_channel(request)
@@ -125,7 +126,7 @@ def investigate_transaction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def payouts(request: HttpRequest) -> HttpResponse:
+def payouts(request: AuthenticatedHttpRequest) -> HttpResponse:
     merchants = Merchant.objects.visible_to(request.user)
     payout_list = Payout.objects.visible_to(request.user).select_related("merchant")
     merchant_id = request.GET.get("merchant_id", "").strip()
@@ -151,7 +152,7 @@ def payouts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def investigate_day(request: HttpRequest) -> HttpResponse:
+def investigate_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FundsInvestigationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写商户编号和交易日期"))
@@ -170,7 +171,7 @@ def investigate_day(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def investigation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = get_object_or_404(
         Investigation.objects.visible_to(request.user).select_related("merchant", "transaction"),
         pk=pk,
@@ -179,7 +180,7 @@ def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def duplicates(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def duplicates(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     days = 30
     found = find_duplicate_charges(merchant, since=timezone.now() - dt.timedelta(days=days))
@@ -193,7 +194,7 @@ def duplicates(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_dispute_view(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def open_dispute_view(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     visible = Transaction.objects.visible_to(request.user).filter(merchant=merchant)
     try:
