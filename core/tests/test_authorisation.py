@@ -58,6 +58,18 @@ def test_services_check_the_actor_themselves(alice, agent, ticket_a):
     services.change_status(ticket_a, "open", by=agent, reason="已受理")
 
 
+def test_outreach_reviews_are_for_supervisors(alice, agent, supervisor):
+    from outreach.services import report_scam, review_scam_report
+
+    report = report_scam(reporter=alice, number="17100001234")
+    for actor in (alice, agent):
+        with pytest.raises(PermissionDeniedError):
+            review_scam_report(report, reviewer=actor, status="confirmed")
+    review_scam_report(report, reviewer=supervisor, status="confirmed")
+    report.refresh_from_db()
+    assert report.status == "confirmed" and report.reviewed_by == supervisor
+
+
 def test_the_api_answers_a_refusal_with_403_in_both_languages(alice, ticket_a):
     client = APIClient()
     client.force_authenticate(alice)
