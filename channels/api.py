@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from channels import calls
+from channels import calls, phone_menu, sms
 from channels.models import Integration
 from channels.webhooks import Refused, authenticate, error, parse_json
 from core.errors import in_both_languages, lazy_format
@@ -36,22 +36,59 @@ def call_events(request: HttpRequest) -> JsonResponse:
             lazy_format(_("一次最多 %(limit)s 个事件"), limit=calls.MAX_BATCH),
         )
     now = timezone.now()
-    accepted = duplicates = 0
-    errors = []
+    good, errors = [], []
     for index, raw in enumerate(events):
         try:
-            event = calls.parse_event(raw, now)
-            _call, fresh = calls.record_event(integration, event)
+            good.append(calls.parse_event(raw, now))
         except calls.CallEventError as fault:
             errors.append(
                 {"index": index, "field": fault.field, **in_both_languages(fault.message)}
             )
-            continue
-        accepted += fresh
-        duplicates += not fresh
+    accepted, duplicates = calls.record_events(integration, good) if good else (0, 0)
     status = 200 if accepted or duplicates else 400
     return JsonResponse(
         {"accepted": accepted, "duplicates": duplicates, "errors": errors},
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@csrf_exempt
+@require_POST
+def ivr_step(request: HttpRequest) -> JsonResponse:
+    """The phone menu: the phone system sends the caller's digits, poscare answers with the
+    next prompt (zh or en) and what to collect, or the queue to transfer to."""
+    try:
+        integration, body = authenticate(request, Integration.Kind.PHONE_SYSTEM)
+        payload = parse_json(body)
+    except Refused as refused:
+        return refused.response()
+    try:
+        answer = phone_menu.step(integration, payload)
+    except phone_menu.StepError as fault:
+        return error(400, "bad_step", fault.message)
+    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request: HttpRequest, provider: str) -> JsonResponse:
+    """Texts from merchants, in one provider's format (`generic`, `aliyun`)."""
+    parser = sms.PARSERS.get(provider)
+    if parser is None:
+        return error(404, "unknown_format", _("未知的短信格式"), formats=sorted(sms.PARSERS))
+    try:
+        integration, body = authenticate(request, Integration.Kind.SMS)
+        now = timezone.now()
+        messages = parser(parse_json(body), now)
+    except Refused as refused:
+        return refused.response()
+    except sms.SmsError as fault:
+        return error(400, "bad_message", fault.message)
+    results = []
+    for message in messages:
+        record, fresh = sms.receive(integration, message, now)
+        results.append(
+            {"id": record.message_id, "route": record.route, "reply": record.reply, "new": fresh}
+        )
+    return JsonResponse({"messages": results}, json_dumps_params={"ensure_ascii": False})

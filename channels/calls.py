@@ -1,8 +1,9 @@
 """Call events from the phone system: who is calling, on whose console it pops, and the
 interaction it leaves on the ticket when it ends — without the agent typing anything.
 
-`record_event` is the one write path for every event (ringing, answered, transferred,
-ended); it is atomic and idempotent per event id. `screen_pop` builds what the agent sees.
+`record_events` is the one write path for every event (ringing, answered, transferred,
+ended): atomic per request, idempotent per event id, a fixed number of queries per batch.
+`screen_pop` builds what the agent sees.
 """
 
 from __future__ import annotations
@@ -131,59 +132,120 @@ def candidates_for(caller: str, integration: Integration) -> list[Any]:
     )
 
 
-def _single_open_ticket(merchant: Any) -> Any:
-    from desk.models import Ticket
+class _Batch:
+    """One request's events, applied with a fixed number of queries whatever their count:
+    the calls, the agents, the callers' merchants and their open tickets are read at once."""
 
-    tickets = list(Ticket.objects.filter(merchant=merchant, is_open=True).order_by("-id")[:2])
-    return tickets[0] if len(tickets) == 1 else None
+    def __init__(self, integration: Integration, events: list[CallEventIn]) -> None:
+        self.integration = integration
+        known = set(
+            CallEvent.objects.filter(
+                integration=integration, event_id__in={e.event_id for e in events}
+            ).values_list("event_id", flat=True)
+        )
+        self.fresh: list[CallEventIn] = []
+        for event in events:
+            if event.event_id not in known:
+                known.add(event.event_id)
+                self.fresh.append(event)
+        self.duplicates = len(events) - len(self.fresh)
+        self.calls = {
+            call.external_id: call
+            for call in Call.objects.select_for_update().filter(
+                integration=integration, external_id__in={e.call_id for e in self.fresh}
+            )
+        }
+        agent_nos = {e.agent_no for e in self.fresh if e.agent_no}
+        self.agents: dict[str, Any] = {
+            str(user.agent_no): user
+            for user in User.objects.filter(agent_no__in=agent_nos, is_active=True)
+        }
+
+    def _merchants_by_number(self, firsts: list[CallEventIn]) -> dict[str, tuple[int, int | None]]:
+        """Caller number → (merchant, its only open ticket) when exactly one merchant of the
+        integration's institution has a contact on that number."""
+        from desk.models import Ticket
+        from merchants.models import Contact
+
+        numbers = {_normalized(e.caller) for e in firsts if e.direction == "inbound"} - {""}
+        owners: dict[str, set[int]] = {}
+        rows = Contact.objects.filter(
+            phone__in=numbers, merchant__acquirer_id=self.integration.institution_id
+        ).values_list("phone", "merchant_id")
+        for phone, merchant_id in rows:
+            owners.setdefault(phone, set()).add(merchant_id)
+        single = {phone: next(iter(ids)) for phone, ids in owners.items() if len(ids) == 1}
+        open_tickets: dict[int, list[int]] = {}
+        tickets = Ticket.objects.filter(merchant_id__in=set(single.values()), is_open=True)
+        for merchant_id, ticket_id in tickets.values_list("merchant_id", "id"):
+            open_tickets.setdefault(merchant_id, []).append(ticket_id)
+        return {
+            phone: (mid, open_tickets[mid][0] if len(open_tickets.get(mid, [])) == 1 else None)
+            for phone, mid in single.items()
+        }
+
+    def start_new_calls(self) -> None:
+        firsts: dict[str, CallEventIn] = {}
+        for event in self.fresh:
+            if event.call_id not in self.calls:
+                firsts.setdefault(event.call_id, event)
+        matched = self._merchants_by_number(list(firsts.values()))
+        new = []
+        for event in firsts.values():
+            merchant_id, ticket_id = matched.get(_normalized(event.caller), (None, None))
+            if event.direction != Call.Direction.INBOUND:
+                merchant_id = ticket_id = None
+            new.append(
+                Call(
+                    integration=self.integration,
+                    external_id=event.call_id,
+                    direction=event.direction,
+                    caller=event.caller,
+                    called=event.called,
+                    state=event.kind if event.kind in ("dialing", "ringing") else "ringing",
+                    started_at=event.at,
+                    merchant_id=merchant_id,
+                    ticket_id=ticket_id,
+                )
+            )
+        for call in Call.objects.bulk_create(new):
+            self.calls[call.external_id] = call
+
+    def apply(self) -> list[Call]:
+        """Move each call along its events; the calls that ended in this batch."""
+        ended = []
+        for event in self.fresh:
+            call = self.calls[event.call_id]
+            was_live = call.state != Call.State.ENDED
+            _apply(call, event, self.agents)
+            if was_live and call.state == Call.State.ENDED:
+                ended.append(call)
+        CallEvent.objects.bulk_create(
+            CallEvent(
+                integration=self.integration,
+                event_id=e.event_id,
+                call=self.calls[e.call_id],
+                kind=e.kind,
+                occurred_at=e.at,
+            )
+            for e in self.fresh
+        )
+        fields = ["state", "queue", "agent", "agent_no", "answered_at", "ended_at"]
+        Call.objects.bulk_update(
+            list({c.pk: c for c in self.calls.values()}.values()),
+            [*fields, "recording_url", "updated_at"],
+        )
+        return ended
 
 
-def _agent(agent_no: str) -> User | None:
-    if not agent_no:
-        return None
-    return User.objects.filter(agent_no=agent_no, is_active=True).first()
-
-
-def _start(integration: Integration, event: CallEventIn) -> Call:
-    call = Call(
-        integration=integration,
-        external_id=event.call_id,
-        direction=event.direction,
-        caller=event.caller,
-        called=event.called,
-        state=event.kind if event.kind in ("dialing", "ringing") else Call.State.RINGING,
-        started_at=event.at,
-    )
-    if event.direction == Call.Direction.INBOUND:
-        found = candidates_for(event.caller, integration)
-        if len(found) == 1:
-            call.merchant = found[0]
-            call.ticket = _single_open_ticket(found[0])
-    call.save()
-    return call
-
-
-def _locked_call(integration: Integration, event: CallEventIn) -> Call:
-    calls = Call.objects.select_for_update().filter(
-        integration=integration, external_id=event.call_id
-    )
-    if call := calls.first():
-        return call
-    try:
-        with transaction.atomic():
-            return _start(integration, event)
-    except IntegrityError:  # the same call's first event arrived twice at once
-        return calls.get()
-
-
-def _apply(call: Call, event: CallEventIn) -> None:
+def _apply(call: Call, event: CallEventIn, agents: dict[str, Any]) -> None:
     if call.state == Call.State.ENDED:
         return  # a late event cannot bring an ended call back to life
     if event.queue:
         call.queue = event.queue
     if event.agent_no and event.agent_no != call.agent_no:
         call.agent_no = event.agent_no
-        call.agent = _agent(event.agent_no)
+        call.agent = agents.get(event.agent_no)
     if event.kind == "answered":
         call.state = Call.State.ANSWERED
         call.answered_at = call.answered_at or event.at
@@ -196,28 +258,28 @@ def _apply(call: Call, event: CallEventIn) -> None:
     elif event.kind in ("ringing", "dialing") and call.state in ("ringing", "dialing"):
         call.state = event.kind
     call.updated_at = timezone.now()
-    call.save()
 
 
-def record_event(integration: Integration, event: CallEventIn) -> tuple[Call, bool]:
-    """Apply one event; returns (call, False) when this event id was seen before."""
+def _record(integration: Integration, events: list[CallEventIn]) -> tuple[int, int]:
     with transaction.atomic():
-        call = _locked_call(integration, event)
-        try:
-            with transaction.atomic():
-                CallEvent.objects.create(
-                    integration=integration,
-                    event_id=event.event_id,
-                    call=call,
-                    kind=event.kind,
-                    occurred_at=event.at,
-                )
-        except IntegrityError:
-            return call, False
-        _apply(call, event)
-        if call.state == Call.State.ENDED:
+        batch = _Batch(integration, events)
+        batch.start_new_calls()
+        for call in batch.apply():
             finish(call)
-    return call, True
+        return len(batch.fresh), batch.duplicates
+
+
+def record_events(integration: Integration, events: list[CallEventIn]) -> tuple[int, int]:
+    """Apply a request's events in one transaction; (accepted, duplicates). An event id seen
+    before changes nothing. If another request carrying the same calls or events commits
+    first, the batch is replayed event by event, and the other request's rows are seen."""
+    try:
+        return _record(integration, events)
+    except IntegrityError:
+        if len(events) == 1:
+            return _record(integration, events)
+        totals = [record_events(integration, [event]) for event in events]
+        return sum(t[0] for t in totals), sum(t[1] for t in totals)
 
 
 def _duration_text(seconds: int | None) -> str:

@@ -194,3 +194,88 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind}"
+
+
+class IvrSession(models.Model):
+    """Where one call is in the phone menu. Each request carries the phone system's step
+    number; a repeated step gets the stored answer again instead of moving the call on."""
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="ivr_sessions"
+    )
+    call_id = models.CharField(_("呼叫标识"), max_length=80)
+    caller = models.CharField(_("主叫号码"), max_length=32, blank=True)
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ivr_sessions",
+    )
+    node = models.CharField(_("菜单节点"), max_length=40)
+    language = models.CharField(_("语言"), max_length=2, default="zh")
+    invalid = models.PositiveSmallIntegerField(_("无效输入次数"), default=0)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    step = models.PositiveIntegerField(_("步骤"), default=0)
+    last_answer = models.JSONField(_("上次应答"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("语音导航会话")
+        verbose_name_plural = _("语音导航会话")
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "call_id"], name="unique_ivr_call")
+        ]
+
+    def __str__(self) -> str:
+        return self.call_id
+
+
+class InboundSms(models.Model):
+    """A text a merchant sent to our SMS number, as the provider reported it; each provider
+    message id is processed once."""
+
+    class Route(models.TextChoices):
+        UNSUBSCRIBE = "unsubscribe", _("退订")
+        TICKET = "ticket", _("工单回复")
+        ASSISTANT = "assistant", _("智能助手")
+        UNMATCHED = "unmatched", _("未匹配")
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="inbound_sms"
+    )
+    message_id = models.CharField(_("消息标识"), max_length=80)
+    sender = models.CharField(_("发送号码"), max_length=32)
+    text = models.CharField(_("内容"), max_length=500)
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_sms",
+    )
+    route = models.CharField(_("去向"), max_length=12, choices=Route.choices)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_sms",
+    )
+    reply = models.CharField(_("回复"), max_length=1000, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("收到的短信")
+        verbose_name_plural = _("收到的短信")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "message_id"], name="unique_inbound_sms")
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

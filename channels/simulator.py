@@ -16,6 +16,7 @@ from channels.signing import sign
 
 Post = Callable[[str, bytes, dict[str, str]], Any]
 EVENTS_PATH = "/api/calls/events"
+IVR_PATH = "/api/ivr/step"
 
 
 class SimulatedPhoneSystem:
@@ -47,3 +48,8 @@ class SimulatedPhoneSystem:
 
     def call(self, kind: str, call_id: str, **fields: Any) -> Any:
         return self.send(EVENTS_PATH, self.event(kind, call_id, **fields))
+
+    def menu(self, call_id: str, step: int, digits: str = "", caller: str = "") -> Any:
+        """One exchange with the phone menu (`/api/ivr/step`)."""
+        payload = {"call_id": call_id, "step": step, "digits": digits, "caller": caller}
+        return self.send(IVR_PATH, payload)

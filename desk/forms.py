@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -146,6 +147,14 @@ class StatusForm(forms.Form):
     )
     reason = forms.CharField(label=_("原因"), max_length=500)
 
+    def __init__(self, *args: Any, allowed: Iterable[str] | None = None, **kwargs: Any) -> None:
+        """`allowed` limits the offered states to the moves the ticket can make from where it is."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            wanted = set(allowed)
+            field = self.fields["status"]
+            field.choices = [(v, label) for v, label in Ticket.Status.choices if v in wanted]  # type: ignore[attr-defined]
+
 
 class EscalateForm(forms.Form):
     tier = forms.ChoiceField(label=_("升级到"), choices=Tier.choices[1:])
@@ -189,6 +198,11 @@ class VisitOutcomeForm(forms.Form):
         ],
     )
     outcome = forms.CharField(label=_("上门结果"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    @classmethod
+    def for_visit(cls, visit: FieldVisit) -> VisitOutcomeForm:
+        """An empty form for one scheduled visit, with ids that stay unique on the page."""
+        return cls(initial={"visit": visit.pk}, auto_id=f"id_visit{visit.pk}_%s")
 
 
 class ReplacementForm(forms.Form):

@@ -402,6 +402,12 @@ class Ticket(models.Model):
         return to_status in self.TRANSITIONS.get(self.status, ())
 
     @property
+    def subject(self) -> str:
+        """The first line of the description: what the queue lists the ticket by."""
+        first_line = self.description.strip().split("\n", 1)[0]
+        return first_line.strip()
+
+    @property
     def can_be_rated(self) -> bool:
         return self.status in ("resolved", "closed") and self.rating is None
 

@@ -91,16 +91,9 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         page=page,
         rows=rows,
         queues=list(Queue.objects.order_by("tier", "name")),
-        querystring=_querystring(request, exclude="page"),
     )
     template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-def _querystring(request: HttpRequest, exclude: str) -> str:
-    params = request.GET.copy()
-    params.pop(exclude, None)
-    return params.urlencode()
 
 
 @agent_required
@@ -206,7 +199,9 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
         "canned": CannedResponse.objects.filter(category__in=["", ticket.category]),
         "forms": {
             "interaction": forms.InteractionForm(prefix="i"),
-            "status": forms.StatusForm(prefix="s"),
+            "status": forms.StatusForm(
+                prefix="s", allowed=ticket.TRANSITIONS.get(ticket.status, ())
+            ),
             "escalate": forms.EscalateForm(prefix="e"),
             "assign": forms.AssignForm(prefix="a", initial={"assignee": ticket.assignee_id}),
             "priority": forms.PriorityForm(prefix="p", initial={"priority": ticket.priority}),
@@ -218,6 +213,10 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
             "outage": forms.OutageLinkForm(prefix="o"),
         },
         "transitions": ticket.TRANSITIONS.get(ticket.status, ()),
+        "visits": [
+            (v, forms.VisitOutcomeForm.for_visit(v) if v.status == v.Status.SCHEDULED else None)
+            for v in ticket.visits.select_related("technician")
+        ],
     }
     return render(request, "desk/ticket.html", context)
 

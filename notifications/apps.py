@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationsConfig(AppConfig):
@@ -9,5 +10,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from core.panels import NavLink, register_nav
 
-        register_nav(NavLink("portal", "inbox", _("消息"), "inbox", order=80))
-        register_nav(NavLink("console", "inbox", _("消息"), "inbox", order=80))
+        label = pgettext_lazy("navigation", "消息")
+        register_nav(NavLink("portal", "inbox", label, "inbox", order=80))
+        register_nav(NavLink("console", "inbox", label, "inbox", order=80))

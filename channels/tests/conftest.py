@@ -73,3 +73,14 @@ def simulator_for(integration) -> SimulatedPhoneSystem:
 @pytest.fixture
 def pbx(integration_a) -> SimulatedPhoneSystem:
     return simulator_for(integration_a)
+
+
+@pytest.fixture
+def sms_gateway(institution_a) -> SimulatedPhoneSystem:
+    """A simulated SMS provider: it signs its webhooks with its integration's secret."""
+    from channels.models import Integration
+
+    integration = Integration.objects.create(
+        key="sms-a", name="短信通道", kind="sms", institution=institution_a
+    )
+    return simulator_for(integration)

@@ -18,6 +18,10 @@ CATALOGUES.append(ROOT / "locale/en/LC_MESSAGES/django.po")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n")
+
+
 def read_po(path: Path) -> list[tuple[str, str, bool]]:
     """(msgid, msgstr, fuzzy) for each entry but the header; enough of the PO format for this."""
     entries, msgid, msgstr, fuzzy, field = [], None, None, False, None
@@ -35,7 +39,7 @@ def read_po(path: Path) -> list[tuple[str, str, bool]]:
                 msgstr = (msgstr or "") + line.strip('"')
         elif not line.strip() and msgid is not None:
             if msgid:
-                entries.append((msgid, msgstr or "", fuzzy))
+                entries.append((_unescape(msgid), _unescape(msgstr or ""), fuzzy))
             msgid, msgstr, fuzzy, field = None, None, False, None
     return entries
 

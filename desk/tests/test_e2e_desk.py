@@ -124,7 +124,7 @@ def test_no_receipt_prints_from_report_to_rating(
     browser_login("tech", "pw-tech")
     browser.get(live_server.url + f"/console/desk/tickets/{ticket.number}/")
     browser.find_element(By.NAME, "outcome").send_keys("更换打印模块，测试打印正常")
-    browser.find_element(By.XPATH, "//input[@name='outcome']/following-sibling::button").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/visit_outcome/'] button").click()
     WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: "更换打印模块" in body(d)
     )
