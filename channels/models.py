@@ -196,6 +196,10 @@ class CallEvent(models.Model):
         return f"{self.event_id} {self.kind}"
 
 
+class IvrSessionQuerySet(ScopedQuerySet["IvrSession"]):
+    merchant_path = None  # the phone system's menu state: read by the IVR webhook, staff only
+
+
 class IvrSession(models.Model):
     """Where one call is in the phone menu. Each request carries the phone system's step
     number; a repeated step gets the stored answer again instead of moving the call on."""
@@ -222,6 +226,8 @@ class IvrSession(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = IvrSessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("语音导航会话")
         verbose_name_plural = _("语音导航会话")
@@ -231,6 +237,10 @@ class IvrSession(models.Model):
 
     def __str__(self) -> str:
         return self.call_id
+
+
+class InboundSmsQuerySet(ScopedQuerySet["InboundSms"]):
+    merchant_path = None  # the raw inbound SMS log: staff only; replies reach merchants on tickets
 
 
 class InboundSms(models.Model):
@@ -268,6 +278,8 @@ class InboundSms(models.Model):
     )
     reply = models.CharField(_("回复"), max_length=1000, blank=True)
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    objects = InboundSmsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("收到的短信")

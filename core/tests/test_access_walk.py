@@ -80,6 +80,7 @@ OBJECT_OF_KWARG = {
     "format": lambda w: "json",
     "action": lambda w: "comment",
     "kind": lambda w: "merchants",
+    "provider": lambda w: "generic",
     "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password",
 }
