@@ -44,7 +44,7 @@ def _chat_context(request: HttpRequest, conversation: Conversation | None) -> di
 
 def chat(request: HttpRequest) -> HttpResponse:
     """The chat (mobile first). Merchant users and anonymous visitors; staff read transcripts."""
-    if request.user.is_authenticated and request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_agent:
         return redirect("assistant_transcripts")
     conversation = services.current_conversation(request.user, _session_key(request))
     return render(request, "assistant/chat.html", _chat_context(request, conversation))
@@ -52,7 +52,7 @@ def chat(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def chat_send(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_agent:
         return redirect("assistant_transcripts")
     form = MessageForm(request.POST)
     session_key = _session_key(request, create=True)

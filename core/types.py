@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
 from accounts.models import User
@@ -17,7 +18,13 @@ from accounts.models import User
 Viewer = User | AnonymousUser
 
 
-class AuthenticatedHttpRequest(HttpRequest):
+class HtmxHttpRequest(HttpRequest):
+    """Any request: django-htmx's middleware adds `request.htmx`."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
     user: User
 
 

@@ -21,7 +21,7 @@ from core.types import AuthenticatedHttpRequest
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
-    if request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_agent:
         return redirect("console")
     return redirect("portal")
 
@@ -72,7 +72,7 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
 def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     page = Paginator(job.errors, 100).get_page(request.GET.get("page"))
-    template = "core/_import_progress.html" if request.htmx else "core/import_job.html"  # type: ignore[attr-defined]
+    template = "core/_import_progress.html" if request.htmx else "core/import_job.html"
     return render(request, template, {"job": job, "errors_page": page})
 
 

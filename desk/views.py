@@ -92,7 +92,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows=rows,
         queues=list(Queue.objects.order_by("tier", "name")),
     )
-    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"  # type: ignore[attr-defined]
+    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"
     return render(request, template, context)
 
 
@@ -450,7 +450,9 @@ def portal_tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "desk/portal_tickets.html", {"page": page})
 
 
-def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # type: ignore[no-untyped-def]
+def _portal_form(
+    request: HttpRequest, data: Any = None, files: Any = None
+) -> forms.PortalTicketForm:
     merchants = Merchant.objects.visible_to(request.user)
     terminals = Terminal.objects.visible_to(request.user).select_related("model", "merchant")
     return forms.PortalTicketForm(
@@ -461,8 +463,8 @@ def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # 
 def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
     """The facts still missing for the chosen category, merchant and terminal."""
     category = source.get("category") or Ticket.Category.TRANSACTION_FAILURE
-    merchants = form.fields["merchant"].queryset  # type: ignore[attr-defined]
-    terminals = form.fields["terminal"].queryset  # type: ignore[attr-defined]
+    merchants = form.merchants
+    terminals = form.terminals
     merchant = merchants.filter(pk=source.get("merchant") or 0).first() or (
         merchants.first() if merchants.count() == 1 else None
     )
@@ -476,7 +478,7 @@ def portal_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     form = _portal_form(request, request.POST or None, request.FILES or None)
     form.add_fact_fields(_missing_for(form, source))
-    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "GET":
         return render(request, "desk/_fact_fields.html", {"form": form})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

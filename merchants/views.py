@@ -70,6 +70,6 @@ def merchant_360(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpRes
 @login_required
 def merchant_detail(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     """One address for a merchant that works for both kinds of user."""
-    if request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_agent:
         return merchant_360(request, merchant_id)
     return portal_merchant(request, merchant_id)

@@ -260,7 +260,7 @@ def call_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("通话结果已记录。"))
             return redirect("call_tasks")
     attempts = task.request.attempts.all()
-    sees = request.user.sees_contact_phones  # type: ignore[union-attr]
+    sees = request.user.sees_contact_phones
     contact_phone = display_phone(task.phone) if sees else mask_phone(task.phone)
     return render(
         request,

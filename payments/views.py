@@ -38,7 +38,7 @@ def _channel(request: HttpRequest) -> str:
     return "phone" if getattr(request.user, "is_agent", False) else "portal"
 
 
-def _lookup(request: HttpRequest, template: str) -> HttpResponse:
+def _lookup(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
     form = TransactionLookupForm(request.GET or None)
     merchants = Merchant.objects.visible_to(request.user)
     queryset = Transaction.objects.visible_to(request.user).select_related("merchant", "terminal")
@@ -55,9 +55,9 @@ def _lookup(request: HttpRequest, template: str) -> HttpResponse:
         "form": form,
         "rows": rows,
         "limit": LIST_LIMIT,
-        "merchants": merchants if not request.user.is_agent else None,  # type: ignore[union-attr]
+        "merchants": merchants if not request.user.is_agent else None,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "payments/_transaction_rows.html", context)
     return render(request, template, context)
 
@@ -108,7 +108,7 @@ def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             transaction_id=txn.pk
         )[:5],
         "duplicates": [d for d in duplicates if txn.pk in (d.first.pk, d.second.pk)],
-        "back": "console_transactions" if request.user.is_agent else "portal_transactions",  # type: ignore[union-attr]
+        "back": "console_transactions" if request.user.is_agent else "portal_transactions",
     }
     return render(request, "payments/transaction_detail.html", context)
 
@@ -120,7 +120,7 @@ def investigate_transaction(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     investigation = investigate_funds(
         txn.merchant, txn=txn, opened_by=request.user, channel=_channel(request)
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "payments/_investigation.html", {"investigation": investigation})
     return redirect("investigation_detail", pk=investigation.pk)
 
