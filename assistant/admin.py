@@ -48,7 +48,7 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(HandOff)
 class HandOffAdmin(admin.ModelAdmin):
-    list_display = ["conversation", "sequence", "reason", "intent", "status", "ticket_number"]
+    list_display = ["conversation", "sequence", "reason", "intent", "status", "ticket"]
     list_filter = ["reason", "status", "outside_hours"]
-    search_fields = ["ticket_number"]
+    search_fields = ["ticket__number"]
     raw_id_fields = ["conversation"]

@@ -15,6 +15,7 @@ from assistant import backends
 from assistant.dialogue import Context, Reply, is_no, is_yes
 from assistant.models import Article
 from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+from core.money import yuan
 
 # Intents whose request a person must carry out (the assistant explains, then offers one).
 NEEDS_PERSON = frozenset(
@@ -35,10 +36,6 @@ SIGN_IN_CODES = frozenset({"77", "A0", "99", "22"})
 
 def person() -> str:
     return _("转人工")
-
-
-def yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
 
 
 def local(moment: dt.datetime) -> str:
@@ -380,10 +377,10 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
         parts.append(investigation.summary)
         if investigation.next_step:
             parts.append(investigation.next_step)
-        if investigation.ticket_reference:
+        if investigation.ticket_number:
             parts.append(
                 _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
-                % {"number": investigation.ticket_reference}
+                % {"number": investigation.ticket_number}
             )
     return Reply(text="\n".join(parts), action="answer", intent=intent, quick_replies=[person()])
 

@@ -283,7 +283,6 @@ class HandOff(models.Model):
         null=True,
         blank=True,
     )
-    ticket_number = models.CharField(_("工单号"), max_length=32, blank=True)
     outside_hours = models.BooleanField(_("值班时间外"), default=False)
     callback_due_at = models.DateTimeField(_("承诺回电时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -302,11 +301,6 @@ class HandOff(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["conversation", "sequence"], name="unique_handoff_sequence"
-            ),
-            models.CheckConstraint(
-                name="handoff_ticket_has_number",
-                condition=~Q(status="ticket_opened") | ~Q(ticket_number=""),
-                violation_error_message=_("已创建工单的转人工记录必须有工单号。"),
             ),
         ]
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from assistant import reports, services
 from assistant.forms import ArticleForm, MessageForm
 from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, HandOff
+from core.pagination import page_of
 from core.types import AuthenticatedHttpRequest
 
 # --------------------------------------------------------------------------- merchant chat
@@ -114,9 +114,9 @@ def transcripts(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         conversations = conversations.filter(
-            Q(merchant__merchant_id=query) | Q(handoffs__ticket_number=query)
+            Q(merchant__merchant_id=query) | Q(handoffs__ticket__number=query)
         ).distinct()
-    page = Paginator(conversations, 50).get_page(request.GET.get("page"))
+    page = page_of(request, conversations)
     context = {
         "page": page,
         "status": status,
@@ -146,7 +146,9 @@ def transcript(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "conversation": conversation,
         "history": history,
-        "handoffs": HandOff.objects.visible_to(request.user).filter(conversation=conversation),
+        "handoffs": HandOff.objects.visible_to(request.user)
+        .filter(conversation=conversation)
+        .select_related("ticket"),
         "articles": list(articles.values()),
     }
     return render(request, "assistant/transcript.html", context)

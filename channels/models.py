@@ -46,7 +46,19 @@ class Integration(models.Model):
         on_delete=models.CASCADE,
         related_name="integrations",
     )
-    secret = models.CharField(_("签名密钥"), max_length=128, default=new_secret)
+    secret = models.CharField(
+        _("签名密钥"),
+        max_length=128,
+        default=new_secret,
+        help_text=_("HMAC 签名密钥；微信公众号为服务器配置中的 Token。"),
+    )
+    app_id = models.CharField(_("微信 AppID"), max_length=32, blank=True)
+    aes_key = models.CharField(
+        _("微信 EncodingAESKey"),
+        max_length=43,
+        blank=True,
+        help_text=_("仅微信公众号：安全模式的消息加解密密钥（43 个字符）。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
@@ -291,3 +303,69 @@ class InboundSms(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class WeChatFollower(models.Model):
+    """A WeChat user of an Official Account, and the merchant user it is bound to once the
+    SMS code sent to that user's registered phone came back."""
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="followers"
+    )
+    openid = models.CharField(_("OpenID"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("绑定的用户"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="wechat_followers",
+    )
+    pending_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("待验证的用户"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    code_digest = models.CharField(_("验证码摘要"), max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(_("验证码有效期"), null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(_("验证次数"), default=0)
+    bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("微信用户")
+        verbose_name_plural = _("微信用户")
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "openid"], name="unique_wechat_openid")
+        ]
+
+    def __str__(self) -> str:
+        return self.openid
+
+
+class WeChatMessage(models.Model):
+    """A message WeChat delivered; WeChat retries unanswered ones, each MsgId counts once."""
+
+    integration = models.ForeignKey(
+        Integration,
+        verbose_name=_("接入"),
+        on_delete=models.CASCADE,
+        related_name="wechat_messages",
+    )
+    msg_id = models.CharField(_("消息标识"), max_length=64)
+    openid = models.CharField(_("OpenID"), max_length=64)
+    text = models.CharField(_("内容"), max_length=1000)
+    reply = models.TextField(_("回复"), blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("微信消息")
+        verbose_name_plural = _("微信消息")
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "msg_id"], name="unique_wechat_msg")
+        ]
+
+    def __str__(self) -> str:
+        return self.msg_id

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import agent_required
+from accounts.permissions import agent_required, supervisor_required
 from channels import calls, dial
 from channels.models import Call
+from channels.wall import wall
+from core.language import current_language
 from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 
@@ -81,7 +82,7 @@ def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpRe
     if result.call is not None:
         messages.success(request, _("正在呼叫，请接起您的分机并向商户报出核验码"))
         return redirect("calls_console")
-    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    lang = current_language()
     reasons = "；".join(result.request.reasons_in(lang))
     messages.warning(
         request,
@@ -89,3 +90,13 @@ def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpRe
         % {"status": result.request.get_status_display(), "reasons": reasons},
     )
     return redirect("merchant_360", merchant_id)
+
+
+@supervisor_required
+def wall_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "channels/wall.html", {"wall": wall()})
+
+
+@supervisor_required
+def wall_live(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "channels/_wall.html", {"wall": wall()})

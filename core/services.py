@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from core.errors import in_both_languages
 from core.importing import Importer, ImportResult
@@ -49,8 +50,6 @@ def import_file(
 
 def start_import(kind: str, upload: UploadedFile, user: User) -> ImportJob:
     """Keep the uploaded file and queue its import; the job page shows the progress."""
-    from core.tasks import run_import_job
-
     job = ImportJob.objects.create(
         kind=kind, file=upload, original_name=upload.name or "upload", created_by=user
     )
@@ -85,6 +84,12 @@ def run_import(job: ImportJob) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    """The background task `start_import` queues: run the stored upload's import."""
+    run_import(ImportJob.objects.get(pk=job_id))
 
 
 def errors_csv(errors: Iterable[dict[str, Any]]) -> str:

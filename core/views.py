@@ -4,7 +4,6 @@ import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from accounts.permissions import agent_required, supervisor_required
 from core import panels
 from core.forms import ImportForm
 from core.models import ImportJob
+from core.pagination import page_of
 from core.services import errors_csv, export_rows, start_import
 from core.types import AuthenticatedHttpRequest
 
@@ -71,7 +71,7 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
 @supervisor_required
 def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
-    page = Paginator(job.errors, 100).get_page(request.GET.get("page"))
+    page = page_of(request, job.errors)
     template = "core/_import_progress.html" if request.htmx else "core/import_job.html"
     return render(request, template, {"job": job, "errors_page": page})
 

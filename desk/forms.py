@@ -4,10 +4,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.language import current_language
 from desk import facts as fact_registry
 from desk.models import CannedResponse, FieldVisit, Interaction, Outage, Ticket, Tier
 from merchants.models import MerchantQuerySet
@@ -43,7 +43,7 @@ class FactFieldsMixin:
     fields: dict[str, forms.Field]
 
     def add_fact_fields(self, keys: list[str]) -> None:
-        language = get_language() or "zh-hans"
+        language = current_language()
         for key in keys:
             fact = fact_registry.FACTS[key]
             self.fields[f"fact_{key}"] = forms.CharField(
@@ -201,7 +201,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choices(self, "technician").queryset = _staff().filter(
-            role__in=["l2", "supervisor", "admin"]
+            role__in=[User.Role.L2, User.Role.SUPERVISOR, User.Role.ADMIN]
         )
 
 

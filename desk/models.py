@@ -14,8 +14,6 @@ from core.scoping import ScopedQuerySet
 from core.workdays import WorkingCalendar
 from desk import sla
 
-OPEN_STATUSES = ("new", "open", "pending_merchant", "on_hold")
-
 
 class Tier(models.TextChoices):
     L1 = "l1", _("一线 (L1)")
@@ -249,13 +247,14 @@ class Ticket(models.Model):
         DUPLICATE = "duplicate", _("重复工单")
 
     TRANSITIONS: dict[str, tuple[str, ...]] = {
-        "new": ("open", "pending_merchant", "on_hold", "resolved"),
-        "open": ("pending_merchant", "on_hold", "resolved"),
-        "pending_merchant": ("open", "on_hold", "resolved"),
-        "on_hold": ("open", "pending_merchant", "resolved"),
-        "resolved": ("open", "closed"),
-        "closed": (),
+        Status.NEW: (Status.OPEN, Status.PENDING_MERCHANT, Status.ON_HOLD, Status.RESOLVED),
+        Status.OPEN: (Status.PENDING_MERCHANT, Status.ON_HOLD, Status.RESOLVED),
+        Status.PENDING_MERCHANT: (Status.OPEN, Status.ON_HOLD, Status.RESOLVED),
+        Status.ON_HOLD: (Status.OPEN, Status.PENDING_MERCHANT, Status.RESOLVED),
+        Status.RESOLVED: (Status.OPEN, Status.CLOSED),
+        Status.CLOSED: (),
     }
+    OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_MERCHANT, Status.ON_HOLD)
 
     number = models.CharField(_("工单号"), max_length=16, unique=True, null=True, editable=False)
     merchant = models.ForeignKey(
@@ -388,7 +387,7 @@ class Ticket(models.Model):
         return self.number or f"#{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.is_open = self.status in OPEN_STATUSES
+        self.is_open = self.status in self.OPEN_STATUSES
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_open"}
@@ -409,7 +408,7 @@ class Ticket(models.Model):
 
     @property
     def can_be_rated(self) -> bool:
-        return self.status in ("resolved", "closed") and self.rating is None
+        return self.status in (self.Status.RESOLVED, self.Status.CLOSED) and self.rating is None
 
     def timer(self, now: dt.datetime | None = None) -> dict[str, Any]:
         """What the queue shows: the nearest due time, and whether it is paused or late."""

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import lazy_format
+from core.identifiers import MERCHANT_ID_RE
 from core.importing import ErrorCollector, Importer, ImportResult, parse_choice, required
 from core.masking import mask_account
 from core.phones import PhoneNumberError, normalize_phone
 from directory.models import Institution
-from merchants.models import MERCHANT_ID_RE, Contact, Merchant
+from merchants.models import Contact, Merchant
 from merchants.regions import is_valid_region
 
 if TYPE_CHECKING:

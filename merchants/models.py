@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import MERCHANT_ID_PATTERN, MERCHANT_ID_RE
+from core.language import current_language
 from core.masking import mask_phone
 from core.phones import display_phone
 from core.scoping import ScopedQuerySet
@@ -19,8 +20,6 @@ from merchants.regions import is_valid_region, mcc_label, region_label
 if TYPE_CHECKING:
     from accounts.models import User
     from core.types import Viewer
-
-MERCHANT_ID_RE = re.compile(r"^\d{15}$")
 
 
 def validate_merchant_id(value: str) -> None:
@@ -121,7 +120,7 @@ class Merchant(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="merchant_id_15_digits",
-                condition=Q(merchant_id__regex=r"^[0-9]{15}$"),
+                condition=Q(merchant_id__regex=rf"^{MERCHANT_ID_PATTERN}$"),
                 violation_error_message=_("商户编号应为 15 位数字"),
             )
         ]
@@ -131,11 +130,11 @@ class Merchant(models.Model):
 
     @property
     def region_label(self) -> str:
-        return region_label(self.region_code, get_language() or "zh-hans")
+        return region_label(self.region_code, current_language())
 
     @property
     def mcc_label(self) -> str:
-        return mcc_label(self.mcc, get_language() or "zh-hans")
+        return mcc_label(self.mcc, current_language())
 
     def is_visible_to(self, user: User) -> bool:
         return Merchant.objects.visible_to(user).filter(pk=self.pk).exists()

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.pagination import page_of
 from core.types import AuthenticatedHttpRequest
 from notifications.events import CHANNELS, INBOX, events_for
 from notifications.models import Notification, Preference
@@ -16,7 +16,7 @@ from notifications.services import set_preference
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     messages = Notification.objects.visible_to(request.user).select_related("merchant")
-    page = Paginator(messages, 30).get_page(request.GET.get("page"))
+    page = page_of(request, messages)
     return render(request, "notifications/inbox.html", {"page": page})
 
 

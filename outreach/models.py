@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.language import current_language
 from core.masking import mask_phone
 from core.phones import display_phone
 from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
@@ -102,11 +103,9 @@ class ContactPreference(models.Model):
     @property
     def channel_labels(self) -> str:
         """The allowed channels in the reader's language, e.g. '站内消息、短信'."""
-        from django.utils.translation import get_language
-
         from outreach.vocabulary import channel_name
 
-        lang = "en" if get_language() == "en" else "zh"
+        lang = current_language()
         return (", " if lang == "en" else "、").join(channel_name(c, lang) for c in self.channels)
 
     def to_policy(self, tz: str) -> policy.Preferences:

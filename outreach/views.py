@@ -4,17 +4,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.language import current_language
 from core.masking import mask_phone
+from core.pagination import page_of
 from core.phones import display_phone
 from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
@@ -41,11 +41,6 @@ from outreach.models import (
 from outreach.throttles import VerifyThrottle
 from outreach.vocabulary import CHANNELS, PURPOSES
 
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
 # ---------------------------------------------------------------------------------------------
 # Public: "was that call really from us?"
 
@@ -71,7 +66,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
                 )
             except services.RequestError as error:
                 form.add_error("number", str(error))
-    context = {"form": form, "result": result, "lang": _lang()}
+    context = {"form": form, "result": result, "lang": current_language()}
     return render(request, "outreach/verify.html", context, status=status)
 
 
@@ -83,7 +78,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
 def contact_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Who contacted me, when and why" for the merchant user's merchants."""
     attempts = ContactAttempt.objects.visible_to(request.user).select_related("merchant")
-    page = Paginator(attempts, 30).get_page(request.GET.get("page"))
+    page = page_of(request, attempts)
     rows = [(a, a.to_display_for(request.user)) for a in page]
     merchants = Merchant.objects.visible_to(request.user).select_related("contact_preference")
     return render(
@@ -191,7 +186,7 @@ def requests_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if status in ContactRequest.Status.values:
         requests = requests.filter(status=status)
-    page = Paginator(requests, 30).get_page(request.GET.get("page"))
+    page = page_of(request, requests)
     return render(
         request,
         "outreach/requests.html",
@@ -213,7 +208,7 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "outreach/request_detail.html",
         {
             "req": contact_request,
-            "reasons": contact_request.reasons_in(_lang()),
+            "reasons": contact_request.reasons_in(current_language()),
             "attempts": [(a, a.to_display_for(request.user)) for a in attempts],
         },
     )
@@ -275,7 +270,7 @@ def call_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 def frequency(request: AuthenticatedHttpRequest) -> HttpResponse:
-    lang = _lang()
+    lang = current_language()
     series = analytics.weekly_series()
     purpose_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in PURPOSES.items()}
     channel_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in CHANNELS.items()}
@@ -345,7 +340,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             launch_campaign_task.enqueue(campaign.pk)
             messages.success(request, _("活动已提交，每个商户的联系由联系策略逐一决定。"))
         return redirect("campaign_detail", pk=campaign.pk)
-    lang = _lang()
+    lang = current_language()
     simulation = campaign.simulation or {}
     reasons = [
         {"count": r["count"], "text": r.get(lang, r.get("zh", code))}

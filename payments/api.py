@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.calendar import working_calendar
+from core.language import current_language
 from directory.models import Institution
 from merchants.models import Merchant
 from payments.ingest import ingest_api
@@ -37,7 +38,7 @@ MAX_BATCH = 10_000
 
 
 def _language(request: Request) -> str:
-    return request.query_params.get("lang") or translation.get_language() or "zh-hans"
+    return request.query_params.get("lang") or current_language()
 
 
 class ResponseCodeSerializer(serializers.ModelSerializer):
@@ -241,8 +242,16 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(result.as_dict())
 
 
+class TicketNumberField(serializers.CharField):
+    """The linked desk ticket's number ("" without one); the API keeps its `ticket_reference`."""
+
+    def __init__(self) -> None:
+        super().__init__(source="ticket.number", read_only=True, default="")
+
+
 class InvestigationSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    ticket_reference = TicketNumberField()
 
     class Meta:
         model = Investigation
@@ -274,7 +283,9 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     serializer_class = InvestigationSerializer
 
     def get_queryset(self) -> QuerySet[Investigation]:
-        return Investigation.objects.visible_to(self.request.user).select_related("merchant")
+        return Investigation.objects.visible_to(self.request.user).select_related(
+            "merchant", "ticket"
+        )
 
     @extend_schema(request=InvestigationRequestSerializer, responses={201: InvestigationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -327,6 +338,7 @@ class DisputeRequestSerializer(serializers.Serializer):
 
 class DisputeSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    ticket_reference = TicketNumberField()
 
     class Meta:
         model = DisputeCase
@@ -349,7 +361,9 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DisputeSerializer
 
     def get_queryset(self) -> QuerySet[DisputeCase]:
-        return DisputeCase.objects.visible_to(self.request.user).select_related("merchant")
+        return DisputeCase.objects.visible_to(self.request.user).select_related(
+            "merchant", "ticket"
+        )
 
     @extend_schema(request=DisputeRequestSerializer, responses={201: DisputeSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

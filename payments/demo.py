@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.calendar import working_calendar
+from core.money import yuan
 from merchants.models import Merchant
 from payments.ingest import ALL_COLUMNS, ingest
 from payments.models import MaintenanceWindow, Payout, SettlementTerms, Transaction
@@ -114,7 +115,7 @@ def load(rng: random.Random, log: Any) -> None:
                         _record(
                             **base,
                             txn_type="qr_payment" if mode == "qr" else "sale",
-                            amount=f"{amount / 100:.2f}",
+                            amount=yuan(amount, grouping=False),
                             local_time=moment.isoformat(),
                             stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                             rrn=rrn,
@@ -132,7 +133,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **base,
                                 txn_type="void",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=later.isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 rrn=f"{later:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}",
@@ -146,7 +147,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **base,
                                 txn_type="reversal",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=(moment + dt.timedelta(seconds=40)).isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 response_code="00",
@@ -159,7 +160,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **{**base, "batch_no": f"{offset + 2:06d}"},
                                 txn_type="refund",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=later.isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 rrn=f"{later:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}",
@@ -182,7 +183,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **base,
                                 txn_type="sale",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=again.isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 rrn=f"{again:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}",

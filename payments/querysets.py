@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from core.scoping import ScopedQuerySet
+from payments.vocabulary import CREDIT_TYPES, TransactionStatus
 
 if TYPE_CHECKING:  # the models import these querysets; names for the type checker only
     from payments.models import (  # noqa: F401
@@ -55,13 +56,11 @@ class TransactionQuerySet(ScopedQuerySet["Transaction"]):
         return self.filter(txn_date=timezone.localdate(now))
 
     def approved(self) -> TransactionQuerySet:
-        return self.filter(status="approved")
+        return self.filter(status=TransactionStatus.APPROVED)
 
     def credits(self) -> TransactionQuerySet:
         """Approved transactions that bring money to the merchant."""
-        from payments.models import Transaction
-
-        return self.filter(status="approved", txn_type__in=Transaction.CREDIT_TYPES)
+        return self.filter(status=TransactionStatus.APPROVED, txn_type__in=CREDIT_TYPES)
 
 
 class PayoutQuerySet(ScopedQuerySet["Payout"]):

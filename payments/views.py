@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required
+from core.language import current_language
 from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from payments.forms import FundsInvestigationForm, TransactionLookupForm
@@ -28,10 +29,6 @@ from payments.services import (
 )
 
 LIST_LIMIT = 100
-
-
-def _language() -> str:
-    return translation.get_language() or "zh-hans"
 
 
 def _channel(request: HttpRequest) -> str:
@@ -50,7 +47,7 @@ def _lookup(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
             form = TransactionLookupForm({})
             form.is_valid()
         queryset = form.apply(queryset)
-        rows = explain_many(list(queryset.order_by("-local_time")[:LIST_LIMIT]), _language())
+        rows = explain_many(list(queryset.order_by("-local_time")[:LIST_LIMIT]), current_language())
     context = {
         "form": form,
         "rows": rows,
@@ -85,7 +82,7 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
 @login_required
 def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
-    language = _language()
+    language = current_language()
     eta = settlement_eta_for(txn)
     duplicates = (
         find_duplicate_charges(
@@ -104,9 +101,9 @@ def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "eta": eta,
         "eta_text": eta.explanation(language),
         "adjustments": txn.adjustments.select_related("terminal").order_by("local_time"),
-        "investigations": Investigation.objects.visible_to(request.user).filter(
-            transaction_id=txn.pk
-        )[:5],
+        "investigations": Investigation.objects.visible_to(request.user)
+        .filter(transaction_id=txn.pk)
+        .select_related("ticket")[:5],
         "duplicates": [d for d in duplicates if txn.pk in (d.first.pk, d.second.pk)],
         "back": "console_transactions" if request.user.is_agent else "portal_transactions",
     }
@@ -173,7 +170,9 @@ def investigate_day(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def investigation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = get_object_or_404(
-        Investigation.objects.visible_to(request.user).select_related("merchant", "transaction"),
+        Investigation.objects.visible_to(request.user).select_related(
+            "merchant", "transaction", "ticket"
+        ),
         pk=pk,
     )
     return render(request, "payments/investigation_detail.html", {"investigation": investigation})
@@ -184,7 +183,11 @@ def duplicates(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpRespo
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     days = 30
     found = find_duplicate_charges(merchant, since=timezone.now() - dt.timedelta(days=days))
-    cases = DisputeCase.objects.visible_to(request.user).filter(merchant=merchant)[:20]
+    cases = (
+        DisputeCase.objects.visible_to(request.user)
+        .filter(merchant=merchant)
+        .select_related("ticket")[:20]
+    )
     return render(
         request,
         "payments/duplicates.html",
@@ -203,9 +206,9 @@ def open_dispute_view(request: AuthenticatedHttpRequest, merchant_id: str) -> Ht
     except (Transaction.DoesNotExist, ValueError):
         raise Http404(_("没有找到这两笔交易")) from None
     case = open_dispute(first, second, opened_by=request.user, channel=_channel(request))
-    if case.ticket_reference:
+    if case.ticket is not None:
         messages.success(
-            request, _("已登记重复扣款争议，工单号 %(ticket)s") % {"ticket": case.ticket_reference}
+            request, _("已登记重复扣款争议，工单号 %(ticket)s") % {"ticket": case.ticket.number}
         )
     else:
         messages.success(request, _("已登记重复扣款争议（案件 %(case)s）") % {"case": case.pk})

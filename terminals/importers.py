@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import lazy_format
+from core.identifiers import TERMINAL_ID_RE
 from core.importing import (
     ErrorCollector,
     Importer,
@@ -18,7 +19,7 @@ from core.importing import (
     required,
 )
 from merchants.models import Merchant, Store
-from terminals.models import TERMINAL_ID_RE, Terminal, TerminalModel
+from terminals.models import Terminal, TerminalModel
 
 if TYPE_CHECKING:
     from accounts.models import User

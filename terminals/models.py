@@ -1,18 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import TERMINAL_ID_PATTERN, TERMINAL_ID_RE
+from core.language import current_language
 from core.scoping import ScopedQuerySet
-
-TERMINAL_ID_RE = re.compile(r"^[0-9A-Z]{8}$")
 
 
 def validate_terminal_id(value: str) -> None:
@@ -46,7 +44,7 @@ class TerminalModel(models.Model):
         ]
 
     def __str__(self) -> str:
-        if get_language() == "en":
+        if current_language() == "en":
             return self.code
         return f"{self.manufacturer} {self.name}"
 
@@ -120,7 +118,7 @@ class Terminal(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="terminal_id_8_chars",
-                condition=Q(terminal_id__regex=r"^[0-9A-Z]{8}$"),
+                condition=Q(terminal_id__regex=rf"^{TERMINAL_ID_PATTERN}$"),
                 violation_error_message=_("终端号应为 8 位数字或大写字母"),
             )
         ]

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import cn2an
 
+from core.identifiers import MERCHANT_ID_PATTERN, TERMINAL_ID_PATTERN
 from core.masking import luhn_valid  # pure Python: the one Luhn check
 
 from .normalize import normalize_for_entities
@@ -156,14 +157,18 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 _LABELLED_PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[str], str]], ...] = (
     (
         "merchant_id",
-        _labelled(r"商户号|商户编号|商户代码|(?<![a-z])mid|merchant id", r"(?<![\d])\d{15}(?!\d)"),
+        _labelled(
+            r"商户号|商户编号|商户代码|(?<![a-z])mid|merchant id",
+            rf"(?<![\d]){MERCHANT_ID_PATTERN}(?!\d)",
+        ),
         str,
     ),
     (
         "terminal_id",
         _labelled(
             r"终端号|终端编号|终端id|终端代码|(?<![a-z])tid|terminal id|terminal",
-            r"(?<![a-z0-9])[a-z0-9]{8}(?![a-z0-9])",
+            # the text is lower-cased here; the match is upper-cased back
+            rf"(?<![a-z0-9]){TERMINAL_ID_PATTERN.lower()}(?![a-z0-9])",
         ),
         str.upper,
     ),
@@ -223,7 +228,7 @@ _PHONE_PATTERNS = (
 # ---------------------------------------------------------------- bare identifiers
 
 _BARE_RRN = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
-_BARE_MERCHANT_ID = re.compile(r"(?<![\d.])\d{15}(?![\d.])")
+_BARE_MERCHANT_ID = re.compile(rf"(?<![\d.]){MERCHANT_ID_PATTERN}(?![\d.])")
 
 # ---------------------------------------------------------------- dates and times
 

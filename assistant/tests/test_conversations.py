@@ -80,7 +80,7 @@ def test_transfer_to_a_person_happens_at_once(chat, alice, terminal_a):
     handoff = HandOff.objects.get(conversation=talk.conversation)
     assert handoff.reason == HandOff.Reason.REQUESTED
     assert handoff.status == HandOff.Status.TICKET_OPENED
-    assert handoff.ticket_number and handoff.ticket_number in reply.text
+    assert handoff.ticket and handoff.ticket.number in reply.text
 
 
 def test_low_confidence_asks_with_the_two_likeliest_topics(chat, alice, articles):

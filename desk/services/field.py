@@ -103,7 +103,11 @@ def dispatch_visit(
 @transaction.atomic
 def record_visit_outcome(visit: FieldVisit, *, status: str, outcome: str, by: Any) -> FieldVisit:
     check_staff(by)
-    if status not in (FieldVisit.Status.COMPLETED, FieldVisit.Status.FAILED, "cancelled"):
+    if status not in (
+        FieldVisit.Status.COMPLETED,
+        FieldVisit.Status.FAILED,
+        FieldVisit.Status.CANCELLED,
+    ):
         raise DeskError(lazy_format(_("未知的上门结果“%(value)s”"), value=status))
     if not (outcome or "").strip():
         raise DeskError(_("请填写上门结果"))

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.errors import lazy_format
 from desk.models import (
     Commitment,
@@ -51,7 +52,9 @@ def check_sla(now: dt.datetime | None = None) -> int:
             _log(ticket, TicketEvent.Kind.SLA_BREACH, at=now)
             recipients = [ticket.assignee] if ticket.assignee else []
             if ticket.queue:
-                recipients += list(ticket.queue.members.filter(role__in=["supervisor", "admin"]))
+                recipients += list(
+                    ticket.queue.members.filter(role__in=[User.Role.SUPERVISOR, User.Role.ADMIN])
+                )
             for user in {u.pk: u for u in recipients}.values():
                 notify_staff(
                     user,

@@ -102,21 +102,16 @@ def open_ticket(
         raise
 
 
-def _open_ticket(
-    *,
+def _check_new_ticket(
     merchant: Any,
-    category: str,
-    description: str,
-    channel: str,
-    facts: dict | None,
     terminal: Any,
-    opened_by: Any,
+    category: str,
+    channel: str,
     priority: str | None,
-    subcategory: str,
-    idempotency_key: str | None,
-    transcript: list[dict] | None,
-    attachments: Sequence[UploadedFile],
-) -> Ticket:
+    description: str,
+    facts: dict | None,
+) -> None:
+    """Refuse a new ticket whose vocabulary, terminal or description is wrong."""
     if category not in Ticket.Category.values:
         raise DeskError(lazy_format(_("未知的工单类别“%(value)s”"), value=category))
     if channel not in Ticket.Channel.values:
@@ -136,6 +131,42 @@ def _open_ticket(
     unknown = fact_registry.unknown_keys(facts)
     if unknown:
         raise DeskError(lazy_format(_("未知的信息项：%(keys)s"), keys=", ".join(unknown)))
+
+
+def _copy_transcript(ticket: Ticket, transcript: list[dict], now: Any) -> None:
+    """The assistant's conversation, as public messages at the top of the ticket."""
+    for entry in transcript:
+        speaker = entry.get("from", "merchant")
+        Interaction.objects.create(
+            ticket=ticket,
+            kind=Interaction.Kind.MESSAGE,
+            channel=Ticket.Channel.ASSISTANT,
+            direction=Interaction.Direction.INBOUND
+            if speaker == "merchant"
+            else Interaction.Direction.OUTBOUND,
+            is_public=True,
+            author_label=str(_("智能助手")) if speaker == "assistant" else str(_("商户")),
+            body=str(entry.get("text", ""))[:4000],
+            created_at=_parse_time(entry.get("at")) or now,
+        )
+
+
+def _open_ticket(
+    *,
+    merchant: Any,
+    category: str,
+    description: str,
+    channel: str,
+    facts: dict | None,
+    terminal: Any,
+    opened_by: Any,
+    priority: str | None,
+    subcategory: str,
+    idempotency_key: str | None,
+    transcript: list[dict] | None,
+    attachments: Sequence[UploadedFile],
+) -> Ticket:
+    _check_new_ticket(merchant, terminal, category, channel, priority, description, facts)
     types = [validate_attachment(upload) for upload in attachments]
     now = timezone.now()
     ticket = Ticket(
@@ -157,21 +188,8 @@ def _open_ticket(
     ticket.save()
     ticket.number = Ticket.format_number(ticket.pk, now)
     ticket.save(update_fields=["number"])
-    _log(ticket, TicketEvent.Kind.CREATED, by=opened_by, to_status="new", at=now)
-    for entry in transcript or []:
-        speaker = entry.get("from", "merchant")
-        Interaction.objects.create(
-            ticket=ticket,
-            kind=Interaction.Kind.MESSAGE,
-            channel=Ticket.Channel.ASSISTANT,
-            direction=Interaction.Direction.INBOUND
-            if speaker == "merchant"
-            else Interaction.Direction.OUTBOUND,
-            is_public=True,
-            author_label=str(_("智能助手")) if speaker == "assistant" else str(_("商户")),
-            body=str(entry.get("text", ""))[:4000],
-            created_at=_parse_time(entry.get("at")) or now,
-        )
+    _log(ticket, TicketEvent.Kind.CREATED, by=opened_by, to_status=Ticket.Status.NEW, at=now)
+    _copy_transcript(ticket, transcript or [], now)
     is_staff = bool(getattr(opened_by, "is_agent", False))
     if is_staff and channel == Ticket.Channel.PHONE:
         # The agent is on the line with the merchant: that is the first response.
