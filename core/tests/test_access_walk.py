@@ -81,6 +81,7 @@ OBJECT_OF_KWARG = {
     "action": lambda w: "comment",
     "kind": lambda w: "merchants",
     "provider": lambda w: "generic",
+    "key": lambda w: w["call"].integration.key,
     "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password",
 }
