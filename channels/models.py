@@ -369,3 +369,37 @@ class WeChatMessage(models.Model):
 
     def __str__(self) -> str:
         return self.msg_id
+
+
+class InboundMail(models.Model):
+    """A mail to the desk's mailbox and what became of it; each Message-ID counts once."""
+
+    class Outcome(models.TextChoices):
+        OPENED = "opened", _("新建工单")
+        REPLIED = "replied", _("回复到工单")
+        AUTOMATIC = "automatic", _("自动邮件，已忽略")
+        UNMATCHED = "unmatched", _("发件人未匹配商户")
+        THROTTLED = "throttled", _("发信过于频繁，已忽略")
+
+    message_id = models.CharField(_("邮件标识"), max_length=200, unique=True)
+    sender = models.CharField(_("发件人"), max_length=200)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_mail",
+    )
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("收到的邮件")
+        verbose_name_plural = _("收到的邮件")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["sender", "received_at"], name="inbound_mail_sender")]
+
+    def __str__(self) -> str:
+        return self.message_id

@@ -147,6 +147,16 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def action_forms(**options: dict[str, Any]) -> dict[str, django_forms.Form]:
+    """The ticket page's empty action forms by action name; `options[name]` holds the extra
+    arguments of that form (initial values, allowed choices)."""
+    return {
+        name: action.form(prefix=action.prefix, **options.get(name, {}))
+        for name, action in ACTIONS.items()
+        if action.form is not None and action.prefix is not None
+    }
+
+
 def run_action(request: AuthenticatedHttpRequest, ticket: Ticket, name: str) -> None:
     """Apply one action form from the ticket page; form errors become page messages."""
     action = ACTIONS.get(name)

@@ -19,7 +19,7 @@ from core.pagination import page_of
 from core.types import AuthenticatedHttpRequest
 from desk import facts as fact_registry
 from desk import forms, services
-from desk.actions import run_action
+from desk.actions import action_forms, run_action
 from desk.models import (
     CannedResponse,
     Commitment,
@@ -195,21 +195,13 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
         .exclude(pk=ticket.pk)
         .only("number", "category", "status")[:10],
         "canned": CannedResponse.objects.filter(category__in=["", ticket.category]),
-        "forms": {
-            "interaction": forms.InteractionForm(prefix="i"),
-            "status": forms.StatusForm(
-                prefix="s", allowed=ticket.TRANSITIONS.get(ticket.status, ())
-            ),
-            "escalate": forms.EscalateForm(prefix="e"),
-            "assign": forms.AssignForm(prefix="a", initial={"assignee": ticket.assignee_id}),
-            "priority": forms.PriorityForm(prefix="p", initial={"priority": ticket.priority}),
-            "visit": forms.VisitForm(prefix="v"),
-            "replace": forms.ReplacementForm(prefix="r"),
-            "commitment": forms.CommitmentForm(prefix="c", initial={"owner": request.user.pk}),
-            "merge": forms.MergeForm(prefix="m"),
-            "kb": forms.KnowledgeForm(prefix="k", initial={"kb_url": ticket.kb_url}),
-            "outage": forms.OutageLinkForm(prefix="o"),
-        },
+        "forms": action_forms(
+            status={"allowed": ticket.TRANSITIONS.get(ticket.status, ())},
+            assign={"initial": {"assignee": ticket.assignee_id}},
+            priority={"initial": {"priority": ticket.priority}},
+            commitment={"initial": {"owner": request.user.pk}},
+            kb={"initial": {"kb_url": ticket.kb_url}},
+        ),
         "transitions": ticket.TRANSITIONS.get(ticket.status, ()),
         "visits": [
             (v, forms.VisitOutcomeForm.for_visit(v) if v.status == v.Status.SCHEDULED else None)

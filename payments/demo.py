@@ -34,6 +34,7 @@ def _record(**values: str) -> list[str]:
     return [values.get(column, "") for column in ALL_COLUMNS]
 
 
+# size: the demo's transactions and payouts, one pass; runs once per demo database
 def load(rng: random.Random, log: Any) -> None:
     demo_users = list(
         Merchant.objects.filter(members__isnull=False).distinct().values_list("pk", flat=True)

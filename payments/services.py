@@ -108,6 +108,7 @@ _TYPE_WORDS = {
 }
 
 
+# size: the explanation's bilingual steps in the order a merchant reads them
 def explain_transaction(
     txn: Transaction,
     language: str = "zh",
@@ -230,6 +231,7 @@ class _Verdict:
     next_en: str
 
 
+# size: the funds-not-arrived checklist, one bilingual finding per step, in order
 def investigate_funds(
     merchant: Any,
     *,

@@ -143,6 +143,7 @@ def _consult(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> list[Da
     return days
 
 
+# size: the settlement rules in the order they apply, property-tested as one answer
 def settlement_eta(
     at: dt.datetime,
     cycle: Cycle | str,

@@ -60,6 +60,8 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The desk's mailbox: mail to it (and to its signed reply addresses) becomes tickets.
+DESK_MAILBOX = env_str("DESK_MAILBOX", "desk@poscare.example.cn")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

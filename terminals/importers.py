@@ -99,6 +99,25 @@ class TerminalImporter(Importer):
             ).values_list("pk", "merchant_id", "store_code")
         }
 
+    def _check_serial(self, serial: str, tid: str, errors: ErrorCollector) -> None:
+        """A serial number belongs to one terminal, in the database and within the file."""
+        owner = self.serial_owner.get(serial)
+        earlier = self.seen_serial.get(serial)
+        if owner and owner != tid:
+            errors.add(
+                "serial_number",
+                serial,
+                lazy_format(_("序列号“%(value)s”已属于终端 %(tid)s"), value=serial, tid=owner),
+            )
+        elif earlier and earlier[0] != tid:
+            errors.add(
+                "serial_number",
+                serial,
+                lazy_format(
+                    _("序列号“%(value)s”与第 %(row)s 行重复"), value=serial, row=earlier[1]
+                ),
+            )
+
     def clean_row(self, row_number: int, row: dict[str, str]) -> dict[str, Any]:
         errors = ErrorCollector()
         tid = required(row, "terminal_id", errors).upper()
@@ -116,22 +135,7 @@ class TerminalImporter(Importer):
             )
         serial = required(row, "serial_number", errors).upper()
         if serial:
-            owner = self.serial_owner.get(serial)
-            earlier = self.seen_serial.get(serial)
-            if owner and owner != tid:
-                errors.add(
-                    "serial_number",
-                    serial,
-                    lazy_format(_("序列号“%(value)s”已属于终端 %(tid)s"), value=serial, tid=owner),
-                )
-            elif earlier and earlier[0] != tid:
-                errors.add(
-                    "serial_number",
-                    serial,
-                    lazy_format(
-                        _("序列号“%(value)s”与第 %(row)s 行重复"), value=serial, row=earlier[1]
-                    ),
-                )
+            self._check_serial(serial, tid, errors)
         mid = required(row, "merchant_id", errors)
         merchant_pk = self.merchants.get(mid)
         if mid and merchant_pk is None:

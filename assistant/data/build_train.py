@@ -5,6 +5,7 @@ The output is deterministic (fixed seed, sorted rows) and committed; edit the li
 re-run to change the training data. The evaluation set (eval.jsonl) is written separately and
 must never be generated from this file.
 """
+# size: the training phrases as list literals, until they move to data files (issue 9)
 
 from __future__ import annotations
 

@@ -13,6 +13,9 @@ def link_by_number(apps, schema_editor):
         ticket = Ticket.objects.filter(number=row.ticket_number).only("pk").first()
         if ticket is not None:
             HandOff.objects.filter(pk=row.pk).update(ticket=ticket)
+    if schema_editor.connection.vendor == "postgresql":
+        # check the new links now, so the column can be dropped in this transaction
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def copy_number_back(apps, schema_editor):

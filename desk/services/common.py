@@ -15,6 +15,7 @@ from desk.models import (
     TicketEvent,
     Tier,
 )
+from desk.notify import notify_staff
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
@@ -62,6 +63,18 @@ def _signature(by: Any) -> tuple[str, str]:
     if by is None or not getattr(by, "pk", None):
         return "", str(_("系统"))
     return by.agent_no or "", by.label
+
+
+def tell_staff(ticket: Ticket, user: Any, *, event: str, subject: Any, **extra: Any) -> bool:
+    """Notify a staff member about a ticket: the subject, the start of the description, a link."""
+    return notify_staff(
+        user,
+        event=event,
+        subject=str(subject),
+        body=ticket.description[:300],
+        link=ticket_link(ticket, for_merchant=False),
+        **extra,
+    )
 
 
 def ticket_link(ticket: Ticket, *, for_merchant: bool) -> str:

@@ -30,6 +30,7 @@ from desk.services.common import (
     _log,
     _parse_time,
     _signature,
+    tell_staff,
     ticket_link,
 )
 from desk.services.intake import known_facts
@@ -201,12 +202,11 @@ def _open_ticket(
     refresh_sla(ticket, now=now)
     if member is not None and queue is not None:
         _log(ticket, TicketEvent.Kind.ASSIGNED, by=None, assignee=member.pk, queue=queue.pk)
-        notify_staff(
+        tell_staff(
+            ticket,
             member,
             event="desk.assigned",
-            subject=str(lazy_format(_("新工单 %(number)s 已分配给您"), number=ticket.number)),
-            body=ticket.description[:300],
-            link=ticket_link(ticket, for_merchant=False),
+            subject=lazy_format(_("新工单 %(number)s 已分配给您"), number=ticket.number),
         )
     return ticket
 
@@ -363,12 +363,11 @@ def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
     ticket.save(update_fields=["assignee", "updated_at"])
     _log(ticket, TicketEvent.Kind.ASSIGNED, by=by, assignee=getattr(assignee, "pk", None))
     if assignee is not None and assignee != by:
-        notify_staff(
+        tell_staff(
+            ticket,
             assignee,
             event="desk.assigned",
-            subject=str(lazy_format(_("工单 %(number)s 已分配给您"), number=ticket.number)),
-            body=ticket.description[:300],
-            link=ticket_link(ticket, for_merchant=False),
+            subject=lazy_format(_("工单 %(number)s 已分配给您"), number=ticket.number),
         )
     return ticket
 

@@ -5,6 +5,13 @@ first, so no link is lost; going back fills the copy from the key again."""
 from django.db import migrations
 
 
+def checks_now(schema_editor):
+    """PostgreSQL checks the new links at once, so the column can be dropped in this transaction
+    (otherwise: "cannot ALTER TABLE … because it has pending trigger events")."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def link_by_number(app, model, column):
     def forwards(apps, schema_editor):
         Model = apps.get_model(app, model)
@@ -14,6 +21,7 @@ def link_by_number(app, model, column):
             ticket = Ticket.objects.filter(number=getattr(row, column)).only("pk").first()
             if ticket is not None:
                 Model.objects.filter(pk=row.pk).update(ticket=ticket)
+        checks_now(schema_editor)
 
     def backwards(apps, schema_editor):
         Model = apps.get_model(app, model)
