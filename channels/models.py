@@ -371,6 +371,10 @@ class WeChatMessage(models.Model):
         return self.msg_id
 
 
+class InboundMailQuerySet(ScopedQuerySet["InboundMail"]):
+    merchant_path = None  # the raw inbound e-mail log: staff only
+
+
 class InboundMail(models.Model):
     """A mail to the desk's mailbox and what became of it; each Message-ID counts once."""
 
@@ -394,6 +398,8 @@ class InboundMail(models.Model):
         related_name="inbound_mail",
     )
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    objects = InboundMailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("收到的邮件")
