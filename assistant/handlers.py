@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assistant import backends
 from assistant.dialogue import Context, Reply, is_no, is_yes
+from assistant.intents import intent_label
 from assistant.models import Article
 from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
 from core.money import yuan
@@ -571,6 +572,23 @@ def hotline(ctx: Context, intent: str) -> Reply:
     return Reply(text=text, action="answer", intent=intent)
 
 
+def out_of_scope(ctx: Context, intent: str) -> Reply:
+    """A question outside POS service: say so and where to ask; no ticket for nobody to work."""
+    text = _(
+        "这个问题不在 POS 商户服务的范围内，我回答不了，也不会为它建工单。"
+        "POS 机故障、交易、到账、费率、维修和来电核实等问题我都可以帮您。"
+    )
+    lines = _hotline_lines(ctx, None)
+    if lines:
+        text += "\n" + _("如需人工帮助，可拨打官方客服热线：") + "\n" + "\n".join(lines)
+    return Reply(
+        text=text,
+        action="answer",
+        intent=intent,
+        quick_replies=[intent_label("hotline")],
+    )
+
+
 HANDLERS: dict[str, Callable[[Context, str], Reply]] = {
     "txn_failed_code": response_code,
     "txn_failed_generic": failed_generic,
@@ -582,5 +600,6 @@ HANDLERS: dict[str, Callable[[Context, str], Reply]] = {
     "verify_caller": verify_caller,
     "hotline": hotline,
     "greeting": greeting,
+    "other": out_of_scope,
     **{intent: start_troubleshooting for intent in TROUBLESHOOTING_INTENTS},
 }

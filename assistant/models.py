@@ -306,3 +306,61 @@ class HandOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}/{self.sequence} {self.get_reason_display()}"
+
+
+class LearnedExampleQuerySet(models.QuerySet["LearnedExample"]):
+    def visible_to(self, user: Any) -> LearnedExampleQuerySet:
+        """Staff only: merchants' words wait for a supervisor's review, not for other merchants."""
+        if not _may_see_any(user) or not user.is_agent:
+            return self.none()
+        return self
+
+
+class LearnedExample(models.Model):
+    """A merchant's answer to a clarifying question: their words, labelled with the reading they
+    chose, kept for a supervisor to review before it may join the training phrases."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已采纳")
+        REJECTED = "rejected", _("已驳回")
+
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("对话"),
+        on_delete=models.CASCADE,
+        related_name="learned_examples",
+    )
+    text = models.CharField(_("商户原话（已脱敏）"), max_length=500)
+    intent = models.CharField(_("商户选择的意图"), max_length=32, choices=INTENT_CHOICES)
+    offered = models.JSONField(_("提供的选项"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = LearnedExampleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学习到的例句")
+        verbose_name_plural = _("学习到的例句")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="learned_review_queue")]
+        constraints = [
+            # The same answer to the same question is one example, however often it is sent.
+            models.UniqueConstraint(
+                fields=["conversation", "text", "intent"], name="unique_learned_example"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:30]} → {self.intent}"

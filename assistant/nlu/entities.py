@@ -560,11 +560,12 @@ def _amount_to_fen(kind: str, match: re.Match[str]) -> int | None:
 
 _CODE = r"(?P<code>\d{2}|a\d)"
 _CODE_END = (
-    r"(?![\d.,:/a-z]|\s*(?:元|块|次|笔|张|台|个|天|月|日|号(?!错)|点|时|分|秒|年|%|位|万|岁|毛|角))"
+    r"(?![\d.:/a-z]|,\d"  # "51,000" is an amount; "51, what" is a code
+    r"|\s*(?:元|块|次|笔|张|台|个|天|月|日|号(?!错)|点|时|分|秒|年|%|位|万|岁|毛|角))"
 )
 _CODE_LABEL = (
     r"(?:显示|提示|代码|返回码|应答码|错误码|响应码|错误代码|错误|报错|报|出现|跳出|弹出|弹|"
-    r"失败|码|code|error|err|rc|reason|fail(?:ed)?|declined?|shows?|showing|says)"
+    r"失败|故障|码|code|error|err|rc|reason|fail(?:ed)?|declined?|shows?|showing|says)"
 )
 # Between a label and the code: a few words ("交易失败", "的是"), never a verb that introduces
 # a quantity ("刷了50"), never the end of a sentence.
