@@ -308,12 +308,9 @@ class HandOff(models.Model):
         return f"{self.conversation_id}/{self.sequence} {self.get_reason_display()}"
 
 
-class LearnedExampleQuerySet(models.QuerySet["LearnedExample"]):
-    def visible_to(self, user: Any) -> LearnedExampleQuerySet:
-        """Staff only: merchants' words wait for a supervisor's review, not for other merchants."""
-        if not _may_see_any(user) or not user.is_agent:
-            return self.none()
-        return self
+class LearnedExampleQuerySet(ScopedQuerySet["LearnedExample"]):
+    # Staff only: merchants' words wait for a supervisor's review, not for other merchants.
+    merchant_path = None
 
 
 class LearnedExample(models.Model):
