@@ -283,7 +283,7 @@ def add_callback_commitment(
     if owner is None:
         return False
     try:
-        services.add_commitment(
+        services.do_add_commitment(
             Ticket.objects.get(pk=ticket.pk),
             owner=owner,
             due_at=due_at,

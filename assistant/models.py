@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assistant.intents import INTENT_LABELS
+from core.scoping import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 INTENT_CHOICES = [(name, label) for name, label in INTENT_LABELS.items()]
-
-
-def _may_see_any(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def session_digest(session_key: str) -> str:
@@ -26,14 +26,11 @@ def session_digest(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()
 
 
-class ConversationQuerySet(models.QuerySet["Conversation"]):
-    def visible_to(self, user: Any) -> ConversationQuerySet:
-        """Staff read every transcript; a merchant user only the conversations they had."""
-        if not _may_see_any(user):
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(user=user)
+class ConversationQuerySet(ScopedQuerySet["Conversation"]):
+    # Staff read every transcript; a merchant user only the conversations they had, not those
+    # of a colleague at the same merchant.
+    owner_path = "user"
+    merchant_path = None
 
     def of_session(self, session_key: str) -> ConversationQuerySet:
         """An anonymous visitor's own conversations (by the session they chat in)."""
@@ -130,7 +127,7 @@ class Conversation(models.Model):
     def handed_off(self) -> bool:
         return self.status == self.Status.HANDED_OFF
 
-    def is_owned_by(self, user: Any, session_key: str = "") -> bool:
+    def is_owned_by(self, user: Viewer, session_key: str = "") -> bool:
         if getattr(user, "is_authenticated", False):
             return self.user_id == user.pk
         return (
@@ -140,9 +137,9 @@ class Conversation(models.Model):
         )
 
 
-class MessageQuerySet(models.QuerySet["Message"]):
-    def visible_to(self, user: Any) -> MessageQuerySet:
-        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+class MessageQuerySet(ScopedQuerySet["Message"]):
+    owner_path = "conversation__user"
+    merchant_path = None  # as the conversation: the person who chatted, not the merchant
 
     def inbound(self) -> MessageQuerySet:
         return self.filter(direction=Message.Direction.IN)
@@ -192,12 +189,9 @@ class Message(models.Model):
         return self.text[:40]
 
 
-class ArticleQuerySet(models.QuerySet["Article"]):
-    def visible_to(self, user: Any) -> ArticleQuerySet:
-        """Published articles are public knowledge; drafts only for staff."""
-        if _may_see_any(user) and user.is_agent:
-            return self
-        return self.filter(is_published=True)
+class ArticleQuerySet(ScopedQuerySet["Article"]):
+    # Published articles are public knowledge; drafts only for staff.
+    public_rows = Q(is_published=True)
 
     def published(self) -> ArticleQuerySet:
         return self.filter(is_published=True)
@@ -249,9 +243,9 @@ class Article(models.Model):
         return self.body_en if language.startswith("en") else self.body_zh
 
 
-class HandOffQuerySet(models.QuerySet["HandOff"]):
-    def visible_to(self, user: Any) -> HandOffQuerySet:
-        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+class HandOffQuerySet(ScopedQuerySet["HandOff"]):
+    owner_path = "conversation__user"
+    merchant_path = None  # as the conversation: the person who chatted, not the merchant
 
 
 class HandOff(models.Model):
@@ -314,12 +308,9 @@ class HandOff(models.Model):
         return f"{self.conversation_id}/{self.sequence} {self.get_reason_display()}"
 
 
-class LearnedExampleQuerySet(models.QuerySet["LearnedExample"]):
-    def visible_to(self, user: Any) -> LearnedExampleQuerySet:
-        """Staff only: merchants' words wait for a supervisor's review, not for other merchants."""
-        if not _may_see_any(user) or not user.is_agent:
-            return self.none()
-        return self
+class LearnedExampleQuerySet(ScopedQuerySet["LearnedExample"]):
+    # Staff only: merchants' words wait for a supervisor's review, not for other merchants.
+    merchant_path = None
 
 
 class LearnedExample(models.Model):

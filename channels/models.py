@@ -4,12 +4,13 @@ provider) with their secrets, and the calls the phone system reports."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
 
 
 def new_secret() -> str:
@@ -70,12 +71,8 @@ class Integration(models.Model):
         return f"{self.name} ({self.key})"
 
 
-class CallQuerySet(models.QuerySet["Call"]):
-    def visible_to(self, user: Any) -> CallQuerySet:
-        """Calls are the desk's working material: staff only."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self if user.is_agent else self.none()
+class CallQuerySet(ScopedQuerySet["Call"]):
+    merchant_path = None  # calls are the desk's working material: staff only
 
     def live(self) -> CallQuerySet:
         return self.filter(state__in=Call.LIVE_STATES)
@@ -179,6 +176,10 @@ class Call(models.Model):
         return None
 
 
+class CallEventQuerySet(ScopedQuerySet["CallEvent"]):
+    merchant_path = None  # the raw event log of the phone system: staff only
+
+
 class CallEvent(models.Model):
     """Each event id is processed once: a resent event changes nothing."""
 
@@ -193,6 +194,8 @@ class CallEvent(models.Model):
     occurred_at = models.DateTimeField(_("发生时间"))
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
 
+    objects = CallEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("通话事件")
         verbose_name_plural = _("通话事件")
@@ -203,6 +206,10 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind}"
+
+
+class IvrSessionQuerySet(ScopedQuerySet["IvrSession"]):
+    merchant_path = None  # the phone system's menu state: read by the IVR webhook, staff only
 
 
 class IvrSession(models.Model):
@@ -231,6 +238,8 @@ class IvrSession(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = IvrSessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("语音导航会话")
         verbose_name_plural = _("语音导航会话")
@@ -240,6 +249,10 @@ class IvrSession(models.Model):
 
     def __str__(self) -> str:
         return self.call_id
+
+
+class InboundSmsQuerySet(ScopedQuerySet["InboundSms"]):
+    merchant_path = None  # the raw inbound SMS log: staff only; replies reach merchants on tickets
 
 
 class InboundSms(models.Model):
@@ -277,6 +290,8 @@ class InboundSms(models.Model):
     )
     reply = models.CharField(_("回复"), max_length=1000, blank=True)
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    objects = InboundSmsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("收到的短信")
@@ -356,6 +371,10 @@ class WeChatMessage(models.Model):
         return self.msg_id
 
 
+class InboundMailQuerySet(ScopedQuerySet["InboundMail"]):
+    merchant_path = None  # the raw inbound e-mail log: staff only
+
+
 class InboundMail(models.Model):
     """A mail to the desk's mailbox and what became of it; each Message-ID counts once."""
 
@@ -379,6 +398,8 @@ class InboundMail(models.Model):
         related_name="inbound_mail",
     )
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    objects = InboundMailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("收到的邮件")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from channels import calls, dial
 from channels.models import Call
 from channels.wall import wall
 from core.language import current_language
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 
 
@@ -26,7 +27,7 @@ def _version(call: Call | None) -> str:
 
 
 @agent_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
     recent = (
         Call.objects.visible_to(user)
@@ -38,7 +39,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def pop(request: HttpRequest) -> HttpResponse:
+def pop(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The screen pop. Unchanged since the last poll → 204, and htmx leaves the page alone
     (so an agent typing into the search box is not interrupted)."""
     call = calls.current_call(request.user)
@@ -51,7 +52,7 @@ def pop(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_POST
-def attach(request: HttpRequest, pk: int) -> HttpResponse:
+def attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from desk.models import Ticket
 
     call = get_object_or_404(Call.objects.visible_to(request.user), pk=pk)
@@ -69,7 +70,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = Merchant.objects.visible_to(request.user).filter(merchant_id=merchant_id).first()
     if merchant is None:
         raise Http404
@@ -92,10 +93,10 @@ def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 
 @supervisor_required
-def wall_page(request: HttpRequest) -> HttpResponse:
+def wall_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "channels/wall.html", {"wall": wall()})
 
 
 @supervisor_required
-def wall_live(request: HttpRequest) -> HttpResponse:
+def wall_live(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "channels/_wall.html", {"wall": wall()})

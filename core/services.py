@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,10 +18,14 @@ from core.importing import Importer, ImportResult
 from core.models import ImportJob
 from core.tabular import TabularError, iter_rows
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.types import Viewer
+
 MAX_STORED_ERRORS = 2000
 
 
-def importer_for(kind: str, user: Any = None) -> Importer:
+def importer_for(kind: str, user: User | None = None) -> Importer:
     from merchants.importers import MerchantImporter
     from terminals.importers import TerminalImporter
 
@@ -36,7 +40,7 @@ def import_file(
     kind: str,
     source: str | Path | IO[bytes],
     filename: str | None = None,
-    user: Any = None,
+    user: User | None = None,
     progress: Any = None,
 ) -> ImportResult:
     """Import a CSV/XLSX file now; raises TabularError when the file as a whole is unreadable."""
@@ -44,7 +48,7 @@ def import_file(
     return importer.run(iter_rows(source, filename), progress=progress)
 
 
-def start_import(kind: str, upload: UploadedFile, user: Any) -> ImportJob:
+def start_import(kind: str, upload: UploadedFile, user: User) -> ImportJob:
     """Keep the uploaded file and queue its import; the job page shows the progress."""
     job = ImportJob.objects.create(
         kind=kind, file=upload, original_name=upload.name or "upload", created_by=user
@@ -127,7 +131,7 @@ TERMINAL_EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(kind: str, user: Any) -> tuple[list[str], Iterator[list[str]]]:
+def export_rows(kind: str, user: Viewer) -> tuple[list[str], Iterator[list[str]]]:
     from merchants.models import Merchant
     from terminals.models import Terminal
 

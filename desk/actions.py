@@ -14,15 +14,16 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from core.types import AuthenticatedHttpRequest
 from desk import forms, services
 from desk.models import Ticket
 from desk.services import DeskError
 
-Handler = Callable[[HttpRequest, Ticket, dict[str, Any]], None]
+Handler = Callable[[AuthenticatedHttpRequest, Ticket, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Action:
     prefix: str | None = None
 
 
-def _interaction(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _interaction(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.add_interaction(
         ticket,
         by=request.user,
@@ -47,7 +48,7 @@ def _interaction(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> Non
     )
 
 
-def _status(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _status(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.change_status(
         ticket,
         d["status"],
@@ -57,19 +58,19 @@ def _status(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     )
 
 
-def _escalate(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _escalate(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.escalate(ticket, to_tier=d["tier"], reason=d["reason"], by=request.user)
 
 
-def _assign(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _assign(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.assign(ticket, d["assignee"], by=request.user)
 
 
-def _priority(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _priority(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.set_priority(ticket, d["priority"], by=request.user, reason=d["reason"])
 
 
-def _visit(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _visit(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.dispatch_visit(
         ticket,
         technician=d["technician"],
@@ -80,12 +81,12 @@ def _visit(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     )
 
 
-def _visit_outcome(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _visit_outcome(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     visit = get_object_or_404(ticket.visits, pk=d["visit"])
     services.record_visit_outcome(visit, status=d["status"], outcome=d["outcome"], by=request.user)
 
 
-def _replace(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _replace(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     replacement = services.replace_terminal(
         ticket, new_serial=d["new_serial"], reason=d["reason"], by=request.user
     )
@@ -93,35 +94,35 @@ def _replace(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     messages.info(request, f"{replacement} · {verdict}")
 
 
-def _commitment(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _commitment(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     user = request.user
     services.add_commitment(
         ticket, owner=d["owner"] or user, due_at=d["due_at"], promise=d["promise"], by=user
     )
 
 
-def _commitment_done(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _commitment_done(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     commitment = get_object_or_404(ticket.commitments, pk=request.POST.get("commitment"))
     kept = request.POST.get("kept", "1") == "1"
     services.complete_commitment(commitment, by=request.user, kept=kept)
 
 
-def _merge(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _merge(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     target = Ticket.objects.filter(number=d["target"].upper()).first()
     if target is None:
         raise DeskError(_("未找到目标工单"))  # type: ignore[arg-type]
     services.merge_tickets(ticket, target, by=request.user, reason=d["reason"])
 
 
-def _kb(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _kb(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.set_kb_url(ticket, d["kb_url"], by=request.user)
 
 
-def _outage(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _outage(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.link_to_outage([ticket], d["outage"], by=request.user)
 
 
-def _attach(request: HttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+def _attach(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     upload = request.FILES.get("file")
     if not isinstance(upload, UploadedFile):
         raise DeskError(_("请选择文件"))  # type: ignore[arg-type]
@@ -156,7 +157,7 @@ def action_forms(**options: dict[str, Any]) -> dict[str, django_forms.Form]:
     }
 
 
-def run_action(request: HttpRequest, ticket: Ticket, name: str) -> None:
+def run_action(request: AuthenticatedHttpRequest, ticket: Ticket, name: str) -> None:
     """Apply one action form from the ticket page; form errors become page messages."""
     action = ACTIONS.get(name)
     if action is None:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedQuerySet
 from core.workdays import WorkingCalendar
 from desk import sla
 
@@ -120,14 +121,9 @@ class Queue(models.Model):
         return self.name
 
 
-class OutageQuerySet(models.QuerySet["Outage"]):
-    def visible_to(self, user: Any) -> OutageQuerySet:
-        """Staff see every outage; a merchant user those linked to their tickets."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(tickets__merchant__members=user).distinct()
+class OutageQuerySet(ScopedQuerySet["Outage"]):
+    # A merchant user sees the outages linked to their tickets.
+    merchant_path = "tickets__merchant"
 
 
 class Outage(models.Model):
@@ -173,16 +169,8 @@ class Outage(models.Model):
         return self.title
 
 
-class TicketQuerySet(models.QuerySet["Ticket"]):
-    def visible_to(self, user: Any) -> TicketQuerySet:
-        """Staff see every ticket; a merchant user the tickets of their merchants."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        from merchants.models import Merchant
-
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class TicketQuerySet(ScopedQuerySet["Ticket"]):
+    merchant_path = "merchant"
 
     def open(self) -> TicketQuerySet:
         return self.filter(is_open=True)
@@ -441,6 +429,10 @@ class Ticket(models.Model):
         return {"state": state, "text": sla.format_duration(seconds), "seconds": seconds}
 
 
+class TicketEventQuerySet(ScopedQuerySet["TicketEvent"]):
+    merchant_path = "ticket__merchant"
+
+
 class TicketEvent(models.Model):
     """The ticket's log: creation, every status change with its reason, escalations,
     assignments, public staff replies. SLA clocks are computed from it."""
@@ -477,6 +469,8 @@ class TicketEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = TicketEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("工单事件")
         verbose_name_plural = _("工单事件")
@@ -496,6 +490,12 @@ class TicketEvent(models.Model):
         if self.kind == self.Kind.AGENT_REPLY:
             return sla.Event(self.at, "agent_reply")
         return None
+
+
+class InteractionQuerySet(ScopedQuerySet["Interaction"]):
+    merchant_path = "ticket__merchant"
+    # Internal notes and other non-public entries never reach the portal.
+    merchant_rows = Q(is_public=True)
 
 
 class Interaction(models.Model):
@@ -535,6 +535,8 @@ class Interaction(models.Model):
     outcome = models.CharField(_("结果"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = InteractionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("沟通记录")
         verbose_name_plural = _("沟通记录")
@@ -551,9 +553,8 @@ class Interaction(models.Model):
         return f"{self.ticket} {self.get_kind_display()}"
 
 
-class CommitmentQuerySet(models.QuerySet["Commitment"]):
-    def visible_to(self, user: Any) -> CommitmentQuerySet:
-        return self.filter(ticket__in=Ticket.objects.visible_to(user))
+class CommitmentQuerySet(ScopedQuerySet["Commitment"]):
+    merchant_path = "ticket__merchant"
 
     def pending(self) -> CommitmentQuerySet:
         return self.filter(status=Commitment.Status.OPEN)
@@ -613,6 +614,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"desk/{timezone.now():%Y/%m}/{instance.ticket_id}/{filename}"
 
 
+class AttachmentQuerySet(ScopedQuerySet["Attachment"]):
+    merchant_path = "ticket__merchant"
+
+
 class Attachment(models.Model):
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="attachments"
@@ -630,6 +635,8 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
@@ -637,6 +644,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class FieldVisitQuerySet(ScopedQuerySet["FieldVisit"]):
+    merchant_path = "ticket__merchant"
 
 
 class FieldVisit(models.Model):
@@ -671,6 +682,8 @@ class FieldVisit(models.Model):
     created_at = models.DateTimeField(_("派单时间"), default=timezone.now)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
+    objects = FieldVisitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("上门服务")
         verbose_name_plural = _("上门服务")
@@ -683,6 +696,10 @@ class FieldVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class ReplacementQuerySet(ScopedQuerySet["Replacement"]):
+    merchant_path = "ticket__merchant"
 
 
 class Replacement(models.Model):
@@ -708,6 +725,8 @@ class Replacement(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = ReplacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("设备更换")

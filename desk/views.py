@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import agent_required, merchant_required, supervisor_required
 from core.language import current_language
 from core.pagination import page_of
+from core.types import AuthenticatedHttpRequest
 from desk import facts as fact_registry
 from desk import forms, services
 from desk.actions import action_forms, run_action
@@ -74,7 +75,7 @@ def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
 
 
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets, context = queue_tickets(request.user, request.GET)
     query = context["form"].cleaned_data.get("q", "")
     if query:
@@ -89,13 +90,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows=rows,
         queues=list(Queue.objects.order_by("tier", "name")),
     )
-    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"  # type: ignore[attr-defined]
+    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"
     return render(request, template, context)
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def agent_new_ticket(request: HttpRequest) -> HttpResponse:
+def agent_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -168,7 +169,7 @@ def _with_timeline(queryset: Any) -> Any:
 
 
 @agent_required
-def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
         "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
@@ -212,7 +213,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def ticket_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def ticket_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     try:
         run_action(request, ticket, action)
@@ -223,7 +224,7 @@ def ticket_action(request: HttpRequest, number: str, action: str) -> HttpRespons
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def outages(request: HttpRequest) -> HttpResponse:
+def outages(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.OutageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outage = services.declare_outage(by=request.user, **form.cleaned_data)
@@ -234,7 +235,7 @@ def outages(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outage = get_object_or_404(Outage.objects.visible_to(request.user), pk=pk)
     form = forms.OutageUpdateForm(request.POST or None)
     if request.method == "POST":
@@ -265,7 +266,7 @@ def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     days = _days(request)
     report = desk_report(request.user, days=days)
     chart = {
@@ -296,7 +297,7 @@ def _days(request: HttpRequest) -> int:
 
 
 @supervisor_required
-def reports_csv(request: HttpRequest) -> HttpResponse:
+def reports_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = desk_report(request.user, days=_days(request))
     buffer = io.StringIO()
     csv.writer(buffer).writerows(report_csv_rows(report))
@@ -309,7 +310,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def portal_tickets(request: HttpRequest) -> HttpResponse:
+def portal_tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets = (
         Ticket.objects.visible_to(request.user)
         .select_related("merchant", "terminal")
@@ -319,7 +320,9 @@ def portal_tickets(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/portal_tickets.html", {"page": page})
 
 
-def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # type: ignore[no-untyped-def]
+def _portal_form(
+    request: HttpRequest, data: Any = None, files: Any = None
+) -> forms.PortalTicketForm:
     merchants = Merchant.objects.visible_to(request.user)
     terminals = Terminal.objects.visible_to(request.user).select_related("model", "merchant")
     return forms.PortalTicketForm(
@@ -330,8 +333,8 @@ def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # 
 def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
     """The facts still missing for the chosen category, merchant and terminal."""
     category = source.get("category") or Ticket.Category.TRANSACTION_FAILURE
-    merchants = form.fields["merchant"].queryset  # type: ignore[attr-defined]
-    terminals = form.fields["terminal"].queryset  # type: ignore[attr-defined]
+    merchants = form.merchants
+    terminals = form.terminals
     merchant = merchants.filter(pk=source.get("merchant") or 0).first() or (
         merchants.first() if merchants.count() == 1 else None
     )
@@ -341,11 +344,11 @@ def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def portal_new_ticket(request: HttpRequest) -> HttpResponse:
+def portal_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     form = _portal_form(request, request.POST or None, request.FILES or None)
     form.add_fact_fields(_missing_for(form, source))
-    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "GET":
         return render(request, "desk/_fact_fields.html", {"form": form})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -370,7 +373,7 @@ def portal_new_ticket(request: HttpRequest) -> HttpResponse:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
+def portal_ticket(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     reply_form = forms.ReplyForm(prefix="reply")
     rating_form = forms.RatingForm(prefix="rate")

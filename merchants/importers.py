@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,9 @@ from core.phones import PhoneNumberError, normalize_phone
 from directory.models import Institution
 from merchants.models import Contact, Merchant
 from merchants.regions import is_valid_region
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MERCHANT_FIELDS = (
     "name",
@@ -52,7 +55,7 @@ class MerchantImporter(Importer):
     }
     required_columns = ("merchant_id", "name", "mcc", "region_code")
 
-    def __init__(self, user: Any = None) -> None:
+    def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
         self.acquirers = {i.code: i.pk for i in Institution.objects.all()}
         self.acquirers.update({i.name: i.pk for i in Institution.objects.all()})

@@ -16,6 +16,7 @@ from core.language import current_language
 from core.masking import mask_phone
 from core.pagination import page_of
 from core.phones import display_phone
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from outreach import analytics, services
 from outreach.forms import (
@@ -46,7 +47,8 @@ from outreach.vocabulary import CHANNELS, PURPOSES
 
 @require_http_methods(["GET", "POST"])
 def verify_contact(request: HttpRequest) -> HttpResponse:
-    form = VerifyForm(request.POST or None)
+    # Bound on every POST, even an empty one: a throttled request adds its error to the form.
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     result = None
     status = 200
     if request.method == "POST":
@@ -73,7 +75,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def contact_history(request: HttpRequest) -> HttpResponse:
+def contact_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Who contacted me, when and why" for the merchant user's merchants."""
     attempts = ContactAttempt.objects.visible_to(request.user).select_related("merchant")
     page = page_of(request, attempts)
@@ -92,7 +94,7 @@ def _own_merchant(request: HttpRequest, merchant_id: str) -> Merchant:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def contact_preferences(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = _own_merchant(request, merchant_id)
     current = ContactPreference.objects.filter(merchant=merchant).first() or ContactPreference(
         merchant=merchant
@@ -112,7 +114,7 @@ def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @merchant_required
 @require_POST
-def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def fewer_contacts(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = _own_merchant(request, merchant_id)
     form = FewerContactsForm(request.POST)
     if form.is_valid():
@@ -131,7 +133,7 @@ def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scam_report_new(request: HttpRequest) -> HttpResponse:
+def scam_report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ScamReportForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,7 +153,7 @@ def scam_report_new(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def requests_list(request: HttpRequest) -> HttpResponse:
+def requests_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactRequestForm(
         request.POST or None,
         user=request.user,
@@ -193,7 +195,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact_request = get_object_or_404(
         ContactRequest.objects.visible_to(request.user).select_related(
             "merchant", "requested_by", "merged_into"
@@ -213,7 +215,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @agent_required
-def call_tasks(request: HttpRequest) -> HttpResponse:
+def call_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     tasks = (
         CallTask.objects.visible_to(request.user)
         .open()
@@ -224,7 +226,7 @@ def call_tasks(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def call_task(request: HttpRequest, pk: int) -> HttpResponse:
+def call_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         CallTask.objects.visible_to(request.user).select_related(
             "merchant", "request", "assigned_to", "registered_number"
@@ -253,7 +255,7 @@ def call_task(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("通话结果已记录。"))
             return redirect("call_tasks")
     attempts = task.request.attempts.all()
-    sees = request.user.sees_contact_phones  # type: ignore[union-attr]
+    sees = request.user.sees_contact_phones
     contact_phone = display_phone(task.phone) if sees else mask_phone(task.phone)
     return render(
         request,
@@ -267,7 +269,7 @@ def call_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def frequency(request: HttpRequest) -> HttpResponse:
+def frequency(request: AuthenticatedHttpRequest) -> HttpResponse:
     lang = current_language()
     series = analytics.weekly_series()
     purpose_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in PURPOSES.items()}
@@ -302,7 +304,7 @@ def frequency(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_POST
-def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(FrequencyComplaint.objects.visible_to(request.user), pk=pk)
     services.resolve_complaint(complaint, user=request.user)
     return redirect("outreach_frequency")
@@ -310,7 +312,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
@@ -327,7 +329,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     if request.method == "POST":
         if "simulate" in request.POST:
@@ -361,7 +363,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def scam_reports(request: HttpRequest) -> HttpResponse:
+def scam_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         report = get_object_or_404(
             ScamReport.objects.visible_to(request.user), pk=request.POST.get("report")

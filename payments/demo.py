@@ -224,7 +224,7 @@ def _payouts(merchants: dict[int, Merchant], today: dt.date, rng: random.Random,
             cycle = Cycle.T1  # the demo pays S0 merchants' takings as one daily batch
         at = dt.datetime.combine(day["settlement_date"], dt.time(12), CST)
         payout_date = settlement_eta(at, cycle, calendar).payout_date
-        grouped[(merchant.pk, payout_date)].append(day)
+        grouped[(merchant.pk, payout_date)].append(dict(day))
     payouts = []
     for (merchant_pk, payout_date), parts in grouped.items():
         payouts.append(

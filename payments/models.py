@@ -21,6 +21,7 @@ from payments.querysets import (
     DisputeCaseQuerySet,
     InvestigationQuerySet,
     PayoutQuerySet,
+    SettlementTermsQuerySet,
     TransactionQuerySet,
 )
 from payments.settlement import Cycle, S0Terms
@@ -140,6 +141,8 @@ class SettlementTerms(models.Model):
         choices=[("T1", "T+1"), ("T0", "T+0"), ("D1", "D+1"), ("D0", "D+0")],
         default="T1",
     )
+
+    objects = SettlementTermsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("结算条款")

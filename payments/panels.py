@@ -33,19 +33,21 @@ def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
     )
     week = visible.filter(local_time__gte=week_start)
     week_total = week.count()
-    declines = list(
+    counts = list(
         week.filter(status="declined")
         .values("response_code")
         .annotate(n=Count("id"))
         .order_by("-n")[:6]
     )
-    codes = ResponseCode.table([d["response_code"] for d in declines], merchant.acquirer_id)
+    codes = ResponseCode.table([d["response_code"] for d in counts], merchant.acquirer_id)
     language = current_language()
-    top = declines[0]["n"] if declines else 1
-    for row in declines:
+    top = counts[0]["n"] if counts else 1
+    declines = []
+    for row in counts:
         code = codes.get(row["response_code"])
-        row["meaning"] = code.meaning(language) if code else ""
-        row["width"] = max(4, int(100 * row["n"] / top))
+        meaning = code.meaning(language) if code else ""
+        width = max(4, int(100 * row["n"] / top))
+        declines.append({**row, "meaning": meaning, "width": width})
     return {
         "merchant": merchant,
         "today": today,

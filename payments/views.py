@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required
 from core.language import current_language
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from payments.forms import FundsInvestigationForm, TransactionLookupForm
 from payments.models import DisputeCase, Investigation, Payout, Transaction
@@ -34,7 +35,7 @@ def _channel(request: HttpRequest) -> str:
     return "phone" if getattr(request.user, "is_agent", False) else "portal"
 
 
-def _lookup(request: HttpRequest, template: str) -> HttpResponse:
+def _lookup(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
     form = TransactionLookupForm(request.GET or None)
     merchants = Merchant.objects.visible_to(request.user)
     queryset = Transaction.objects.visible_to(request.user).select_related("merchant", "terminal")
@@ -51,21 +52,21 @@ def _lookup(request: HttpRequest, template: str) -> HttpResponse:
         "form": form,
         "rows": rows,
         "limit": LIST_LIMIT,
-        "merchants": merchants if not request.user.is_agent else None,  # type: ignore[union-attr]
+        "merchants": merchants if not request.user.is_agent else None,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "payments/_transaction_rows.html", context)
     return render(request, template, context)
 
 
 @login_required
-def portal_transactions(request: HttpRequest) -> HttpResponse:
+def portal_transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Merchant look-ups, mobile first."""
     return _lookup(request, "payments/portal_transactions.html")
 
 
 @agent_required
-def console_transactions(request: HttpRequest) -> HttpResponse:
+def console_transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _lookup(request, "payments/console_transactions.html")
 
 
@@ -79,7 +80,7 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
 
 
 @login_required
-def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
     language = current_language()
     eta = settlement_eta_for(txn)
@@ -104,25 +105,25 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(transaction_id=txn.pk)
         .select_related("ticket")[:5],
         "duplicates": [d for d in duplicates if txn.pk in (d.first.pk, d.second.pk)],
-        "back": "console_transactions" if request.user.is_agent else "portal_transactions",  # type: ignore[union-attr]
+        "back": "console_transactions" if request.user.is_agent else "portal_transactions",
     }
     return render(request, "payments/transaction_detail.html", context)
 
 
 @login_required
 @require_POST
-def investigate_transaction(request: HttpRequest, pk: int) -> HttpResponse:
+def investigate_transaction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
     investigation = investigate_funds(
         txn.merchant, txn=txn, opened_by=request.user, channel=_channel(request)
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "payments/_investigation.html", {"investigation": investigation})
     return redirect("investigation_detail", pk=investigation.pk)
 
 
 @login_required
-def payouts(request: HttpRequest) -> HttpResponse:
+def payouts(request: AuthenticatedHttpRequest) -> HttpResponse:
     merchants = Merchant.objects.visible_to(request.user)
     payout_list = Payout.objects.visible_to(request.user).select_related("merchant")
     merchant_id = request.GET.get("merchant_id", "").strip()
@@ -148,7 +149,7 @@ def payouts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def investigate_day(request: HttpRequest) -> HttpResponse:
+def investigate_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FundsInvestigationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写商户编号和交易日期"))
@@ -167,7 +168,7 @@ def investigate_day(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def investigation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = get_object_or_404(
         Investigation.objects.visible_to(request.user).select_related(
             "merchant", "transaction", "ticket"
@@ -178,7 +179,7 @@ def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def duplicates(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def duplicates(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     days = 30
     found = find_duplicate_charges(merchant, since=timezone.now() - dt.timedelta(days=days))
@@ -196,7 +197,7 @@ def duplicates(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_dispute_view(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def open_dispute_view(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     visible = Transaction.objects.visible_to(request.user).filter(merchant=merchant)
     try:

@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "verify": "10/min"},
+    # A service's PermissionDeniedError becomes a 403 with the reason in Chinese and English.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "poscare API",

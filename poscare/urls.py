@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -44,4 +42,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fleet.urls")),
     path("", include("channels.urls")),
 ]
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (receipt photos, import spreadsheets) are never served from MEDIA_URL, not even
+# in the demo: they go out through views that scope them (desk_attachment, import_job_errors).

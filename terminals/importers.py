@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,9 @@ from core.importing import (
 )
 from merchants.models import Merchant, Store
 from terminals.models import Terminal, TerminalModel
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TERMINAL_FIELDS = (
     "serial_number",
@@ -56,7 +59,7 @@ class TerminalImporter(Importer):
     }
     required_columns = ("terminal_id", "serial_number", "merchant_id", "model", "comm_type")
 
-    def __init__(self, user: Any = None) -> None:
+    def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
         self.models: dict[str, int] = {}
         ambiguous: set[str] = set()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import TERMINAL_ID_PATTERN, TERMINAL_ID_RE
 from core.language import current_language
+from core.scoping import ScopedQuerySet
 
 
 def validate_terminal_id(value: str) -> None:
@@ -55,15 +55,8 @@ class TerminalModel(models.Model):
         return f"{latin} {self.name}"
 
 
-class TerminalQuerySet(models.QuerySet["Terminal"]):
-    def visible_to(self, user: Any) -> TerminalQuerySet:
-        from merchants.models import Merchant
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class TerminalQuerySet(ScopedQuerySet["Terminal"]):
+    merchant_path = "merchant"
 
     def search(self, query: str) -> TerminalQuerySet:
         query = query.strip().upper()

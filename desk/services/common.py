@@ -90,8 +90,3 @@ def _parse_time(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
-
-
-def _require_staff(by: Any) -> None:
-    if not getattr(by, "is_agent", False):
-        raise DeskError(_("只有客服人员可以执行此操作"))

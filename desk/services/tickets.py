@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_staff
 from core.errors import lazy_format
 from desk import facts as fact_registry
 from desk.models import (
@@ -28,13 +29,15 @@ from desk.services.common import (
     DeskError,
     _log,
     _parse_time,
-    _require_staff,
     _signature,
     tell_staff,
     ticket_link,
 )
 from desk.services.intake import known_facts
 from desk.services.sla_tracking import refresh_sla
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def route(ticket: Ticket, tier: str) -> tuple[Queue | None, Any]:
@@ -208,11 +211,22 @@ def _open_ticket(
     return ticket
 
 
-@transaction.atomic
 def change_status(
-    ticket: Ticket, to_status: str, *, by: Any, reason: str, resolution_code: str = ""
+    ticket: Ticket, to_status: str, *, by: User, reason: str, resolution_code: str = ""
 ) -> Ticket:
-    """Move the ticket along its allowed transitions; every change carries a reason."""
+    """Staff move a ticket along its allowed transitions (the desk and the API)."""
+    check_staff(by)
+    return do_change_status(
+        ticket, to_status, by=by, reason=reason, resolution_code=resolution_code
+    )
+
+
+@transaction.atomic
+def do_change_status(
+    ticket: Ticket, to_status: str, *, by: User | None, reason: str, resolution_code: str = ""
+) -> Ticket:
+    """Move the ticket along its allowed transitions; every change carries a reason. No role
+    check: also the system's own moves (a merchant's reply re-opens, a merge resolves)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if not ticket.can_transition(to_status):
         raise DeskError(
@@ -315,7 +329,7 @@ def add_interaction(
             ticket.first_responded_at = now
             ticket.save(update_fields=["first_responded_at"])
         if ticket.status == Ticket.Status.NEW:
-            change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("已响应商户")))
+            do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("已响应商户")))
             ticket.refresh_from_db()
         else:
             refresh_sla(ticket)
@@ -328,7 +342,7 @@ def add_interaction(
         )
     elif not is_staff:
         if ticket.status in (Ticket.Status.PENDING_MERCHANT, Ticket.Status.RESOLVED):
-            change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("商户已回复")))
+            do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("商户已回复")))
         if ticket.assignee_id:
             notify_staff(
                 ticket.assignee,
@@ -342,7 +356,7 @@ def add_interaction(
 
 @transaction.atomic
 def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
-    _require_staff(by)
+    check_staff(by)
     if assignee is not None and not getattr(assignee, "is_agent", False):
         raise DeskError(_("工单只能分配给客服人员"))
     ticket.assignee = assignee
@@ -362,7 +376,7 @@ def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
 def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
     """L1 → L2 → supervisor, always with a reason; the new tier's queue picks the assignee."""
     if by is not None:
-        _require_staff(by)
+        check_staff(by)
     if to_tier not in Tier.values:
         raise DeskError(lazy_format(_("未知的层级“%(value)s”"), value=to_tier))
     if TIER_ORDER.index(Tier(to_tier)) <= TIER_ORDER.index(Tier(ticket.tier)):
@@ -413,7 +427,7 @@ def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
 
 @transaction.atomic
 def set_priority(ticket: Ticket, priority: str, *, by: Any, reason: str) -> Ticket:
-    _require_staff(by)
+    check_staff(by)
     if priority not in Ticket.Priority.values:
         raise DeskError(lazy_format(_("未知的优先级“%(value)s”"), value=priority))
     old = ticket.priority
@@ -427,7 +441,7 @@ def set_priority(ticket: Ticket, priority: str, *, by: Any, reason: str) -> Tick
 @transaction.atomic
 def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ticket:
     """Fold a duplicate into the ticket that stays: its timeline, commitments and files move."""
-    _require_staff(by)
+    check_staff(by)
     if source.pk == target.pk:
         raise DeskError(_("不能把工单合并到自身"))
     if source.merchant_id != target.merchant_id:
@@ -440,7 +454,7 @@ def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ti
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
     if source.is_open:
-        change_status(
+        do_change_status(
             source,
             Ticket.Status.RESOLVED,
             by=by,
@@ -467,7 +481,7 @@ def rate_ticket(ticket: Ticket, *, rating: int, comment: str, by: Any) -> Ticket
 
 @transaction.atomic
 def set_kb_url(ticket: Ticket, url: str, *, by: Any) -> Ticket:
-    _require_staff(by)
+    check_staff(by)
     ticket.kb_url = url.strip()
     ticket.full_clean(validate_unique=False, validate_constraints=False)
     ticket.save(update_fields=["kb_url", "updated_at"])
