@@ -19,8 +19,12 @@ class User(AbstractUser):
         L2 = "l2", _("二线技术 (L2)")
         SUPERVISOR = "supervisor", _("主管")
         ADMIN = "admin", _("管理员")
+        # A machine account (a TMS, a host system) that may only push data through the API.
+        INTEGRATION = "integration", _("系统对接")
 
     STAFF_ROLES = (Role.L1, Role.L2, Role.SUPERVISOR, Role.ADMIN)
+    # Roles without an agent number: merchant users and machine accounts.
+    NON_STAFF_ROLES = (Role.MERCHANT, Role.INTEGRATION)
 
     role = models.CharField(
         _("角色"), max_length=16, choices=Role.choices, default=Role.MERCHANT, db_index=True
@@ -42,7 +46,7 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="staff_have_agent_no",
-                condition=Q(role="merchant") | Q(agent_no__isnull=False),
+                condition=Q(role__in=["merchant", "integration"]) | Q(agent_no__isnull=False),
                 violation_error_message=_("员工必须有工号。"),
             )
         ]
@@ -64,6 +68,11 @@ class User(AbstractUser):
     @property
     def is_merchant_user(self) -> bool:
         return self.role == self.Role.MERCHANT
+
+    @property
+    def is_integration(self) -> bool:
+        """A machine account: pushes telemetry and sees no merchant, ticket or page."""
+        return self.role == self.Role.INTEGRATION
 
     @property
     def is_supervisor(self) -> bool:

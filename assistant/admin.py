@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assistant.forms import ArticleForm
-from assistant.models import Article, Conversation, HandOff, Message
+from assistant.models import Article, Conversation, HandOff, LearnedExample, Message
 
 
 @admin.register(Article)
@@ -48,7 +52,52 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(HandOff)
 class HandOffAdmin(admin.ModelAdmin):
-    list_display = ["conversation", "sequence", "reason", "intent", "status", "ticket_number"]
+    list_display = ["conversation", "sequence", "reason", "intent", "status", "ticket"]
     list_filter = ["reason", "status", "outside_hours"]
-    search_fields = ["ticket_number"]
+    search_fields = ["ticket__number"]
     raw_id_fields = ["conversation"]
+
+
+def _review(request: HttpRequest, queryset: QuerySet[LearnedExample], status: str) -> None:
+    queryset.filter(status=LearnedExample.Status.PENDING).update(
+        status=status, reviewed_by=request.user, reviewed_at=timezone.now()
+    )
+
+
+@admin.register(LearnedExample)
+class LearnedExampleAdmin(admin.ModelAdmin):
+    """Supervisors review merchants' answers to clarifying questions before they become data."""
+
+    list_display = ["text", "intent", "offered", "status", "created_at", "reviewed_by"]
+    list_filter = ["status", "intent"]
+    search_fields = ["text"]
+    raw_id_fields = ["conversation"]
+    readonly_fields = ["conversation", "text", "offered", "reviewed_by", "reviewed_at"]
+    actions = ["accept", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LearnedExample]:
+        return LearnedExample.objects.visible_to(request.user)
+
+    # Reviewing is the supervisors' job: their role grants it, no per-model permission needed.
+    def _reviewer(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_supervisor", False))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._reviewer(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._reviewer(request) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self._reviewer(request) or super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # examples come from conversations only
+
+    @admin.action(description=_("采纳为训练例句"))
+    def accept(self, request: HttpRequest, queryset: QuerySet[LearnedExample]) -> None:
+        _review(request, queryset, LearnedExample.Status.ACCEPTED)
+
+    @admin.action(description=_("驳回"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[LearnedExample]) -> None:
+        _review(request, queryset, LearnedExample.Status.REJECTED)

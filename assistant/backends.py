@@ -283,7 +283,7 @@ def add_callback_commitment(
     if owner is None:
         return False
     try:
-        services.add_commitment(
+        services.do_add_commitment(
             Ticket.objects.get(pk=ticket.pk),
             owner=owner,
             due_at=due_at,
@@ -425,7 +425,7 @@ class InvestigationInfo:
     next_step: str
     expected_date: dt.date | None
     resolved: bool
-    ticket_reference: str
+    ticket_number: str
 
 
 def investigate_funds(
@@ -457,7 +457,7 @@ def investigate_funds(
         next_step=investigation.next_step(language),
         expected_date=investigation.expected_date,
         resolved=investigation.is_resolved,
-        ticket_reference=investigation.ticket_reference,
+        ticket_number=investigation.ticket.number or "" if investigation.ticket else "",
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from assistant import backends
+from assistant import clarify as readings
 from assistant.intents import INTENT_LABELS, intent_label
 from assistant.nlu import Understanding
 
@@ -27,7 +28,7 @@ NOT_TOPICS = frozenset({"other", "greeting", "complaint", HUMAN})
 # Answers to "did that fix it?". "No" is checked first: "还是不行" contains "行".
 _NO = re.compile(
     r"不行|没用|没有用|没好|不好|不能|没反应|还是|依然|仍然|一样|无效|失败|没解决|未解决|"
-    r"\bno\b|\bnope\b|\bstill\b|not (?:work|fix)|doesn'?t|didn'?t|won'?t"
+    r"\bno\b|\bnope\b|\bstill\b|not (?:work|fix|solved)|doesn'?t|didn'?t|won'?t"
 )
 _YES = re.compile(
     r"好了|可以了|行了|解决了|正常了|能用了|搞定|没问题了|谢谢|有用|^(?:好|是|对|嗯|可以|行)[的啊呀吧!！。]*$|"
@@ -139,6 +140,8 @@ def _respond(ctx: Context) -> Reply:
     if flow == "clarify":
         chosen = _chosen_option(ctx)
         if chosen is not None:
+            question, options = ctx.state.get("question", ""), ctx.state.get("options", [])
+            readings.learn(ctx.conversation, question, chosen, options)
             ctx.state.clear()
             return answer(ctx, chosen)
     if flow == "await_details":
@@ -151,6 +154,9 @@ def _respond(ctx: Context) -> Reply:
             understanding.intent, "out_of_scope"
         )
         return handoff.start(ctx, reason=reason, intent=understanding.intent)
+    pair = readings.confusable_readings(understanding, ctx.text)
+    if pair is not None:
+        return clarify_readings(ctx, pair)
     if understanding.action == "clarify":
         return clarify(ctx)
     return answer(ctx, understanding.intent)
@@ -159,8 +165,8 @@ def _respond(ctx: Context) -> Reply:
 def answer(ctx: Context, intent: str) -> Reply:
     from assistant import handlers, handoff
 
-    if intent in ("other", "complaint", HUMAN):
-        reason = {"complaint": "complaint", HUMAN: "requested"}.get(intent, "out_of_scope")
+    if intent in ("complaint", HUMAN):
+        reason = {"complaint": "complaint", HUMAN: "requested"}[intent]
         return handoff.start(ctx, reason=reason, intent=intent)
     handler = handlers.HANDLERS.get(intent, handlers.knowledge)
     return handler(ctx, intent)
@@ -174,7 +180,7 @@ def clarify(ctx: Context) -> Reply:
     options = [intent for intent in candidates if intent not in NOT_TOPICS][:2]
     if not options:
         options = [understanding.intent]
-    ctx.state.update({"flow": "clarify", "options": options})
+    ctx.state.update({"flow": "clarify", "options": options, "question": ctx.text})
     labels = [intent_label(intent) for intent in options]
     if len(labels) > 1:
         text = _(
@@ -192,9 +198,35 @@ def clarify(ctx: Context) -> Reply:
     )
 
 
+def clarify_readings(ctx: Context, pair: tuple[readings.Reading, readings.Reading]) -> Reply:
+    """Offer the two readings of a confusable pair in plain words."""
+    first, second = pair
+    ctx.state.update(
+        {
+            "flow": "clarify",
+            "options": [first.intent, second.intent],
+            "readings": {first.intent: str(first.words), second.intent: str(second.words)},
+            "question": ctx.text,
+        }
+    )
+    text = _("为了不答错，我想先确认一下：您是想说“%(first)s”，还是“%(second)s”？") % {
+        "first": first.words,
+        "second": second.words,
+    }
+    return Reply(
+        text=text,
+        action="clarify",
+        intent=ctx.understanding.intent,
+        quick_replies=[str(first.words), str(second.words), _("转人工")],
+    )
+
+
 def _chosen_option(ctx: Context) -> str | None:
     options: list[str] = ctx.state.get("options", [])
     said = ctx.text.strip().lower()
+    tapped = readings.reading_names(ctx.state.get("readings", {})).get(said)
+    if tapped in options:
+        return tapped
     for intent in options:
         label = INTENT_LABELS.get(intent)
         names = {intent}

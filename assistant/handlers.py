@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 
 from assistant import backends
 from assistant.dialogue import Context, Reply, is_no, is_yes
+from assistant.intents import intent_label
 from assistant.models import Article
 from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+from core.money import yuan
+from fleet.diagnosis import diagnose_for_chat
 
 # Intents whose request a person must carry out (the assistant explains, then offers one).
 NEEDS_PERSON = frozenset(
@@ -35,10 +38,6 @@ SIGN_IN_CODES = frozenset({"77", "A0", "99", "22"})
 
 def person() -> str:
     return _("转人工")
-
-
-def yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
 
 
 def local(moment: dt.datetime) -> str:
@@ -211,6 +210,11 @@ def start_troubleshooting(ctx: Context, intent: str) -> Reply:
         }
     )
     text = _("我们一步一步来（共 %(count)s 步）。") % {"count": len(steps)}
+    # What the remote diagnosis sees comes before any step or ticket.
+    if ctx.is_merchant_user and (
+        seen := diagnose_for_chat(ctx.merchant or ctx.merchants, ctx.terminal, topic=intent)
+    ):
+        text = seen + "\n\n" + text
     text += "\n" + _("第 1 步：") + str(steps[0].instruction) + "\n\n" + _ask_fixed()
     return Reply(text=text, action="answer", intent=intent, quick_replies=fixed_replies())
 
@@ -380,10 +384,10 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
         parts.append(investigation.summary)
         if investigation.next_step:
             parts.append(investigation.next_step)
-        if investigation.ticket_reference:
+        if investigation.ticket_number:
             parts.append(
                 _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
-                % {"number": investigation.ticket_reference}
+                % {"number": investigation.ticket_number}
             )
     return Reply(text="\n".join(parts), action="answer", intent=intent, quick_replies=[person()])
 
@@ -574,6 +578,23 @@ def hotline(ctx: Context, intent: str) -> Reply:
     return Reply(text=text, action="answer", intent=intent)
 
 
+def out_of_scope(ctx: Context, intent: str) -> Reply:
+    """A question outside POS service: say so and where to ask; no ticket for nobody to work."""
+    text = _(
+        "这个问题不在 POS 商户服务的范围内，我回答不了，也不会为它建工单。"
+        "POS 机故障、交易、到账、费率、维修和来电核实等问题我都可以帮您。"
+    )
+    lines = _hotline_lines(ctx, None)
+    if lines:
+        text += "\n" + _("如需人工帮助，可拨打官方客服热线：") + "\n" + "\n".join(lines)
+    return Reply(
+        text=text,
+        action="answer",
+        intent=intent,
+        quick_replies=[intent_label("hotline")],
+    )
+
+
 HANDLERS: dict[str, Callable[[Context, str], Reply]] = {
     "txn_failed_code": response_code,
     "txn_failed_generic": failed_generic,
@@ -585,5 +606,6 @@ HANDLERS: dict[str, Callable[[Context, str], Reply]] = {
     "verify_caller": verify_caller,
     "hotline": hotline,
     "greeting": greeting,
+    "other": out_of_scope,
     **{intent: start_troubleshooting for intent in TROUBLESHOOTING_INTENTS},
 }

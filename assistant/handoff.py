@@ -16,6 +16,7 @@ from assistant import backends
 from assistant.dialogue import HUMAN, Context, Reply
 from assistant.intents import desk_category, intent_label
 from assistant.models import Conversation, HandOff
+from core.money import yuan
 
 # What a merchant types when they do not know the answer to a question we asked.
 _SKIP = re.compile(r"不知道|不清楚|不记得|忘了|跳过|没有|\bskip\b|don'?t know|not sure|unknown")
@@ -35,18 +36,18 @@ def start(
     seed: dict[str, Any] | None = None,
 ) -> Reply:
     conversation = ctx.conversation
-    recent = _recent_ticket(conversation, ctx.now)
-    if recent is not None:
+    recent = _recent_ticket_number(conversation, ctx.now)
+    if recent:
         ctx.state.clear()
         return Reply(
             text=_(
                 "您的问题已经转给客服，工单号 %(number)s，客服会尽快联系您。"
                 "还有别的情况可以继续告诉我。"
             )
-            % {"number": recent.ticket_number},
+            % {"number": recent},
             action="handoff",
             intent=ctx.understanding.intent,
-            ticket_number=recent.ticket_number,
+            ticket_number=recent,
         )
     handoff = HandOff.objects.create(
         conversation=conversation,
@@ -166,7 +167,6 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         return _no_ticket(ctx, handoff)
     staffing = backends.staffing(ctx.now)
     handoff.ticket_id = ticket.pk
-    handoff.ticket_number = ticket.number
     handoff.status = HandOff.Status.TICKET_OPENED
     handoff.completed_at = timezone.now()
     handoff.outside_hours = not staffing.staffed
@@ -281,18 +281,24 @@ def _facts_from_entities(ctx: Context, seed: dict[str, Any] | None = None) -> di
     if entities.get("rrn"):
         facts["recent_transaction"] = _("参考号 %(rrn)s") % {"rrn": entities["rrn"][0]}
     elif entities.get("amounts_fen") and dates:
-        facts["recent_transaction"] = f"{dates[0]['text']} {entities['amounts_fen'][0] / 100:.2f}"
+        facts["recent_transaction"] = (
+            f"{dates[0]['text']} {yuan(entities['amounts_fen'][0], grouping=False)}"
+        )
     if dates and ctx.state.get("asking") == "started_at":
         facts["started_at"] = dates[0]["text"]
     return facts
 
 
-def _recent_ticket(conversation: Conversation, now: dt.datetime) -> HandOff | None:
+def _recent_ticket_number(conversation: Conversation, now: dt.datetime) -> str | None:
+    """The number of the ticket this conversation opened in the last two hours, if any."""
     return (
         conversation.handoffs.filter(
-            status=HandOff.Status.TICKET_OPENED, completed_at__gte=now - dt.timedelta(hours=2)
+            status=HandOff.Status.TICKET_OPENED,
+            completed_at__gte=now - dt.timedelta(hours=2),
+            ticket__isnull=False,
         )
         .order_by("-completed_at")
+        .values_list("ticket__number", flat=True)
         .first()
     )
 

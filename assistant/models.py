@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assistant.intents import INTENT_LABELS
+from core.scoping import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 INTENT_CHOICES = [(name, label) for name, label in INTENT_LABELS.items()]
-
-
-def _may_see_any(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def session_digest(session_key: str) -> str:
@@ -26,14 +26,11 @@ def session_digest(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()
 
 
-class ConversationQuerySet(models.QuerySet["Conversation"]):
-    def visible_to(self, user: Any) -> ConversationQuerySet:
-        """Staff read every transcript; a merchant user only the conversations they had."""
-        if not _may_see_any(user):
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(user=user)
+class ConversationQuerySet(ScopedQuerySet["Conversation"]):
+    # Staff read every transcript; a merchant user only the conversations they had, not those
+    # of a colleague at the same merchant.
+    owner_path = "user"
+    merchant_path = None
 
     def of_session(self, session_key: str) -> ConversationQuerySet:
         """An anonymous visitor's own conversations (by the session they chat in)."""
@@ -130,7 +127,7 @@ class Conversation(models.Model):
     def handed_off(self) -> bool:
         return self.status == self.Status.HANDED_OFF
 
-    def is_owned_by(self, user: Any, session_key: str = "") -> bool:
+    def is_owned_by(self, user: Viewer, session_key: str = "") -> bool:
         if getattr(user, "is_authenticated", False):
             return self.user_id == user.pk
         return (
@@ -140,9 +137,9 @@ class Conversation(models.Model):
         )
 
 
-class MessageQuerySet(models.QuerySet["Message"]):
-    def visible_to(self, user: Any) -> MessageQuerySet:
-        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+class MessageQuerySet(ScopedQuerySet["Message"]):
+    owner_path = "conversation__user"
+    merchant_path = None  # as the conversation: the person who chatted, not the merchant
 
     def inbound(self) -> MessageQuerySet:
         return self.filter(direction=Message.Direction.IN)
@@ -192,12 +189,9 @@ class Message(models.Model):
         return self.text[:40]
 
 
-class ArticleQuerySet(models.QuerySet["Article"]):
-    def visible_to(self, user: Any) -> ArticleQuerySet:
-        """Published articles are public knowledge; drafts only for staff."""
-        if _may_see_any(user) and user.is_agent:
-            return self
-        return self.filter(is_published=True)
+class ArticleQuerySet(ScopedQuerySet["Article"]):
+    # Published articles are public knowledge; drafts only for staff.
+    public_rows = Q(is_published=True)
 
     def published(self) -> ArticleQuerySet:
         return self.filter(is_published=True)
@@ -249,9 +243,9 @@ class Article(models.Model):
         return self.body_en if language.startswith("en") else self.body_zh
 
 
-class HandOffQuerySet(models.QuerySet["HandOff"]):
-    def visible_to(self, user: Any) -> HandOffQuerySet:
-        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+class HandOffQuerySet(ScopedQuerySet["HandOff"]):
+    owner_path = "conversation__user"
+    merchant_path = None  # as the conversation: the person who chatted, not the merchant
 
 
 class HandOff(models.Model):
@@ -289,7 +283,6 @@ class HandOff(models.Model):
         null=True,
         blank=True,
     )
-    ticket_number = models.CharField(_("工单号"), max_length=32, blank=True)
     outside_hours = models.BooleanField(_("值班时间外"), default=False)
     callback_due_at = models.DateTimeField(_("承诺回电时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -309,12 +302,62 @@ class HandOff(models.Model):
             models.UniqueConstraint(
                 fields=["conversation", "sequence"], name="unique_handoff_sequence"
             ),
-            models.CheckConstraint(
-                name="handoff_ticket_has_number",
-                condition=~Q(status="ticket_opened") | ~Q(ticket_number=""),
-                violation_error_message=_("已创建工单的转人工记录必须有工单号。"),
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.conversation_id}/{self.sequence} {self.get_reason_display()}"
+
+
+class LearnedExampleQuerySet(ScopedQuerySet["LearnedExample"]):
+    # Staff only: merchants' words wait for a supervisor's review, not for other merchants.
+    merchant_path = None
+
+
+class LearnedExample(models.Model):
+    """A merchant's answer to a clarifying question: their words, labelled with the reading they
+    chose, kept for a supervisor to review before it may join the training phrases."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已采纳")
+        REJECTED = "rejected", _("已驳回")
+
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("对话"),
+        on_delete=models.CASCADE,
+        related_name="learned_examples",
+    )
+    text = models.CharField(_("商户原话（已脱敏）"), max_length=500)
+    intent = models.CharField(_("商户选择的意图"), max_length=32, choices=INTENT_CHOICES)
+    offered = models.JSONField(_("提供的选项"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = LearnedExampleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学习到的例句")
+        verbose_name_plural = _("学习到的例句")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="learned_review_queue")]
+        constraints = [
+            # The same answer to the same question is one example, however often it is sent.
+            models.UniqueConstraint(
+                fields=["conversation", "text", "intent"], name="unique_learned_example"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:30]} → {self.intent}"

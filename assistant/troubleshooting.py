@@ -1,9 +1,11 @@
 """Guided troubleshooting: a few safe steps a cashier can try, each followed by "did that fix
 it?". When the last step fails, the conversation is handed to a person with what was tried.
 
-Vetted content, kept in code so it is translated with the rest of the interface; the steps
-come from the common fixes the source articles describe (paper, print head, network and
-sign-in, chip and contactless reading, power).
+Safety first: every guide was reviewed for steps that could make things worse; where a device
+may be wet, dropped, hot or have a swollen battery, the first step says to stop and not power
+it on or charge it, before any restart. Vetted content, kept in code so it is translated with
+the rest of the interface; the steps come from the common fixes the source articles describe
+(paper, print head, network and sign-in, chip and contactless reading, power).
 """
 
 from __future__ import annotations
@@ -83,31 +85,33 @@ GUIDES: dict[str, list[Step]] = {
     "power_battery": [
         Step(
             _(
-                "用原装充电器和数据线接上电源，充电 30 分钟后再开机；"
-                "换一个插座，看充电指示灯是否亮起。"
+                "先看安全：电池鼓包、机身发烫或有焦味时，请不要充电也不要开机，"
+                "回复“没解决”我帮您报修。否则用原装充电器和数据线接上电源，"
+                "充电 30 分钟后再开机；换一个插座，看充电指示灯是否亮起。"
             ),
-            _("用原装充电器充电 30 分钟"),
+            _("确认电池无鼓包发烫后用原装充电器充电 30 分钟"),
         ),
         Step(
             _("长按电源键 10 秒以上强制重启；如果能开机但很快关机，请保持插电使用。"),
             _("长按电源键强制重启"),
         ),
         Step(
-            _("如果电池可拆卸：关机后取下电池，等 10 秒重新装好再开机。不要使用鼓包的电池。"),
+            _("如果电池可拆卸：关机后取下电池，等 10 秒重新装好再开机。"),
             _("重新安装电池"),
         ),
     ],
     "device_fault": [
         Step(
-            _("长按电源键 10 秒强制重启。如果死机或花屏，重启后先签到，看是否恢复正常。"),
-            _("强制重启"),
+            _(
+                "先看安全：机器进过水、摔过、冒烟或发烫时，请立即关机并拔掉充电器，"
+                "不要再充电或开机，也不要用吹风机烘干——这种情况需要维修，回复“没解决”我帮您报修。"
+                "如果都没有：长按电源键 10 秒强制重启，死机或花屏时重启后先签到，看是否恢复正常。"
+            ),
+            _("确认没有进水或摔落后强制重启"),
         ),
         Step(
-            _(
-                "如果机器进过水或摔过，请立即关机，不要再充电或开机，以免进一步损坏——"
-                "这种情况需要维修。其他情况请检查是否提示系统更新，按提示完成更新。"
-            ),
-            _("检查进水/摔落并完成系统更新"),
+            _("检查是否提示系统更新，按提示在插电、网络稳定时完成更新，更新过程中不要关机。"),
+            _("完成系统更新"),
         ),
     ],
 }

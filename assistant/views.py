@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,8 @@ from assistant import reports, services
 from assistant.forms import ArticleForm, MessageForm
 from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, HandOff
+from core.pagination import page_of
+from core.types import AuthenticatedHttpRequest
 
 # --------------------------------------------------------------------------- merchant chat
 
@@ -43,7 +44,7 @@ def _chat_context(request: HttpRequest, conversation: Conversation | None) -> di
 
 def chat(request: HttpRequest) -> HttpResponse:
     """The chat (mobile first). Merchant users and anonymous visitors; staff read transcripts."""
-    if request.user.is_authenticated and request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_agent:
         return redirect("assistant_transcripts")
     conversation = services.current_conversation(request.user, _session_key(request))
     return render(request, "assistant/chat.html", _chat_context(request, conversation))
@@ -51,7 +52,7 @@ def chat(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def chat_send(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_agent:
         return redirect("assistant_transcripts")
     form = MessageForm(request.POST)
     session_key = _session_key(request, create=True)
@@ -96,7 +97,7 @@ def chat_new(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def transcripts(request: HttpRequest) -> HttpResponse:
+def transcripts(request: AuthenticatedHttpRequest) -> HttpResponse:
     conversations = (
         Conversation.objects.visible_to(request.user)
         .select_related("user", "merchant")
@@ -111,9 +112,9 @@ def transcripts(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         conversations = conversations.filter(
-            Q(merchant__merchant_id=query) | Q(handoffs__ticket_number=query)
+            Q(merchant__merchant_id=query) | Q(handoffs__ticket__number=query)
         ).distinct()
-    page = Paginator(conversations, 50).get_page(request.GET.get("page"))
+    page = page_of(request, conversations)
     context = {
         "page": page,
         "status": status,
@@ -126,7 +127,7 @@ def transcripts(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def transcript(request: HttpRequest, pk: int) -> HttpResponse:
+def transcript(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(
         Conversation.objects.visible_to(request.user).select_related(
             "user", "merchant", "terminal"
@@ -143,14 +144,16 @@ def transcript(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "conversation": conversation,
         "history": history,
-        "handoffs": HandOff.objects.visible_to(request.user).filter(conversation=conversation),
+        "handoffs": HandOff.objects.visible_to(request.user)
+        .filter(conversation=conversation)
+        .select_related("ticket"),
         "articles": list(articles.values()),
     }
     return render(request, "assistant/transcript.html", context)
 
 
 @supervisor_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         days = max(1, min(365, int(request.GET.get("days", 30))))
     except ValueError:
@@ -175,13 +178,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @supervisor_required
-def articles(request: HttpRequest) -> HttpResponse:
+def articles(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = Article.objects.visible_to(request.user).select_related("updated_by")
     return render(request, "assistant/articles.html", {"articles": rows})
 
 
 @supervisor_required
-def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def article_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     article = (
         get_object_or_404(Article.objects.visible_to(request.user), pk=pk) if pk else Article()
     )

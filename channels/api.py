@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from channels import calls, phone_menu, sms
+from channels import calls, phone_menu, sms, wechat, wechat_crypto
 from channels.models import Integration
-from channels.webhooks import Refused, authenticate, error, parse_json
+from channels.webhooks import Refused, authenticate, error, parse_json, read_body
 from core.errors import in_both_languages, lazy_format
 
 
@@ -92,3 +92,37 @@ def sms_inbound(request: HttpRequest, provider: str) -> JsonResponse:
             {"id": record.message_id, "route": record.route, "reply": record.reply, "new": fresh}
         )
     return JsonResponse({"messages": results}, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def wechat_callback(request: HttpRequest, key: str) -> HttpResponse:
+    """The Official Account's server URL: GET answers WeChat's URL check with `echostr`;
+    POST takes a message (plain, or `encrypt_type=aes`) and answers it passively."""
+    integration = Integration.objects.filter(
+        key=key[:40], kind=Integration.Kind.WECHAT, is_active=True
+    ).first()
+    if integration is None:
+        return error(404, "unknown_integration", _("未知或已停用的接入标识"))
+    query = {name: request.GET.get(name, "")[:200] for name in request.GET}
+    try:
+        if request.method == "GET":
+            wechat_crypto.check_signature(
+                query.get("signature", ""),
+                integration.secret,
+                query.get("timestamp", ""),
+                query.get("nonce", ""),
+            )
+            return HttpResponse(query.get("echostr", ""), content_type="text/plain")
+        body = read_body(request).decode("utf-8")
+        inbound = wechat.open_envelope(integration, query, body)
+    except Refused as refused:
+        return refused.response()
+    except UnicodeDecodeError:
+        return error(400, "bad_xml", _("请求体不是有效的 UTF-8"))
+    except wechat_crypto.WeChatCryptoError as refused:
+        return error(403, refused.code, _("微信消息签名或加密校验失败"))
+    text = wechat.handle(integration, inbound)
+    return HttpResponse(
+        wechat.reply_xml(integration, inbound, text, query), content_type="application/xml"
+    )

@@ -82,6 +82,8 @@ def log_outbound(call: Call) -> None:
     task = call.call_task
     if task is None or task.status not in (CallTask.Status.OPEN, CallTask.Status.CLAIMED):
         return
+    if call.agent is None:
+        return  # a click-to-dial call always has its agent; nobody else may sign the log
     outcome = (
         ContactAttempt.Outcome.ANSWERED if call.answered_at else ContactAttempt.Outcome.NO_ANSWER
     )

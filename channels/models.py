@@ -4,12 +4,13 @@ provider) with their secrets, and the calls the phone system reports."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
 
 
 def new_secret() -> str:
@@ -45,7 +46,19 @@ class Integration(models.Model):
         on_delete=models.CASCADE,
         related_name="integrations",
     )
-    secret = models.CharField(_("签名密钥"), max_length=128, default=new_secret)
+    secret = models.CharField(
+        _("签名密钥"),
+        max_length=128,
+        default=new_secret,
+        help_text=_("HMAC 签名密钥；微信公众号为服务器配置中的 Token。"),
+    )
+    app_id = models.CharField(_("微信 AppID"), max_length=32, blank=True)
+    aes_key = models.CharField(
+        _("微信 EncodingAESKey"),
+        max_length=43,
+        blank=True,
+        help_text=_("仅微信公众号：安全模式的消息加解密密钥（43 个字符）。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
@@ -58,12 +71,8 @@ class Integration(models.Model):
         return f"{self.name} ({self.key})"
 
 
-class CallQuerySet(models.QuerySet["Call"]):
-    def visible_to(self, user: Any) -> CallQuerySet:
-        """Calls are the desk's working material: staff only."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self if user.is_agent else self.none()
+class CallQuerySet(ScopedQuerySet["Call"]):
+    merchant_path = None  # calls are the desk's working material: staff only
 
     def live(self) -> CallQuerySet:
         return self.filter(state__in=Call.LIVE_STATES)
@@ -167,6 +176,10 @@ class Call(models.Model):
         return None
 
 
+class CallEventQuerySet(ScopedQuerySet["CallEvent"]):
+    merchant_path = None  # the raw event log of the phone system: staff only
+
+
 class CallEvent(models.Model):
     """Each event id is processed once: a resent event changes nothing."""
 
@@ -181,6 +194,8 @@ class CallEvent(models.Model):
     occurred_at = models.DateTimeField(_("发生时间"))
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
 
+    objects = CallEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("通话事件")
         verbose_name_plural = _("通话事件")
@@ -191,6 +206,10 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind}"
+
+
+class IvrSessionQuerySet(ScopedQuerySet["IvrSession"]):
+    merchant_path = None  # the phone system's menu state: read by the IVR webhook, staff only
 
 
 class IvrSession(models.Model):
@@ -219,6 +238,8 @@ class IvrSession(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = IvrSessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("语音导航会话")
         verbose_name_plural = _("语音导航会话")
@@ -228,6 +249,10 @@ class IvrSession(models.Model):
 
     def __str__(self) -> str:
         return self.call_id
+
+
+class InboundSmsQuerySet(ScopedQuerySet["InboundSms"]):
+    merchant_path = None  # the raw inbound SMS log: staff only; replies reach merchants on tickets
 
 
 class InboundSms(models.Model):
@@ -266,6 +291,8 @@ class InboundSms(models.Model):
     reply = models.CharField(_("回复"), max_length=1000, blank=True)
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
 
+    objects = InboundSmsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("收到的短信")
         verbose_name_plural = _("收到的短信")
@@ -273,6 +300,112 @@ class InboundSms(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["integration", "message_id"], name="unique_inbound_sms")
         ]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class WeChatFollower(models.Model):
+    """A WeChat user of an Official Account, and the merchant user it is bound to once the
+    SMS code sent to that user's registered phone came back."""
+
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("接入"), on_delete=models.CASCADE, related_name="followers"
+    )
+    openid = models.CharField(_("OpenID"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("绑定的用户"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="wechat_followers",
+    )
+    pending_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("待验证的用户"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    code_digest = models.CharField(_("验证码摘要"), max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(_("验证码有效期"), null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(_("验证次数"), default=0)
+    bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("微信用户")
+        verbose_name_plural = _("微信用户")
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "openid"], name="unique_wechat_openid")
+        ]
+
+    def __str__(self) -> str:
+        return self.openid
+
+
+class WeChatMessage(models.Model):
+    """A message WeChat delivered; WeChat retries unanswered ones, each MsgId counts once."""
+
+    integration = models.ForeignKey(
+        Integration,
+        verbose_name=_("接入"),
+        on_delete=models.CASCADE,
+        related_name="wechat_messages",
+    )
+    msg_id = models.CharField(_("消息标识"), max_length=64)
+    openid = models.CharField(_("OpenID"), max_length=64)
+    text = models.CharField(_("内容"), max_length=1000)
+    reply = models.TextField(_("回复"), blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("微信消息")
+        verbose_name_plural = _("微信消息")
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "msg_id"], name="unique_wechat_msg")
+        ]
+
+    def __str__(self) -> str:
+        return self.msg_id
+
+
+class InboundMailQuerySet(ScopedQuerySet["InboundMail"]):
+    merchant_path = None  # the raw inbound e-mail log: staff only
+
+
+class InboundMail(models.Model):
+    """A mail to the desk's mailbox and what became of it; each Message-ID counts once."""
+
+    class Outcome(models.TextChoices):
+        OPENED = "opened", _("新建工单")
+        REPLIED = "replied", _("回复到工单")
+        AUTOMATIC = "automatic", _("自动邮件，已忽略")
+        UNMATCHED = "unmatched", _("发件人未匹配商户")
+        THROTTLED = "throttled", _("发信过于频繁，已忽略")
+
+    message_id = models.CharField(_("邮件标识"), max_length=200, unique=True)
+    sender = models.CharField(_("发件人"), max_length=200)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("工单"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_mail",
+    )
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+
+    objects = InboundMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("收到的邮件")
+        verbose_name_plural = _("收到的邮件")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["sender", "received_at"], name="inbound_mail_sender")]
 
     def __str__(self) -> str:
         return self.message_id

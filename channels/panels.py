@@ -49,3 +49,13 @@ def register() -> None:
         )
     )
     panels.register_nav(panels.NavLink("console", "calls", _("来电"), "calls_console", order=15))
+    panels.register_nav(
+        panels.NavLink(
+            "console",
+            "calls_wall",
+            _("来电墙"),
+            "calls_wall",
+            order=16,
+            visible=lambda user: bool(getattr(user, "is_supervisor", False)),
+        )
+    )

@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import agent_required
+from accounts.permissions import agent_required, supervisor_required
 from channels import calls, dial
 from channels.models import Call
+from channels.wall import wall
+from core.language import current_language
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 
 
@@ -25,7 +27,7 @@ def _version(call: Call | None) -> str:
 
 
 @agent_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: Any = request.user
     recent = (
         Call.objects.visible_to(user)
@@ -37,7 +39,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def pop(request: HttpRequest) -> HttpResponse:
+def pop(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The screen pop. Unchanged since the last poll → 204, and htmx leaves the page alone
     (so an agent typing into the search box is not interrupted)."""
     call = calls.current_call(request.user)
@@ -50,7 +52,7 @@ def pop(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_POST
-def attach(request: HttpRequest, pk: int) -> HttpResponse:
+def attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from desk.models import Ticket
 
     call = get_object_or_404(Call.objects.visible_to(request.user), pk=pk)
@@ -68,7 +70,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = Merchant.objects.visible_to(request.user).filter(merchant_id=merchant_id).first()
     if merchant is None:
         raise Http404
@@ -80,7 +82,7 @@ def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
     if result.call is not None:
         messages.success(request, _("正在呼叫，请接起您的分机并向商户报出核验码"))
         return redirect("calls_console")
-    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    lang = current_language()
     reasons = "；".join(result.request.reasons_in(lang))
     messages.warning(
         request,
@@ -88,3 +90,13 @@ def dial_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
         % {"status": result.request.get_status_display(), "reasons": reasons},
     )
     return redirect("merchant_360", merchant_id)
+
+
+@supervisor_required
+def wall_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "channels/wall.html", {"wall": wall()})
+
+
+@supervisor_required
+def wall_live(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "channels/_wall.html", {"wall": wall()})

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.debug import ExceptionReporter
 
 from core.masking import mask_pans_in_text
@@ -61,3 +63,24 @@ class MaskingExceptionReporter(ExceptionReporter):
 
     def get_traceback_text(self) -> SafeString:
         return mark_safe(mask_pans_in_text(super().get_traceback_text()))  # noqa: S308 - masked
+
+
+NOT_ALLOWED = _("您没有权限执行此操作")
+
+
+class PermissionDeniedError(PermissionDenied):
+    """The actor may not do this. Raised by the services' `check_*` functions (the one place
+    that decides who may change what); a page answers it with the 403 page (Django's handler403,
+    templates/403.html), the API with a 403 whose detail is in both languages
+    (`core.api.exception_handler`). Being Django's PermissionDenied, nothing else is needed."""
+
+    def __init__(self, message: Promise | str = NOT_ALLOWED) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return in_both_languages(self.message)

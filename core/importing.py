@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import in_both_languages, lazy_format
 from core.masking import mask_pans_in_text
 from core.tabular import normalize_header
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 BATCH_SIZE = 2000
 MAX_CELL_CHARS = 1000
@@ -158,7 +161,7 @@ class Importer:
     target_model: Any = None
     max_lengths: dict[str, int] = {}
 
-    def __init__(self, user: Any = None) -> None:
+    def __init__(self, user: User | None = None) -> None:
         self.user = user
         self._aliases = {
             normalize_header(alias): column

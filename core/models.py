@@ -1,19 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
 from core.uploads import RandomName
 
 
-class ImportJobQuerySet(models.QuerySet["ImportJob"]):
-    def visible_to(self, user: Any) -> ImportJobQuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_supervisor:
-            return self.none()
-        return self
+class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
+    staff_roles = SUPERVISOR_ROLES
 
 
 class ImportJob(models.Model):

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ContextBuilder = Callable[[HttpRequest, Any], dict[str, Any]]
 
@@ -31,7 +34,7 @@ class Panel:
     template: str
     build_context: ContextBuilder
     order: int = 100
-    visible: Callable[[Any], bool] = field(default=lambda user: True)
+    visible: Callable[[User], bool] = field(default=lambda user: True)
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class NavLink:
     label: Any  # a lazy translation
     url_name: str
     order: int = 100
-    visible: Callable[[Any], bool] = field(default=lambda user: True)
+    visible: Callable[[User], bool] = field(default=lambda user: True)
 
 
 _panels: dict[str, dict[str, Panel]] = {}
@@ -58,15 +61,18 @@ def register_nav(link: NavLink) -> None:
 
 def render_panels(page: str, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
     """The panels of a page for this user, in order, each with its context already built."""
+    user = request.user
+    if not user.is_authenticated:  # panels sit on pages for signed-in users only
+        return []
     rendered = []
     for panel in sorted(_panels.get(page, {}).values(), key=lambda p: (p.order, p.key)):
-        if not panel.visible(request.user):
+        if not panel.visible(user):
             continue
         context = panel.build_context(request, obj)
         rendered.append({"key": panel.key, "template": panel.template, "context": context})
     return rendered
 
 
-def nav_links(area: str, user: Any) -> list[NavLink]:
+def nav_links(area: str, user: User) -> list[NavLink]:
     links = sorted(_nav.get(area, {}).values(), key=lambda link: (link.order, link.key))
     return [link for link in links if link.visible(user)]

@@ -6,12 +6,13 @@ import io
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from defusedcsv import csv as defusedcsv
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from core.errors import in_both_languages
 from core.importing import Importer, ImportResult
@@ -19,11 +20,14 @@ from core.models import ImportJob
 from core.tabular import TabularError, iter_rows
 
 logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.types import Viewer
 
 MAX_STORED_ERRORS = 2000
 
 
-def importer_for(kind: str, user: Any = None) -> Importer:
+def importer_for(kind: str, user: User | None = None) -> Importer:
     from merchants.importers import MerchantImporter
     from terminals.importers import TerminalImporter
 
@@ -38,7 +42,7 @@ def import_file(
     kind: str,
     source: str | Path | IO[bytes],
     filename: str | None = None,
-    user: Any = None,
+    user: User | None = None,
     progress: Any = None,
 ) -> ImportResult:
     """Import a CSV/XLSX file now; raises TabularError when the file as a whole is unreadable."""
@@ -46,10 +50,8 @@ def import_file(
     return importer.run(iter_rows(source, filename), progress=progress)
 
 
-def start_import(kind: str, upload: UploadedFile, user: Any) -> ImportJob:
+def start_import(kind: str, upload: UploadedFile, user: User) -> ImportJob:
     """Keep the uploaded file and queue its import; the job page shows the progress."""
-    from core.tasks import run_import_job
-
     job = ImportJob.objects.create(
         kind=kind, file=upload, original_name=upload.name or "upload", created_by=user
     )
@@ -93,6 +95,12 @@ def run_import(job: ImportJob) -> ImportJob:
     return job
 
 
+@task()
+def run_import_job(job_id: int) -> None:
+    """The background task `start_import` queues: run the stored upload's import."""
+    run_import(ImportJob.objects.get(pk=job_id))
+
+
 def errors_csv(errors: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = defusedcsv.writer(buffer)
@@ -132,7 +140,7 @@ TERMINAL_EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(kind: str, user: Any) -> tuple[list[str], Iterator[list[str]]]:
+def export_rows(kind: str, user: Viewer) -> tuple[list[str], Iterator[list[str]]]:
     from merchants.models import Merchant
     from terminals.models import Terminal
 

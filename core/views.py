@@ -4,7 +4,6 @@ from typing import Any
 
 from defusedcsv import csv as defusedcsv
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,19 +13,21 @@ from accounts.permissions import agent_required, supervisor_required
 from core import panels
 from core.forms import ImportForm
 from core.models import ImportJob
+from core.pagination import page_of
 from core.services import errors_csv, export_rows, start_import
+from core.types import AuthenticatedHttpRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
-    if request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_agent:
         return redirect("console")
     return redirect("portal")
 
 
 @agent_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent's start page: one search box for merchant ID, terminal ID, serial number,
     name or phone, and whatever panels the other apps add (queues, outages, …)."""
     from merchants.models import Merchant
@@ -60,7 +61,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_import(form.cleaned_data["kind"], form.cleaned_data["file"], request.user)
@@ -70,15 +71,15 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 @supervisor_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
-    page = Paginator(job.errors, 100).get_page(request.GET.get("page"))
-    template = "core/_import_progress.html" if request.htmx else "core/import_job.html"  # type: ignore[attr-defined]
+    page = page_of(request, job.errors)
+    template = "core/_import_progress.html" if request.htmx else "core/import_job.html"
     return render(request, template, {"job": job, "errors_page": page})
 
 
 @supervisor_required
-def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     response = HttpResponse(
         "\ufeff" + errors_csv(job.errors), content_type="text/csv; charset=utf-8"
@@ -93,7 +94,7 @@ class _Echo:
 
 
 @login_required
-def export(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+def export(request: AuthenticatedHttpRequest, kind: str) -> StreamingHttpResponse:
     """CSV export of what this user may see, in the columns the importer reads."""
     if kind not in ImportJob.Kind.values:
         from django.http import Http404

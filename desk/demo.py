@@ -155,6 +155,7 @@ def _status(ticket: Ticket, to: str, at: dt.datetime, by: User | None, reason: s
     ticket.status = to
 
 
+# size: the demo's desk story told in order, one pass; runs once per demo database
 def load(rng: random.Random, log: Any) -> None:
     ensure_defaults()
     staff = {u.username: u for u in User.objects.exclude(role=User.Role.MERCHANT)}

@@ -4,12 +4,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.language import current_language
 from desk import facts as fact_registry
 from desk.models import CannedResponse, FieldVisit, Interaction, Outage, Ticket, Tier
+from merchants.models import MerchantQuerySet
+from terminals.models import TerminalQuerySet
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -18,9 +20,21 @@ def _staff() -> Any:
     return User.objects.filter(role__in=User.STAFF_ROLES, is_active=True).order_by("agent_no")
 
 
+def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, to set its queryset for this user."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.signature
+
+
+class TerminalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.terminal_id} · {obj.model} · SN {obj.serial_number}"
 
 
 class FactFieldsMixin:
@@ -29,7 +43,7 @@ class FactFieldsMixin:
     fields: dict[str, forms.Field]
 
     def add_fact_fields(self, keys: list[str]) -> None:
-        language = get_language() or "zh-hans"
+        language = current_language()
         for key in keys:
             fact = fact_registry.FACTS[key]
             self.fields[f"fact_{key}"] = forms.CharField(
@@ -54,7 +68,7 @@ class PortalTicketForm(FactFieldsMixin, forms.Form):
         label=_("商户"),
         queryset=None,  # type: ignore[arg-type]
     )
-    terminal: forms.ModelChoiceField = forms.ModelChoiceField(
+    terminal: forms.ModelChoiceField = TerminalChoiceField(
         label=_("终端"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
@@ -68,13 +82,17 @@ class PortalTicketForm(FactFieldsMixin, forms.Form):
         help_text=_("JPEG、PNG、WebP 或 PDF，不超过 5 MB"),
     )
 
-    def __init__(self, *args: Any, merchants: Any, terminals: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        merchants: MerchantQuerySet,
+        terminals: TerminalQuerySet,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["merchant"].queryset = merchants  # type: ignore[attr-defined]
-        self.fields["terminal"].queryset = terminals  # type: ignore[attr-defined]
-        self.fields["terminal"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda t: f"{t.terminal_id} · {t.model} · SN {t.serial_number}"
-        )
+        self.merchants, self.terminals = merchants, terminals
+        model_choices(self, "merchant").queryset = merchants
+        model_choices(self, "terminal").queryset = terminals
         if merchants.count() == 1:
             self.fields["merchant"].initial = merchants.first()
 
@@ -166,7 +184,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = _staff()  # type: ignore[attr-defined]
+        model_choices(self, "assignee").queryset = _staff()
 
 
 class PriorityForm(forms.Form):
@@ -182,8 +200,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technician"].queryset = _staff().filter(  # type: ignore[attr-defined]
-            role__in=["l2", "supervisor", "admin"]
+        model_choices(self, "technician").queryset = _staff().filter(
+            role__in=[User.Role.L2, User.Role.SUPERVISOR, User.Role.ADMIN]
         )
 
 
@@ -217,7 +235,7 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff()  # type: ignore[attr-defined]
+        model_choices(self, "owner").queryset = _staff()
 
 
 class MergeForm(forms.Form):
@@ -236,9 +254,7 @@ class OutageLinkForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outage"].queryset = Outage.objects.filter(  # type: ignore[attr-defined]
-            status="active"
-        )
+        model_choices(self, "outage").queryset = Outage.objects.filter(status="active")
 
 
 class ReplyForm(forms.Form):

@@ -10,11 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedQuerySet
 from core.uploads import RandomName
 from core.workdays import WorkingCalendar
 from desk import sla
-
-OPEN_STATUSES = ("new", "open", "pending_merchant", "on_hold")
 
 
 class Tier(models.TextChoices):
@@ -123,14 +122,9 @@ class Queue(models.Model):
         return self.name
 
 
-class OutageQuerySet(models.QuerySet["Outage"]):
-    def visible_to(self, user: Any) -> OutageQuerySet:
-        """Staff see every outage; a merchant user those linked to their tickets."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(tickets__merchant__members=user).distinct()
+class OutageQuerySet(ScopedQuerySet["Outage"]):
+    # A merchant user sees the outages linked to their tickets.
+    merchant_path = "tickets__merchant"
 
 
 class Outage(models.Model):
@@ -176,16 +170,8 @@ class Outage(models.Model):
         return self.title
 
 
-class TicketQuerySet(models.QuerySet["Ticket"]):
-    def visible_to(self, user: Any) -> TicketQuerySet:
-        """Staff see every ticket; a merchant user the tickets of their merchants."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        from merchants.models import Merchant
-
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class TicketQuerySet(ScopedQuerySet["Ticket"]):
+    merchant_path = "merchant"
 
     def open(self) -> TicketQuerySet:
         return self.filter(is_open=True)
@@ -267,13 +253,14 @@ class Ticket(models.Model):
         DUPLICATE = "duplicate", _("重复工单")
 
     TRANSITIONS: dict[str, tuple[str, ...]] = {
-        "new": ("open", "pending_merchant", "on_hold", "resolved"),
-        "open": ("pending_merchant", "on_hold", "resolved"),
-        "pending_merchant": ("open", "on_hold", "resolved"),
-        "on_hold": ("open", "pending_merchant", "resolved"),
-        "resolved": ("open", "closed"),
-        "closed": (),
+        Status.NEW: (Status.OPEN, Status.PENDING_MERCHANT, Status.ON_HOLD, Status.RESOLVED),
+        Status.OPEN: (Status.PENDING_MERCHANT, Status.ON_HOLD, Status.RESOLVED),
+        Status.PENDING_MERCHANT: (Status.OPEN, Status.ON_HOLD, Status.RESOLVED),
+        Status.ON_HOLD: (Status.OPEN, Status.PENDING_MERCHANT, Status.RESOLVED),
+        Status.RESOLVED: (Status.OPEN, Status.CLOSED),
+        Status.CLOSED: (),
     }
+    OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_MERCHANT, Status.ON_HOLD)
 
     number = models.CharField(_("工单号"), max_length=16, unique=True, null=True, editable=False)
     merchant = models.ForeignKey(
@@ -406,7 +393,7 @@ class Ticket(models.Model):
         return self.number or f"#{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.is_open = self.status in OPEN_STATUSES
+        self.is_open = self.status in self.OPEN_STATUSES
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_open"}
@@ -427,7 +414,7 @@ class Ticket(models.Model):
 
     @property
     def can_be_rated(self) -> bool:
-        return self.status in ("resolved", "closed") and self.rating is None
+        return self.status in (self.Status.RESOLVED, self.Status.CLOSED) and self.rating is None
 
     def timer(self, now: dt.datetime | None = None) -> dict[str, Any]:
         """What the queue shows: the nearest due time, and whether it is paused or late."""
@@ -446,6 +433,10 @@ class Ticket(models.Model):
         else:
             state = "ok"
         return {"state": state, "text": sla.format_duration(seconds), "seconds": seconds}
+
+
+class TicketEventQuerySet(ScopedQuerySet["TicketEvent"]):
+    merchant_path = "ticket__merchant"
 
 
 class TicketEvent(models.Model):
@@ -484,6 +475,8 @@ class TicketEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = TicketEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("工单事件")
         verbose_name_plural = _("工单事件")
@@ -503,6 +496,12 @@ class TicketEvent(models.Model):
         if self.kind == self.Kind.AGENT_REPLY:
             return sla.Event(self.at, "agent_reply")
         return None
+
+
+class InteractionQuerySet(ScopedQuerySet["Interaction"]):
+    merchant_path = "ticket__merchant"
+    # Internal notes and other non-public entries never reach the portal.
+    merchant_rows = Q(is_public=True)
 
 
 class Interaction(models.Model):
@@ -542,6 +541,8 @@ class Interaction(models.Model):
     outcome = models.CharField(_("结果"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = InteractionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("沟通记录")
         verbose_name_plural = _("沟通记录")
@@ -558,9 +559,8 @@ class Interaction(models.Model):
         return f"{self.ticket} {self.get_kind_display()}"
 
 
-class CommitmentQuerySet(models.QuerySet["Commitment"]):
-    def visible_to(self, user: Any) -> CommitmentQuerySet:
-        return self.filter(ticket__in=Ticket.objects.visible_to(user))
+class CommitmentQuerySet(ScopedQuerySet["Commitment"]):
+    merchant_path = "ticket__merchant"
 
     def pending(self) -> CommitmentQuerySet:
         return self.filter(status=Commitment.Status.OPEN)
@@ -621,6 +621,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return RandomName("desk")(instance, filename)
 
 
+class AttachmentQuerySet(ScopedQuerySet["Attachment"]):
+    merchant_path = "ticket__merchant"
+
+
 class Attachment(models.Model):
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="attachments"
@@ -638,6 +642,8 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
@@ -645,6 +651,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class FieldVisitQuerySet(ScopedQuerySet["FieldVisit"]):
+    merchant_path = "ticket__merchant"
 
 
 class FieldVisit(models.Model):
@@ -679,6 +689,8 @@ class FieldVisit(models.Model):
     created_at = models.DateTimeField(_("派单时间"), default=timezone.now)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
+    objects = FieldVisitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("上门服务")
         verbose_name_plural = _("上门服务")
@@ -691,6 +703,10 @@ class FieldVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class ReplacementQuerySet(ScopedQuerySet["Replacement"]):
+    merchant_path = "ticket__merchant"
 
 
 class Replacement(models.Model):
@@ -716,6 +732,8 @@ class Replacement(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = ReplacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("设备更换")

@@ -5,21 +5,22 @@ from typing import Any
 
 from defusedcsv import csv as defusedcsv
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.language import current_language
+from core.pagination import page_of
+from core.types import AuthenticatedHttpRequest
 from core.uploads import serve_upload
 from desk import facts as fact_registry
 from desk import forms, services
+from desk.actions import action_forms, run_action
 from desk.models import (
     CannedResponse,
     Commitment,
@@ -34,8 +35,6 @@ from desk.reports import desk_report, report_csv_rows
 from desk.services import DeskError
 from merchants.models import Merchant
 from terminals.models import Terminal
-
-PAGE_SIZE = 50
 
 
 def _error(request: HttpRequest, error: DeskError) -> None:
@@ -77,14 +76,14 @@ def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
 
 
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets, context = queue_tickets(request.user, request.GET)
     query = context["form"].cleaned_data.get("q", "")
     if query:
         exact = Ticket.objects.filter(number=query.strip().upper()).first()
         if exact is not None:
             return redirect("desk_ticket", number=exact.number)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, tickets)
     now = timezone.now()
     rows = [(t, t.timer(now)) for t in page.object_list]
     context.update(
@@ -92,13 +91,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows=rows,
         queues=list(Queue.objects.order_by("tier", "name")),
     )
-    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"  # type: ignore[attr-defined]
+    template = "desk/_queue_table.html" if request.htmx else "desk/queue.html"
     return render(request, template, context)
 
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def agent_new_ticket(request: HttpRequest) -> HttpResponse:
+def agent_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,12 +170,12 @@ def _with_timeline(queryset: Any) -> Any:
 
 
 @agent_required
-def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
         "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
     )[0]
-    language = get_language() or "zh-hans"
+    language = current_language()
     missing = fact_registry.missing(ticket.category, ticket.facts)
     state = services.sla_state(ticket)
     facts = [
@@ -197,21 +196,13 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         .exclude(pk=ticket.pk)
         .only("number", "category", "status")[:10],
         "canned": CannedResponse.objects.filter(category__in=["", ticket.category]),
-        "forms": {
-            "interaction": forms.InteractionForm(prefix="i"),
-            "status": forms.StatusForm(
-                prefix="s", allowed=ticket.TRANSITIONS.get(ticket.status, ())
-            ),
-            "escalate": forms.EscalateForm(prefix="e"),
-            "assign": forms.AssignForm(prefix="a", initial={"assignee": ticket.assignee_id}),
-            "priority": forms.PriorityForm(prefix="p", initial={"priority": ticket.priority}),
-            "visit": forms.VisitForm(prefix="v"),
-            "replace": forms.ReplacementForm(prefix="r"),
-            "commitment": forms.CommitmentForm(prefix="c", initial={"owner": request.user.pk}),
-            "merge": forms.MergeForm(prefix="m"),
-            "kb": forms.KnowledgeForm(prefix="k", initial={"kb_url": ticket.kb_url}),
-            "outage": forms.OutageLinkForm(prefix="o"),
-        },
+        "forms": action_forms(
+            status={"allowed": ticket.TRANSITIONS.get(ticket.status, ())},
+            assign={"initial": {"assignee": ticket.assignee_id}},
+            priority={"initial": {"priority": ticket.priority}},
+            commitment={"initial": {"owner": request.user.pk}},
+            kb={"initial": {"kb_url": ticket.kb_url}},
+        ),
         "transitions": ticket.TRANSITIONS.get(ticket.status, ()),
         "visits": [
             (v, forms.VisitOutcomeForm.for_visit(v) if v.status == v.Status.SCHEDULED else None)
@@ -221,132 +212,12 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "desk/ticket.html", context)
 
 
-def _run_action(request: HttpRequest, ticket: Ticket, action: str) -> None:
-    """Apply one action form from the ticket page; errors become page messages."""
-    user = request.user
-    post, files = request.POST, request.FILES
-    if action == "interaction":
-        form: Any = forms.InteractionForm(post, prefix="i")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.add_interaction(
-                ticket,
-                by=user,
-                kind=d["kind"],
-                body=d["body"],
-                direction=d["direction"],
-                is_public=d["is_public"],
-                outcome=d["outcome"],
-                channel=Ticket.Channel.PHONE if d["kind"] == "call" else None,
-            )
-    elif action == "status":
-        form = forms.StatusForm(post, prefix="s")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.change_status(
-                ticket,
-                d["status"],
-                by=user,
-                reason=d["reason"],
-                resolution_code=d["resolution_code"],
-            )
-    elif action == "escalate":
-        form = forms.EscalateForm(post, prefix="e")
-        if form.is_valid():
-            services.escalate(
-                ticket,
-                to_tier=form.cleaned_data["tier"],
-                reason=form.cleaned_data["reason"],
-                by=user,
-            )
-    elif action == "assign":
-        form = forms.AssignForm(post, prefix="a")
-        if form.is_valid():
-            services.assign(ticket, form.cleaned_data["assignee"], by=user)
-    elif action == "priority":
-        form = forms.PriorityForm(post, prefix="p")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.set_priority(ticket, d["priority"], by=user, reason=d["reason"])
-    elif action == "visit":
-        form = forms.VisitForm(post, prefix="v")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.dispatch_visit(
-                ticket,
-                technician=d["technician"],
-                window_start=d["window_start"],
-                window_end=d["window_end"],
-                address=d["address"],
-                by=user,
-            )
-    elif action == "visit_outcome":
-        form = forms.VisitOutcomeForm(post)
-        if form.is_valid():
-            visit = get_object_or_404(ticket.visits, pk=form.cleaned_data["visit"])
-            services.record_visit_outcome(
-                visit,
-                status=form.cleaned_data["status"],
-                outcome=form.cleaned_data["outcome"],
-                by=user,
-            )
-    elif action == "replace":
-        form = forms.ReplacementForm(post, prefix="r")
-        if form.is_valid():
-            replacement = services.replace_terminal(
-                ticket,
-                new_serial=form.cleaned_data["new_serial"],
-                reason=form.cleaned_data["reason"],
-                by=user,
-            )
-            verdict = _("在保，免费更换") if replacement.under_warranty else _("已过保，需收费")
-            messages.info(request, f"{replacement} · {verdict}")
-    elif action == "commitment":
-        form = forms.CommitmentForm(post, prefix="c")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.add_commitment(
-                ticket, owner=d["owner"] or user, due_at=d["due_at"], promise=d["promise"], by=user
-            )
-    elif action == "commitment_done":
-        commitment = get_object_or_404(ticket.commitments, pk=post.get("commitment"))
-        services.complete_commitment(commitment, by=user, kept=post.get("kept", "1") == "1")
-        return
-    elif action == "merge":
-        form = forms.MergeForm(post, prefix="m")
-        if form.is_valid():
-            target = Ticket.objects.filter(number=form.cleaned_data["target"].upper()).first()
-            if target is None:
-                raise DeskError(_("未找到目标工单"))  # type: ignore[arg-type]
-            services.merge_tickets(ticket, target, by=user, reason=form.cleaned_data["reason"])
-    elif action == "kb":
-        form = forms.KnowledgeForm(post, prefix="k")
-        if form.is_valid():
-            services.set_kb_url(ticket, form.cleaned_data["kb_url"], by=user)
-    elif action == "outage":
-        form = forms.OutageLinkForm(post, prefix="o")
-        if form.is_valid():
-            services.link_to_outage([ticket], form.cleaned_data["outage"], by=user)
-    elif action == "attach":
-        upload = files.get("file")
-        if not isinstance(upload, UploadedFile):
-            raise DeskError(_("请选择文件"))  # type: ignore[arg-type]
-        services.attach_file(ticket, upload, by=user)
-        return
-    else:
-        raise Http404
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-
-
 @agent_required
 @require_POST
-def ticket_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def ticket_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     try:
-        _run_action(request, ticket, action)
+        run_action(request, ticket, action)
     except DeskError as error:
         _error(request, error)
     return redirect("desk_ticket", number=ticket.number)
@@ -354,7 +225,7 @@ def ticket_action(request: HttpRequest, number: str, action: str) -> HttpRespons
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def outages(request: HttpRequest) -> HttpResponse:
+def outages(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.OutageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outage = services.declare_outage(by=request.user, **form.cleaned_data)
@@ -365,7 +236,7 @@ def outages(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outage = get_object_or_404(Outage.objects.visible_to(request.user), pk=pk)
     form = forms.OutageUpdateForm(request.POST or None)
     if request.method == "POST":
@@ -391,12 +262,12 @@ def outage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _error(request, error)
         return redirect("desk_outage", pk=outage.pk)
     tickets = outage.tickets.select_related("merchant", "terminal").order_by("-is_open", "id")
-    page = Paginator(tickets, 100).get_page(request.GET.get("page"))
+    page = page_of(request, tickets)
     return render(request, "desk/outage.html", {"outage": outage, "form": form, "page": page})
 
 
 @supervisor_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     days = _days(request)
     report = desk_report(request.user, days=days)
     chart = {
@@ -427,7 +298,7 @@ def _days(request: HttpRequest) -> int:
 
 
 @supervisor_required
-def reports_csv(request: HttpRequest) -> HttpResponse:
+def reports_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = desk_report(request.user, days=_days(request))
     buffer = io.StringIO()
     defusedcsv.writer(buffer).writerows(report_csv_rows(report))
@@ -440,17 +311,19 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def portal_tickets(request: HttpRequest) -> HttpResponse:
+def portal_tickets(request: AuthenticatedHttpRequest) -> HttpResponse:
     tickets = (
         Ticket.objects.visible_to(request.user)
         .select_related("merchant", "terminal")
         .order_by("-is_open", "-created_at")
     )
-    page = Paginator(tickets, 20).get_page(request.GET.get("page"))
+    page = page_of(request, tickets)
     return render(request, "desk/portal_tickets.html", {"page": page})
 
 
-def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # type: ignore[no-untyped-def]
+def _portal_form(
+    request: HttpRequest, data: Any = None, files: Any = None
+) -> forms.PortalTicketForm:
     merchants = Merchant.objects.visible_to(request.user)
     terminals = Terminal.objects.visible_to(request.user).select_related("model", "merchant")
     return forms.PortalTicketForm(
@@ -461,8 +334,8 @@ def _portal_form(request: HttpRequest, data: Any = None, files: Any = None):  # 
 def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
     """The facts still missing for the chosen category, merchant and terminal."""
     category = source.get("category") or Ticket.Category.TRANSACTION_FAILURE
-    merchants = form.fields["merchant"].queryset  # type: ignore[attr-defined]
-    terminals = form.fields["terminal"].queryset  # type: ignore[attr-defined]
+    merchants = form.merchants
+    terminals = form.terminals
     merchant = merchants.filter(pk=source.get("merchant") or 0).first() or (
         merchants.first() if merchants.count() == 1 else None
     )
@@ -472,11 +345,11 @@ def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def portal_new_ticket(request: HttpRequest) -> HttpResponse:
+def portal_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     form = _portal_form(request, request.POST or None, request.FILES or None)
     form.add_fact_fields(_missing_for(form, source))
-    if request.htmx and request.method == "GET":  # type: ignore[attr-defined]
+    if request.htmx and request.method == "GET":
         return render(request, "desk/_fact_fields.html", {"form": form})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -501,7 +374,7 @@ def portal_new_ticket(request: HttpRequest) -> HttpResponse:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
+def portal_ticket(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     ticket = _ticket_for(request, number)
     reply_form = forms.ReplyForm(prefix="reply")
     rating_form = forms.RatingForm(prefix="rate")
@@ -538,8 +411,8 @@ def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "timeline": _timeline(ticket, public_only=True),
-        "visits": [v for v in ticket.visits.all() if v.status != "cancelled"],
-        "commitments": [c for c in ticket.commitments.all() if c.status == "open"],
+        "visits": [v for v in ticket.visits.all() if v.status != FieldVisit.Status.CANCELLED],
+        "commitments": [c for c in ticket.commitments.all() if c.status == Commitment.Status.OPEN],
         "reply_form": reply_form,
         "rating_form": rating_form,
     }

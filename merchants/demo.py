@@ -146,6 +146,7 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
+# size: the demo's merchants and terminals, one pass; runs once per demo database
 def load(rng: random.Random, log: Any) -> None:
     acquirers = list(Institution.objects.filter(kind__in=["acquirer", "bank"]).order_by("code"))
     models = {(m.manufacturer, m.name): m for m in TerminalModel.objects.all()}

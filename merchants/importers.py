@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import lazy_format
+from core.identifiers import MERCHANT_ID_RE
 from core.importing import ErrorCollector, Importer, ImportResult, parse_choice, required
 from core.masking import mask_account
 from core.phones import PhoneNumberError, normalize_phone
 from directory.models import Institution
-from merchants.models import MERCHANT_ID_RE, Contact, Merchant
+from merchants.models import Contact, Merchant
 from merchants.regions import is_valid_region
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MERCHANT_FIELDS = (
     "name",
@@ -59,7 +63,7 @@ class MerchantImporter(Importer):
         "contact_email": Contact._meta.get_field("email").max_length or 254,
     }
 
-    def __init__(self, user: Any = None) -> None:
+    def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
         self.acquirers = {i.code: i.pk for i in Institution.objects.all()}
         self.acquirers.update({i.name: i.pk for i in Institution.objects.all()})

@@ -8,17 +8,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import MERCHANT_ID_PATTERN, MERCHANT_ID_RE
+from core.language import current_language
 from core.masking import mask_phone
 from core.phones import display_phone
+from core.scoping import ScopedQuerySet
 from merchants.regions import is_valid_region, mcc_label, region_label
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-MERCHANT_ID_RE = re.compile(r"^\d{15}$")
+    from core.types import Viewer
 
 
 def validate_merchant_id(value: str) -> None:
@@ -42,14 +43,8 @@ def validate_mcc(value: str) -> None:
         raise ValidationError(_("MCC“%(value)s”应为 4 位数字"), code="mcc", params={"value": value})
 
 
-class MerchantQuerySet(models.QuerySet["Merchant"]):
-    def visible_to(self, user: Any) -> MerchantQuerySet:
-        """The one scoping rule: staff see all merchants, a merchant user only their own."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(members=user)
+class MerchantQuerySet(ScopedQuerySet["Merchant"]):
+    merchant_path = ""
 
     def search(self, query: str, user: Any = None) -> MerchantQuerySet:
         """Name, merchant ID, or contact phone — the phone only for a user who sees phones in
@@ -129,7 +124,7 @@ class Merchant(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="merchant_id_15_digits",
-                condition=Q(merchant_id__regex=r"^[0-9]{15}$"),
+                condition=Q(merchant_id__regex=rf"^{MERCHANT_ID_PATTERN}$"),
                 violation_error_message=_("商户编号应为 15 位数字"),
             )
         ]
@@ -139,14 +134,18 @@ class Merchant(models.Model):
 
     @property
     def region_label(self) -> str:
-        return region_label(self.region_code, get_language() or "zh-hans")
+        return region_label(self.region_code, current_language())
 
     @property
     def mcc_label(self) -> str:
-        return mcc_label(self.mcc, get_language() or "zh-hans")
+        return mcc_label(self.mcc, current_language())
 
     def is_visible_to(self, user: User) -> bool:
         return Merchant.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class StoreQuerySet(ScopedQuerySet["Store"]):
+    merchant_path = "merchant"
 
 
 class Store(models.Model):
@@ -157,6 +156,8 @@ class Store(models.Model):
     name = models.CharField(_("门店名称"), max_length=100)
     region_code = models.CharField(_("地区代码"), max_length=6, validators=[validate_region])
     address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    objects = StoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("门店")
@@ -170,9 +171,8 @@ class Store(models.Model):
         return self.name
 
 
-class ContactQuerySet(models.QuerySet["Contact"]):
-    def visible_to(self, user: Any) -> ContactQuerySet:
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class ContactQuerySet(ScopedQuerySet["Contact"]):
+    merchant_path = "merchant"
 
 
 class Contact(models.Model):
@@ -202,12 +202,13 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def phone_for(self, user: Any) -> str:
+    def phone_for(self, user: Viewer) -> str:
         """The number as this user may see it: full for roles that call merchants and for the
         merchant's own users, masked for everyone else."""
-        if getattr(user, "sees_contact_phones", False) or (
-            getattr(user, "is_merchant_user", False)
-            and self.merchant.members.filter(pk=user.pk).exists()
+        if not user.is_authenticated:
+            return mask_phone(self.phone)
+        if user.sees_contact_phones or (
+            user.is_merchant_user and self.merchant.members.filter(pk=user.pk).exists()
         ):
             return display_phone(self.phone)
         return mask_phone(self.phone)

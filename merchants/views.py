@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.permissions import agent_required, merchant_required
 from core import panels
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from terminals.models import Terminal
 
@@ -19,7 +20,7 @@ def _terminals() -> Prefetch:
 
 
 @merchant_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The merchant's start page (mobile first): their merchants, shops and terminals."""
     merchants = (
         Merchant.objects.visible_to(request.user)
@@ -34,7 +35,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def portal_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def portal_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(
         Merchant.objects.visible_to(request.user).prefetch_related(
             "stores", _terminals(), "contacts"
@@ -50,7 +51,7 @@ def portal_merchant(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 
 @agent_required
-def merchant_360(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def merchant_360(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     """Everything about one merchant on one page; other apps add their panels."""
     merchant = get_object_or_404(
         Merchant.objects.visible_to(request.user)
@@ -67,8 +68,8 @@ def merchant_360(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 
 @login_required
-def merchant_detail(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def merchant_detail(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     """One address for a merchant that works for both kinds of user."""
-    if request.user.is_agent:  # type: ignore[union-attr]
+    if request.user.is_agent:
         return merchant_360(request, merchant_id)
     return portal_merchant(request, merchant_id)

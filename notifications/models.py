@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import NOBODY, ScopedQuerySet
 
-class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user: Any) -> NotificationQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(recipient=user)
+
+class NotificationQuerySet(ScopedQuerySet["Notification"]):
+    # An inbox is personal: staff too see only their own; a deactivated user nothing.
+    owner_path = "recipient"
+    staff_roles = NOBODY
+    merchant_path = None
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
@@ -54,6 +54,10 @@ class Notification(models.Model):
         return self.subject
 
 
+class DeliveryQuerySet(ScopedQuerySet["Delivery"]):
+    merchant_path = None  # the record of what was sent where: staff only
+
+
 class Delivery(models.Model):
     """Every attempt to deliver a notification on a channel, successful or not."""
 
@@ -84,6 +88,8 @@ class Delivery(models.Model):
     provider_ref = models.CharField(_("服务商编号"), max_length=100, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("投递记录")

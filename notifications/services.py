@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django_tasks import task
 
 from core.masking import mask_pans_in_text
 from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
@@ -107,8 +108,6 @@ def notify(
 
 
 def _enqueue(payload: dict[str, Any]) -> None:
-    from notifications.tasks import deliver
-
     deliver.enqueue(payload)
 
 
@@ -134,6 +133,12 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
             )
         )
     return Delivery.objects.bulk_create(deliveries)
+
+
+@task()
+def deliver(payload: dict[str, Any]) -> int:
+    """The background task `notify` queues after commit: send e-mail, SMS and voice."""
+    return len(deliver_now(payload))
 
 
 def set_preference(user: Any, event: str, channel: str, enabled: bool) -> None:

@@ -1,33 +1,28 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.pagination import page_of
+from core.types import AuthenticatedHttpRequest
 from notifications.events import CHANNELS, INBOX, events_for
 from notifications.models import Notification, Preference
 from notifications.services import set_preference
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     messages = Notification.objects.visible_to(request.user).select_related("merchant")
-    page = Paginator(messages, 30).get_page(request.GET.get("page"))
+    page = page_of(request, messages)
     return render(request, "notifications/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     if message.read_at is None:
         message.read_at = timezone.now()
@@ -38,11 +33,11 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = events_for(request.user)
     channels = [c for c in CHANNELS if c != INBOX]
     current = {
-        (p.event, p.channel): p.enabled for p in Preference.objects.filter(user=_user(request))
+        (p.event, p.channel): p.enabled for p in Preference.objects.filter(user=request.user)
     }
     if request.method == "POST":
         for event in events:

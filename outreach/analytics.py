@@ -48,6 +48,36 @@ def weekly_series(weeks: int = 8, now: dt.datetime | None = None) -> dict[str, A
     }
 
 
+def _add_own_call_caps(
+    non_urgent: Any, week: dt.datetime, reasons: dict[int, list[dict[str, str]]]
+) -> None:
+    """Add a reason for every merchant called more often this week than its own cap."""
+    own_caps = dict(
+        ContactPreference.objects.filter(call_cap_per_week__isnull=False).values_list(
+            "merchant_id", "call_cap_per_week"
+        )
+    )
+    if own_caps:
+        calls = dict(
+            non_urgent.filter(
+                occurred_at__gte=week, channel__in=CALLS, merchant_id__in=list(own_caps)
+            )
+            .values_list("merchant_id")
+            .annotate(n=Count("id"))
+            .values_list("merchant_id", "n")
+        )
+        for merchant_pk, n in calls.items():
+            own_limit = own_caps[merchant_pk]
+            if own_limit is not None and n > own_limit:
+                reasons[merchant_pk].append(
+                    {
+                        "zh": f"超过商户自设的每周 {own_caps[merchant_pk]} 次电话（实际 {n}）",
+                        "en": f"over the merchant's own {own_caps[merchant_pk]} calls a week "
+                        f"(actual {n})",
+                    }
+                )
+
+
 def flagged_merchants(now: dt.datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Merchants contacted more than policy allows (institution caps, their own call cap) or
     far more than their peers in the last 7 days, most contacted first."""
@@ -79,30 +109,7 @@ def flagged_merchants(now: dt.datetime | None = None, limit: int = 50) -> list[d
             reasons[merchant_pk].append(
                 {"zh": f"{cap.name_zh}（实际 {n}）", "en": f"{cap.name_en} (actual {n})"}
             )
-    own_caps = dict(
-        ContactPreference.objects.filter(call_cap_per_week__isnull=False).values_list(
-            "merchant_id", "call_cap_per_week"
-        )
-    )
-    if own_caps:
-        calls = dict(
-            non_urgent.filter(
-                occurred_at__gte=week, channel__in=CALLS, merchant_id__in=list(own_caps)
-            )
-            .values_list("merchant_id")
-            .annotate(n=Count("id"))
-            .values_list("merchant_id", "n")
-        )
-        for merchant_pk, n in calls.items():
-            own_limit = own_caps[merchant_pk]
-            if own_limit is not None and n > own_limit:
-                reasons[merchant_pk].append(
-                    {
-                        "zh": f"超过商户自设的每周 {own_caps[merchant_pk]} 次电话（实际 {n}）",
-                        "en": f"over the merchant's own {own_caps[merchant_pk]} calls a week "
-                        f"(actual {n})",
-                    }
-                )
+    _add_own_call_caps(non_urgent, week, reasons)
     outliers = far_above_peers(counts)
     for merchant_pk, ratio in outliers.items():
         reasons[merchant_pk].append(

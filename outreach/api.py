@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsAgent, IsSupervisor
 from core.errors import in_both_languages, lazy_format
+from core.types import AuthenticatedRequest
 from merchants.models import Merchant
 from outreach import services
 from outreach.models import ContactAttempt, ContactRequest, ScamReport
@@ -237,7 +238,7 @@ class ScamReportViewSet(
 
     @extend_schema(request=ReviewInput, responses={200: ScamReportSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsSupervisor])
-    def review(self, request: Request, pk: str | None = None) -> Response:
+    def review(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         report = self.get_object()
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -72,6 +72,7 @@ def _working_morning(now: dt.datetime, days_ago: int) -> dt.datetime:
     return local.replace(hour=10, minute=30, second=0, microsecond=0)
 
 
+# size: the demo's outreach story told in order, one pass; runs once per demo database
 def load(rng: random.Random, log: Any) -> None:
     now = timezone.now()
     merchants = list(Merchant.objects.filter(status="active").order_by("merchant_id"))

@@ -4,7 +4,7 @@ list, merchants' contact preferences, scam reports, "too many calls" complaints,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,25 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.language import current_language
 from core.masking import mask_phone
 from core.phones import display_phone
+from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
 from outreach import policy
 from outreach.vocabulary import OVERRIDABLE
 
-
-def _is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_agent)
-
-
-def _merchant_scoped(queryset: Any, user: Any, field: str = "merchant") -> Any:
-    """Staff see every merchant's rows, a merchant user only their own merchants' rows."""
-    from merchants.models import Merchant
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.is_agent:
-        return queryset
-    return queryset.filter(**{f"{field}__in": Merchant.objects.visible_to(user)})
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 
 class Purpose(models.TextChoices):
@@ -61,9 +51,8 @@ def default_channels() -> list[str]:
     return [c.value for c in Channel]
 
 
-class ContactPreferenceQuerySet(models.QuerySet["ContactPreference"]):
-    def visible_to(self, user: Any) -> ContactPreferenceQuerySet:
-        return _merchant_scoped(self, user)
+class ContactPreferenceQuerySet(ScopedQuerySet["ContactPreference"]):
+    merchant_path = "merchant"
 
 
 class ContactPreference(models.Model):
@@ -114,11 +103,9 @@ class ContactPreference(models.Model):
     @property
     def channel_labels(self) -> str:
         """The allowed channels in the reader's language, e.g. '站内消息、短信'."""
-        from django.utils.translation import get_language
-
         from outreach.vocabulary import channel_name
 
-        lang = "en" if get_language() == "en" else "zh"
+        lang = current_language()
         return (", " if lang == "en" else "、").join(channel_name(c, lang) for c in self.channels)
 
     def to_policy(self, tz: str) -> policy.Preferences:
@@ -169,12 +156,8 @@ class Campaign(models.Model):
         return self.name
 
 
-class ContactRequestQuerySet(models.QuerySet["ContactRequest"]):
-    def visible_to(self, user: Any) -> ContactRequestQuerySet:
-        """Requests are internal work: staff see them; merchants see the contact log."""
-        if not _is_staff(user):
-            return self.none()
-        return self
+class ContactRequestQuerySet(ScopedQuerySet["ContactRequest"]):
+    merchant_path = None  # internal work: staff see requests, merchants see the contact log
 
     def due(self, now: dt.datetime) -> ContactRequestQuerySet:
         return self.filter(status=ContactRequest.Status.SCHEDULED, scheduled_for__lte=now)
@@ -308,11 +291,8 @@ class ContactRequest(models.Model):
         return [r.get(key, "") for r in self.reasons]
 
 
-class CallTaskQuerySet(models.QuerySet["CallTask"]):
-    def visible_to(self, user: Any) -> CallTaskQuerySet:
-        if not _is_staff(user):
-            return self.none()
-        return self
+class CallTaskQuerySet(ScopedQuerySet["CallTask"]):
+    merchant_path = None  # the agents' call list; merchants see the contact log
 
     def open(self) -> CallTaskQuerySet:
         return self.filter(status__in=[CallTask.Status.OPEN, CallTask.Status.CLAIMED])
@@ -378,9 +358,8 @@ class CallTask(models.Model):
         return f"{self.merchant} {self.get_status_display()}"
 
 
-class ContactAttemptQuerySet(models.QuerySet["ContactAttempt"]):
-    def visible_to(self, user: Any) -> ContactAttemptQuerySet:
-        return _merchant_scoped(self, user)
+class ContactAttemptQuerySet(ScopedQuerySet["ContactAttempt"]):
+    merchant_path = "merchant"
 
 
 class ContactAttempt(models.Model):
@@ -481,7 +460,7 @@ class ContactAttempt(models.Model):
     def from_display(self) -> str:
         return display_phone(self.from_number) if self.from_number else ""
 
-    def to_display_for(self, user: Any) -> str:
+    def to_display_for(self, user: Viewer) -> str:
         """The address as this user may see it: e-mail as is; phone numbers in full for the
         merchant's own users and roles that call merchants, masked for everyone else."""
         if not self.to_address or "@" in self.to_address:
@@ -491,13 +470,11 @@ class ContactAttempt(models.Model):
         return mask_phone(self.to_address)
 
 
-class ScamReportQuerySet(models.QuerySet["ScamReport"]):
-    def visible_to(self, user: Any) -> ScamReportQuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_supervisor:
-            return self
-        return self.filter(reporter=user)
+class ScamReportQuerySet(ScopedQuerySet["ScamReport"]):
+    # Supervisors review every report; whoever reported sees their own.
+    staff_roles = SUPERVISOR_ROLES
+    owner_path = "reporter"
+    merchant_path = None
 
     def counted(self) -> ScamReportQuerySet:
         return self.exclude(status=ScamReport.Status.REJECTED)
@@ -570,9 +547,8 @@ class ScamReport(models.Model):
         return display_phone(self.number)
 
 
-class ComplaintQuerySet(models.QuerySet["FrequencyComplaint"]):
-    def visible_to(self, user: Any) -> ComplaintQuerySet:
-        return _merchant_scoped(self, user)
+class ComplaintQuerySet(ScopedQuerySet["FrequencyComplaint"]):
+    merchant_path = "merchant"
 
 
 class FrequencyComplaint(models.Model):

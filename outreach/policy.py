@@ -384,6 +384,7 @@ class Policy:
             return self.caps
         return (*self.caps, personal_call_cap(prefs.call_cap_per_week))
 
+    # size: the contact rules in the order they apply, property-tested as one decision
     def decide(
         self, request: ContactRequest, prefs: Preferences, history: History, now: dt.datetime
     ) -> Decision:

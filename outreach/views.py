@@ -4,18 +4,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.language import current_language
 from core.masking import mask_phone
+from core.pagination import page_of
 from core.phones import display_phone
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from outreach import analytics, services
 from outreach.forms import (
@@ -40,18 +41,14 @@ from outreach.models import (
 from outreach.throttles import VerifyThrottle
 from outreach.vocabulary import CHANNELS, PURPOSES
 
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
 # ---------------------------------------------------------------------------------------------
 # Public: "was that call really from us?"
 
 
 @require_http_methods(["GET", "POST"])
 def verify_contact(request: HttpRequest) -> HttpResponse:
-    form = VerifyForm(request.POST or None)
+    # Bound on every POST, even an empty one: a throttled request adds its error to the form.
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     result = None
     status = 200
     if request.method == "POST":
@@ -69,7 +66,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
                 )
             except services.RequestError as error:
                 form.add_error("number", str(error))
-    context = {"form": form, "result": result, "lang": _lang()}
+    context = {"form": form, "result": result, "lang": current_language()}
     return render(request, "outreach/verify.html", context, status=status)
 
 
@@ -78,10 +75,10 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
-def contact_history(request: HttpRequest) -> HttpResponse:
+def contact_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Who contacted me, when and why" for the merchant user's merchants."""
     attempts = ContactAttempt.objects.visible_to(request.user).select_related("merchant")
-    page = Paginator(attempts, 30).get_page(request.GET.get("page"))
+    page = page_of(request, attempts)
     rows = [(a, a.to_display_for(request.user)) for a in page]
     merchants = Merchant.objects.visible_to(request.user).select_related("contact_preference")
     return render(
@@ -97,7 +94,7 @@ def _own_merchant(request: HttpRequest, merchant_id: str) -> Merchant:
 
 @merchant_required
 @require_http_methods(["GET", "POST"])
-def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def contact_preferences(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = _own_merchant(request, merchant_id)
     current = ContactPreference.objects.filter(merchant=merchant).first() or ContactPreference(
         merchant=merchant
@@ -117,7 +114,7 @@ def contact_preferences(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @merchant_required
 @require_POST
-def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def fewer_contacts(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = _own_merchant(request, merchant_id)
     form = FewerContactsForm(request.POST)
     if form.is_valid():
@@ -136,7 +133,7 @@ def fewer_contacts(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scam_report_new(request: HttpRequest) -> HttpResponse:
+def scam_report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ScamReportForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,7 +153,7 @@ def scam_report_new(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def requests_list(request: HttpRequest) -> HttpResponse:
+def requests_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactRequestForm(
         request.POST or None,
         user=request.user,
@@ -189,7 +186,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
     )
     if status in ContactRequest.Status.values:
         requests = requests.filter(status=status)
-    page = Paginator(requests, 30).get_page(request.GET.get("page"))
+    page = page_of(request, requests)
     return render(
         request,
         "outreach/requests.html",
@@ -198,7 +195,7 @@ def requests_list(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact_request = get_object_or_404(
         ContactRequest.objects.visible_to(request.user).select_related(
             "merchant", "requested_by", "merged_into"
@@ -211,14 +208,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outreach/request_detail.html",
         {
             "req": contact_request,
-            "reasons": contact_request.reasons_in(_lang()),
+            "reasons": contact_request.reasons_in(current_language()),
             "attempts": [(a, a.to_display_for(request.user)) for a in attempts],
         },
     )
 
 
 @agent_required
-def call_tasks(request: HttpRequest) -> HttpResponse:
+def call_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     tasks = (
         CallTask.objects.visible_to(request.user)
         .open()
@@ -229,7 +226,7 @@ def call_tasks(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def call_task(request: HttpRequest, pk: int) -> HttpResponse:
+def call_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         CallTask.objects.visible_to(request.user).select_related(
             "merchant", "request", "assigned_to", "registered_number"
@@ -258,7 +255,7 @@ def call_task(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("通话结果已记录。"))
             return redirect("call_tasks")
     attempts = task.request.attempts.all()
-    sees = request.user.sees_contact_phones  # type: ignore[union-attr]
+    sees = request.user.sees_contact_phones
     contact_phone = display_phone(task.phone) if sees else mask_phone(task.phone)
     return render(
         request,
@@ -272,8 +269,8 @@ def call_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @supervisor_required
-def frequency(request: HttpRequest) -> HttpResponse:
-    lang = _lang()
+def frequency(request: AuthenticatedHttpRequest) -> HttpResponse:
+    lang = current_language()
     series = analytics.weekly_series()
     purpose_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in PURPOSES.items()}
     channel_names = {k: (v[0] if lang == "zh" else v[1]) for k, v in CHANNELS.items()}
@@ -307,7 +304,7 @@ def frequency(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_POST
-def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(FrequencyComplaint.objects.visible_to(request.user), pk=pk)
     services.resolve_complaint(complaint, user=request.user)
     return redirect("outreach_frequency")
@@ -315,7 +312,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
@@ -332,7 +329,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     if request.method == "POST":
         if "simulate" in request.POST:
@@ -343,7 +340,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             launch_campaign_task.enqueue(campaign.pk)
             messages.success(request, _("活动已提交，每个商户的联系由联系策略逐一决定。"))
         return redirect("campaign_detail", pk=campaign.pk)
-    lang = _lang()
+    lang = current_language()
     simulation = campaign.simulation or {}
     reasons = [
         {"count": r["count"], "text": r.get(lang, r.get("zh", code))}
@@ -366,7 +363,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_http_methods(["GET", "POST"])
-def scam_reports(request: HttpRequest) -> HttpResponse:
+def scam_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         report = get_object_or_404(
             ScamReport.objects.visible_to(request.user), pk=request.POST.get("report")

@@ -76,13 +76,13 @@ class MaintenanceWindowAdmin(admin.ModelAdmin):
 
 @admin.register(Investigation)
 class InvestigationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "merchant", "business_date", "verdict", "ticket_reference")
+    list_display = ("created_at", "merchant", "business_date", "verdict", "ticket")
     list_filter = ("verdict",)
     raw_id_fields = ("merchant", "transaction", "opened_by")
 
 
 @admin.register(DisputeCase)
 class DisputeCaseAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "merchant", "amount", "status", "ticket_reference")
+    list_display = ("created_at", "merchant", "amount", "status", "ticket")
     list_filter = ("status",)
     raw_id_fields = ("merchant", "first_transaction", "duplicate_transaction", "opened_by")

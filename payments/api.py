@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.calendar import working_calendar
+from core.language import current_language
 from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
 from merchants.models import Merchant
@@ -42,7 +43,7 @@ MAX_LOOKBACK_DAYS = 366
 
 
 def _language(request: Request) -> str:
-    return request.query_params.get("lang") or translation.get_language() or "zh-hans"
+    return request.query_params.get("lang") or current_language()
 
 
 class ResponseCodeSerializer(serializers.ModelSerializer):
@@ -256,8 +257,16 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(result.as_dict())
 
 
+class TicketNumberField(serializers.CharField):
+    """The linked desk ticket's number ("" without one); the API keeps its `ticket_reference`."""
+
+    def __init__(self) -> None:
+        super().__init__(source="ticket.number", read_only=True, default="")
+
+
 class InvestigationSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    ticket_reference = TicketNumberField()
 
     class Meta:
         model = Investigation
@@ -289,7 +298,9 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     serializer_class = InvestigationSerializer
 
     def get_queryset(self) -> QuerySet[Investigation]:
-        return Investigation.objects.visible_to(self.request.user).select_related("merchant")
+        return Investigation.objects.visible_to(self.request.user).select_related(
+            "merchant", "ticket"
+        )
 
     @extend_schema(request=InvestigationRequestSerializer, responses={201: InvestigationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -342,6 +353,7 @@ class DisputeRequestSerializer(serializers.Serializer):
 
 class DisputeSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    ticket_reference = TicketNumberField()
 
     class Meta:
         model = DisputeCase
@@ -364,7 +376,9 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DisputeSerializer
 
     def get_queryset(self) -> QuerySet[DisputeCase]:
-        return DisputeCase.objects.visible_to(self.request.user).select_related("merchant")
+        return DisputeCase.objects.visible_to(self.request.user).select_related(
+            "merchant", "ticket"
+        )
 
     @extend_schema(request=DisputeRequestSerializer, responses={201: DisputeSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.calendar import working_calendar
+from core.money import yuan
 from merchants.models import Merchant
 from payments.ingest import ALL_COLUMNS, ingest
 from payments.models import MaintenanceWindow, Payout, SettlementTerms, Transaction
@@ -33,6 +34,7 @@ def _record(**values: str) -> list[str]:
     return [values.get(column, "") for column in ALL_COLUMNS]
 
 
+# size: the demo's transactions and payouts, one pass; runs once per demo database
 def load(rng: random.Random, log: Any) -> None:
     demo_users = list(
         Merchant.objects.filter(members__isnull=False).distinct().values_list("pk", flat=True)
@@ -114,7 +116,7 @@ def load(rng: random.Random, log: Any) -> None:
                         _record(
                             **base,
                             txn_type="qr_payment" if mode == "qr" else "sale",
-                            amount=f"{amount / 100:.2f}",
+                            amount=yuan(amount, grouping=False),
                             local_time=moment.isoformat(),
                             stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                             rrn=rrn,
@@ -132,7 +134,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **base,
                                 txn_type="void",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=later.isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 rrn=f"{later:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}",
@@ -146,7 +148,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **base,
                                 txn_type="reversal",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=(moment + dt.timedelta(seconds=40)).isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 response_code="00",
@@ -159,7 +161,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **{**base, "batch_no": f"{offset + 2:06d}"},
                                 txn_type="refund",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=later.isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 rrn=f"{later:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}",
@@ -182,7 +184,7 @@ def load(rng: random.Random, log: Any) -> None:
                             _record(
                                 **base,
                                 txn_type="sale",
-                                amount=f"{amount / 100:.2f}",
+                                amount=yuan(amount, grouping=False),
                                 local_time=again.isoformat(),
                                 stan=f"{stan[terminal.terminal_id] % 10**6:06d}",
                                 rrn=f"{again:%y%m%d}{stan[terminal.terminal_id] % 10**6:06d}",
@@ -222,7 +224,7 @@ def _payouts(merchants: dict[int, Merchant], today: dt.date, rng: random.Random,
             cycle = Cycle.T1  # the demo pays S0 merchants' takings as one daily batch
         at = dt.datetime.combine(day["settlement_date"], dt.time(12), CST)
         payout_date = settlement_eta(at, cycle, calendar).payout_date
-        grouped[(merchant.pk, payout_date)].append(day)
+        grouped[(merchant.pk, payout_date)].append(dict(day))
     payouts = []
     for (merchant_pk, payout_date), parts in grouped.items():
         payouts.append(

@@ -39,7 +39,3 @@ def open_desk_ticket(
         opened_by=opened_by,
         idempotency_key=idempotency_key,
     )
-
-
-def ticket_reference(ticket: Any) -> str:
-    return str(ticket.number)

@@ -32,6 +32,7 @@ from typing import Any
 
 import iso8583
 
+from core.money import yuan
 from payments.cards import InvalidCardNumber, normalize_pan
 
 
@@ -205,7 +206,7 @@ def _record(
         "merchant_id": request.get("42") or response.get("42", ""),
         "terminal_id": request.get("41") or response.get("41", ""),
         "txn_type": txn_type,
-        "amount": f"{int(amount) / 100:.2f}" if amount.isdigit() else amount,
+        "amount": yuan(int(amount), grouping=False) if amount.isdigit() else amount,
         "currency": CURRENCIES.get(request.get("49", "156"), request.get("49", "")),
         "pan": request.get("2", ""),
         "entry_mode": ENTRY_MODES.get(entry, "swipe" if entry.startswith("9") else entry),

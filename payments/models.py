@@ -16,13 +16,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan
 from payments.querysets import (
     DisputeCaseQuerySet,
     InvestigationQuerySet,
     PayoutQuerySet,
+    SettlementTermsQuerySet,
     TransactionQuerySet,
 )
-from payments.settlement import S0Terms
+from payments.settlement import Cycle, S0Terms
+from payments.vocabulary import CREDIT_TYPES, TransactionStatus, TransactionType
 
 
 class ResponseCode(models.Model):
@@ -139,6 +142,8 @@ class SettlementTerms(models.Model):
         default="T1",
     )
 
+    objects = SettlementTermsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("结算条款")
         verbose_name_plural = _("结算条款")
@@ -155,8 +160,6 @@ class SettlementTerms(models.Model):
         return str(self.merchant)
 
     def s0_terms(self) -> S0Terms:
-        from payments.settlement import Cycle
-
         return S0Terms(
             self.s0_window_start,
             self.s0_window_end,
@@ -166,23 +169,6 @@ class SettlementTerms(models.Model):
 
 
 class Transaction(models.Model):
-    class Type(models.TextChoices):
-        SALE = "sale", _("消费")
-        VOID = "void", _("消费撤销")
-        REFUND = "refund", _("退货")
-        REVERSAL = "reversal", _("冲正")
-        PREAUTH = "preauth", _("预授权")
-        PREAUTH_COMPLETION = "preauth_completion", _("预授权完成")
-        PREAUTH_CANCEL = "preauth_cancel", _("预授权撤销")
-        QR_PAYMENT = "qr_payment", _("扫码支付")
-
-    class Status(models.TextChoices):
-        APPROVED = "approved", _("成功")
-        DECLINED = "declined", _("失败")
-        VOIDED = "voided", _("已撤销")
-        REFUNDED = "refunded", _("已退货")
-        REVERSED = "reversed", _("已冲正")
-
     class EntryMode(models.TextChoices):
         CHIP = "chip", _("插卡")
         SWIPE = "swipe", _("刷卡")
@@ -205,8 +191,9 @@ class Transaction(models.Model):
         API = "api", _("接口")
         DEMO = "demo", _("演示数据")
 
-    # Types that move money to the merchant (and so appear in a payout) when approved.
-    CREDIT_TYPES = (Type.SALE, Type.PREAUTH_COMPLETION, Type.QR_PAYMENT)
+    Type = TransactionType
+    Status = TransactionStatus
+    CREDIT_TYPES = CREDIT_TYPES
 
     merchant = models.ForeignKey(
         "merchants.Merchant",
@@ -296,7 +283,7 @@ class Transaction(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount / 100:,.2f}"
+        return yuan(self.amount)
 
     @property
     def status_class(self) -> str:
@@ -369,7 +356,7 @@ class Payout(models.Model):
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount / 100:,.2f}"
+        return yuan(self.amount)
 
     @property
     def status_class(self) -> str:
@@ -445,7 +432,6 @@ class Investigation(models.Model):
         null=True,
         blank=True,
     )
-    ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
@@ -517,7 +503,6 @@ class DisputeCase(models.Model):
         null=True,
         blank=True,
     )
-    ticket_reference = models.CharField(_("工单号"), max_length=32, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
@@ -541,8 +526,8 @@ class DisputeCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.merchant_id} {self.amount / 100:.2f}"
+        return f"{self.merchant_id} {yuan(self.amount, grouping=False)}"
 
     @property
     def amount_yuan(self) -> str:
-        return f"{self.amount / 100:,.2f}"
+        return yuan(self.amount)

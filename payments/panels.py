@@ -7,8 +7,10 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from core.language import current_language
+from core.money import yuan
 from payments.models import Payout, ResponseCode, Transaction
 
 
@@ -16,7 +18,7 @@ def _recent(queryset: Any, request: HttpRequest, limit: int = 10) -> list:
     from payments.services import explain_many
 
     rows = list(queryset.select_related("merchant", "terminal").order_by("-local_time")[:limit])
-    return explain_many(rows, translation.get_language() or "zh-hans")
+    return explain_many(rows, current_language())
 
 
 def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
@@ -31,25 +33,27 @@ def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
     )
     week = visible.filter(local_time__gte=week_start)
     week_total = week.count()
-    declines = list(
+    counts = list(
         week.filter(status="declined")
         .values("response_code")
         .annotate(n=Count("id"))
         .order_by("-n")[:6]
     )
-    codes = ResponseCode.table([d["response_code"] for d in declines], merchant.acquirer_id)
-    language = translation.get_language() or "zh-hans"
-    top = declines[0]["n"] if declines else 1
-    for row in declines:
+    codes = ResponseCode.table([d["response_code"] for d in counts], merchant.acquirer_id)
+    language = current_language()
+    top = counts[0]["n"] if counts else 1
+    declines = []
+    for row in counts:
         code = codes.get(row["response_code"])
-        row["meaning"] = code.meaning(language) if code else ""
-        row["width"] = max(4, int(100 * row["n"] / top))
+        meaning = code.meaning(language) if code else ""
+        width = max(4, int(100 * row["n"] / top))
+        declines.append({**row, "meaning": meaning, "width": width})
     return {
         "merchant": merchant,
         "today": today,
         "today_count": today_stats["count"] or 0,
         "today_approved": today_stats["approved"] or 0,
-        "today_amount": f"{(today_stats['amount'] or 0) / 100:,.2f}",
+        "today_amount": yuan(today_stats["amount"] or 0),
         "week_total": week_total,
         "declines": declines,
         "rows": _recent(visible, request),

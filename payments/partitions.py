@@ -4,7 +4,8 @@ The table is `PARTITION BY RANGE (txn_date)`, one partition a month
 (`payments_transaction_p202510` …) plus a default partition that catches anything outside
 the prepared months, so an insert never fails for want of a partition. Ingestion creates the
 partitions of the months it is about to write, and the scheduler keeps the next months ready.
-On SQLite every function here does nothing.
+On SQLite every function here does nothing. Fleet telemetry (`fleet_telemetryrecord`,
+partitioned by month of `at`) uses the same functions with its own table name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "payments_transaction"
-_known: set[tuple[str, dt.date]] = set()
+_known: set[tuple[str, str, dt.date]] = set()
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -28,8 +29,8 @@ def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def partition_name(month: dt.date) -> str:
-    return f"{TABLE}_p{month:%Y%m}"
+def partition_name(month: dt.date, table: str = TABLE) -> str:
+    return f"{table}_p{month:%Y%m}"
 
 
 def is_partitioned(connection: BaseDatabaseWrapper | None = None) -> bool:
@@ -42,7 +43,9 @@ def is_partitioned(connection: BaseDatabaseWrapper | None = None) -> bool:
 
 
 def ensure_partitions(
-    months: Iterable[dt.date], connection: BaseDatabaseWrapper | None = None
+    months: Iterable[dt.date],
+    connection: BaseDatabaseWrapper | None = None,
+    table: str = TABLE,
 ) -> list[str]:
     """Create the monthly partitions that do not exist yet; returns the names created.
 
@@ -55,15 +58,15 @@ def ensure_partitions(
     created = []
     alias = connection.alias
     for month in sorted({month_start(m) for m in months}):
-        if (alias, month) in _known:
+        if (alias, table, month) in _known:
             continue
-        name = partition_name(month)
+        name = partition_name(month, table)
         with connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass(%s)", [name])
             exists = cursor.fetchone()[0] is not None
             if not exists:
                 sql = (
-                    f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "{TABLE}" '
+                    f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "{table}" '
                     f"FOR VALUES FROM ('{month.isoformat()}') "
                     f"TO ('{next_month(month).isoformat()}')"
                 )
@@ -74,14 +77,14 @@ def ensure_partitions(
                     created.append(name)
                 except Exception:  # rows of that month already sit in the default partition
                     cursor.execute("ROLLBACK TO SAVEPOINT ensure_partition")
-        _known.add((alias, month))
+        _known.add((alias, table, month))
     return created
 
 
 def ensure_partitions_with(cursor: Any, months: Iterable[dt.date], alias: str = "default") -> None:
     """The same, on a psycopg cursor (the ingestion writer thread has no Django cursor)."""
     for month in sorted({month_start(m) for m in months}):
-        if (alias, month) in _known:
+        if (alias, TABLE, month) in _known:
             continue
         name = partition_name(month)
         cursor.execute("SELECT to_regclass(%s)", [name])
@@ -96,7 +99,7 @@ def ensure_partitions_with(cursor: Any, months: Iterable[dt.date], alias: str = 
                 cursor.execute("RELEASE SAVEPOINT ensure_partition")
             except Exception:  # rows of that month already sit in the default partition
                 cursor.execute("ROLLBACK TO SAVEPOINT ensure_partition")
-        _known.add((alias, month))
+        _known.add((alias, TABLE, month))
 
 
 def forget_known_partitions() -> None:

@@ -1,38 +1,32 @@
-"""Reusable filters for the payments models; `visible_to(user)` is the one scoping rule."""
+"""Reusable filters for the payments models; scoping comes from `core.scoping`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db import models
 from django.utils import timezone
 
+from core.scoping import ScopedQuerySet
+from payments.vocabulary import CREDIT_TYPES, TransactionStatus
 
-def _visible_merchants(user: Any) -> Any:
-    from merchants.models import Merchant
-
-    return Merchant.objects.visible_to(user)
-
-
-def _may_see_any(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-class MerchantScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Any:
-        """Staff see every merchant's rows, a merchant user only their own merchants'."""
-        if not _may_see_any(user):
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(merchant__in=_visible_merchants(user))
-
-    def for_merchant(self, merchant: Any) -> Any:
-        return self.filter(merchant=merchant)
+if TYPE_CHECKING:  # the models import these querysets; names for the type checker only
+    from payments.models import (  # noqa: F401
+        DisputeCase,
+        Investigation,
+        Payout,
+        SettlementTerms,
+        Transaction,
+    )
 
 
-class TransactionQuerySet(MerchantScopedQuerySet):
+class SettlementTermsQuerySet(ScopedQuerySet["SettlementTerms"]):
+    merchant_path = "merchant"
+
+
+class TransactionQuerySet(ScopedQuerySet["Transaction"]):
+    merchant_path = "merchant"
+
     def by_rrn(self, rrn: str) -> TransactionQuerySet:
         return self.filter(rrn=rrn.strip())
 
@@ -62,23 +56,23 @@ class TransactionQuerySet(MerchantScopedQuerySet):
         return self.filter(txn_date=timezone.localdate(now))
 
     def approved(self) -> TransactionQuerySet:
-        return self.filter(status="approved")
+        return self.filter(status=TransactionStatus.APPROVED)
 
     def credits(self) -> TransactionQuerySet:
         """Approved transactions that bring money to the merchant."""
-        from payments.models import Transaction
-
-        return self.filter(status="approved", txn_type__in=Transaction.CREDIT_TYPES)
+        return self.filter(status=TransactionStatus.APPROVED, txn_type__in=CREDIT_TYPES)
 
 
-class PayoutQuerySet(MerchantScopedQuerySet):
+class PayoutQuerySet(ScopedQuerySet["Payout"]):
+    merchant_path = "merchant"
+
     def covering(self, business_date: dt.date) -> PayoutQuerySet:
         return self.filter(period_start__lte=business_date, period_end__gte=business_date)
 
 
-class InvestigationQuerySet(MerchantScopedQuerySet):
-    pass
+class InvestigationQuerySet(ScopedQuerySet["Investigation"]):
+    merchant_path = "merchant"
 
 
-class DisputeCaseQuerySet(MerchantScopedQuerySet):
-    pass
+class DisputeCaseQuerySet(ScopedQuerySet["DisputeCase"]):
+    merchant_path = "merchant"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.calendar import working_calendar
 from core.errors import in_both_languages
+from core.money import yuan
 from payments import desk_link
 from payments.models import (
     DisputeCase,
@@ -107,6 +108,7 @@ _TYPE_WORDS = {
 }
 
 
+# size: the explanation's bilingual steps in the order a merchant reads them
 def explain_transaction(
     txn: Transaction,
     language: str = "zh",
@@ -229,6 +231,7 @@ class _Verdict:
     next_en: str
 
 
+# size: the funds-not-arrived checklist, one bilingual finding per step, in order
 def investigate_funds(
     merchant: Any,
     *,
@@ -294,8 +297,8 @@ def investigate_funds(
             _finding(
                 "approved",
                 day_total > 0,
-                f"{date} 成功交易合计 {day_total / 100:,.2f} 元。",
-                f"Approved takings on {date}: CNY {day_total / 100:,.2f}.",
+                f"{date} 成功交易合计 {yuan(day_total)} 元。",
+                f"Approved takings on {date}: CNY {yuan(day_total)}.",
             )
         )
         if day_total == 0:
@@ -518,9 +521,8 @@ def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
         idempotency_key=f"funds-investigation-{investigation.pk}",
     )
     if ticket is not None:
-        investigation.ticket_id = ticket.pk
-        investigation.ticket_reference = desk_link.ticket_reference(ticket)
-        investigation.save(update_fields=["ticket_id", "ticket_reference"])
+        investigation.ticket = ticket
+        investigation.save(update_fields=["ticket"])
 
 
 # -- duplicate charges --------------------------------------------------------------------------
@@ -574,7 +576,7 @@ def find_duplicate_charges(
         (c.first_transaction_id, c.duplicate_transaction_id): c
         for c in DisputeCase.objects.filter(
             merchant=merchant, first_transaction_id__in=[d.first.pk for d in found]
-        )
+        ).select_related("ticket")
     }
     for duplicate in found:
         duplicate.case = cases.get((duplicate.first.pk, duplicate.second.pk))
@@ -645,9 +647,8 @@ def open_dispute(
             idempotency_key=f"dispute-{first.pk}-{second.pk}",
         )
         if ticket is not None:
-            case.ticket_id = ticket.pk
-            case.ticket_reference = desk_link.ticket_reference(ticket)
-            case.save(update_fields=["ticket_id", "ticket_reference"])
+            case.ticket = ticket
+            case.save(update_fields=["ticket"])
     return case
 
 

@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.money import yuan
 from core.workdays import DayInfo, WorkingCalendar, holiday_name_zh
 
 DEFAULT_CUTOFF = dt.time(23, 0)
@@ -142,6 +143,7 @@ def _consult(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> list[Da
     return days
 
 
+# size: the settlement rules in the order they apply, property-tested as one answer
 def settlement_eta(
     at: dt.datetime,
     cycle: Cycle | str,
@@ -210,7 +212,7 @@ def settlement_eta(
                 f"{applied.label} instead."
             )
         else:
-            quota = f"{terms.daily_quota_fen / 100:,.2f}"
+            quota = yuan(terms.daily_quota_fen)
             zh.append(f"当日秒到额度 {quota} 元已用完，超出部分改按 {applied.label} 结算。")
             en.append(
                 f"The daily S0 quota of CNY {quota} is used up, so this transaction settles "

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.masking import luhn_valid
+from core.money import yuan
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -102,7 +103,7 @@ def generate_rows(
             merchant_id,
             terminal_id,
             txn_type,
-            f"{amount / 100:.2f}",
+            yuan(amount, grouping=False),
             "CNY",
             pan,
             mode,

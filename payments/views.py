@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required
+from core.language import current_language
+from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from payments.forms import FundsInvestigationForm, TransactionLookupForm
 from payments.models import DisputeCase, Investigation, Payout, Transaction
@@ -29,15 +31,11 @@ from payments.services import (
 LIST_LIMIT = 100
 
 
-def _language() -> str:
-    return translation.get_language() or "zh-hans"
-
-
 def _channel(request: HttpRequest) -> str:
     return "phone" if getattr(request.user, "is_agent", False) else "portal"
 
 
-def _lookup(request: HttpRequest, template: str) -> HttpResponse:
+def _lookup(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
     form = TransactionLookupForm(request.GET or None)
     merchants = Merchant.objects.visible_to(request.user)
     queryset = Transaction.objects.visible_to(request.user).select_related("merchant", "terminal")
@@ -49,26 +47,26 @@ def _lookup(request: HttpRequest, template: str) -> HttpResponse:
             form = TransactionLookupForm({})
             form.is_valid()
         queryset = form.apply(queryset)
-        rows = explain_many(list(queryset.order_by("-local_time")[:LIST_LIMIT]), _language())
+        rows = explain_many(list(queryset.order_by("-local_time")[:LIST_LIMIT]), current_language())
     context = {
         "form": form,
         "rows": rows,
         "limit": LIST_LIMIT,
-        "merchants": merchants if not request.user.is_agent else None,  # type: ignore[union-attr]
+        "merchants": merchants if not request.user.is_agent else None,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "payments/_transaction_rows.html", context)
     return render(request, template, context)
 
 
 @login_required
-def portal_transactions(request: HttpRequest) -> HttpResponse:
+def portal_transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Merchant look-ups, mobile first."""
     return _lookup(request, "payments/portal_transactions.html")
 
 
 @agent_required
-def console_transactions(request: HttpRequest) -> HttpResponse:
+def console_transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _lookup(request, "payments/console_transactions.html")
 
 
@@ -82,9 +80,9 @@ def _visible_transaction(request: HttpRequest, pk: int) -> Transaction:
 
 
 @login_required
-def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
-    language = _language()
+    language = current_language()
     eta = settlement_eta_for(txn)
     duplicates = (
         find_duplicate_charges(
@@ -103,29 +101,29 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "eta": eta,
         "eta_text": eta.explanation(language),
         "adjustments": txn.adjustments.select_related("terminal").order_by("local_time"),
-        "investigations": Investigation.objects.visible_to(request.user).filter(
-            transaction_id=txn.pk
-        )[:5],
+        "investigations": Investigation.objects.visible_to(request.user)
+        .filter(transaction_id=txn.pk)
+        .select_related("ticket")[:5],
         "duplicates": [d for d in duplicates if txn.pk in (d.first.pk, d.second.pk)],
-        "back": "console_transactions" if request.user.is_agent else "portal_transactions",  # type: ignore[union-attr]
+        "back": "console_transactions" if request.user.is_agent else "portal_transactions",
     }
     return render(request, "payments/transaction_detail.html", context)
 
 
 @login_required
 @require_POST
-def investigate_transaction(request: HttpRequest, pk: int) -> HttpResponse:
+def investigate_transaction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     txn = _visible_transaction(request, pk)
     investigation = investigate_funds(
         txn.merchant, txn=txn, opened_by=request.user, channel=_channel(request)
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "payments/_investigation.html", {"investigation": investigation})
     return redirect("investigation_detail", pk=investigation.pk)
 
 
 @login_required
-def payouts(request: HttpRequest) -> HttpResponse:
+def payouts(request: AuthenticatedHttpRequest) -> HttpResponse:
     merchants = Merchant.objects.visible_to(request.user)
     payout_list = Payout.objects.visible_to(request.user).select_related("merchant")
     merchant_id = request.GET.get("merchant_id", "").strip()
@@ -151,7 +149,7 @@ def payouts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def investigate_day(request: HttpRequest) -> HttpResponse:
+def investigate_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FundsInvestigationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写商户编号和交易日期"))
@@ -170,20 +168,26 @@ def investigate_day(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def investigation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = get_object_or_404(
-        Investigation.objects.visible_to(request.user).select_related("merchant", "transaction"),
+        Investigation.objects.visible_to(request.user).select_related(
+            "merchant", "transaction", "ticket"
+        ),
         pk=pk,
     )
     return render(request, "payments/investigation_detail.html", {"investigation": investigation})
 
 
 @login_required
-def duplicates(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def duplicates(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     days = 30
     found = find_duplicate_charges(merchant, since=timezone.now() - dt.timedelta(days=days))
-    cases = DisputeCase.objects.visible_to(request.user).filter(merchant=merchant)[:20]
+    cases = (
+        DisputeCase.objects.visible_to(request.user)
+        .filter(merchant=merchant)
+        .select_related("ticket")[:20]
+    )
     return render(
         request,
         "payments/duplicates.html",
@@ -193,7 +197,7 @@ def duplicates(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_dispute_view(request: HttpRequest, merchant_id: str) -> HttpResponse:
+def open_dispute_view(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(Merchant.objects.visible_to(request.user), merchant_id=merchant_id)
     visible = Transaction.objects.visible_to(request.user).filter(merchant=merchant)
     try:
@@ -202,9 +206,9 @@ def open_dispute_view(request: HttpRequest, merchant_id: str) -> HttpResponse:
     except (Transaction.DoesNotExist, ValueError):
         raise Http404(_("没有找到这两笔交易")) from None
     case = open_dispute(first, second, opened_by=request.user, channel=_channel(request))
-    if case.ticket_reference:
+    if case.ticket is not None:
         messages.success(
-            request, _("已登记重复扣款争议，工单号 %(ticket)s") % {"ticket": case.ticket_reference}
+            request, _("已登记重复扣款争议，工单号 %(ticket)s") % {"ticket": case.ticket.number}
         )
     else:
         messages.success(request, _("已登记重复扣款争议（案件 %(case)s）") % {"case": case.pk})

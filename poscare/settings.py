@@ -60,6 +60,8 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The desk's mailbox: mail to it (and to its signed reply addresses) becomes tickets.
+DESK_MAILBOX = env_str("DESK_MAILBOX", "desk@poscare.example.cn")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "assistant",
     "outreach",
     "notifications",
+    "fleet",
     "channels",
 ]
 
@@ -235,6 +238,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "poscare <noreply@poscare.local>")
 
+# Rows per page on every list page and API list (core.pagination).
+PAGE_SIZE = 50
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -248,9 +254,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "verify": "10/min"},
+    # A service's PermissionDeniedError becomes a 403 with the reason in Chinese and English.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "poscare API",

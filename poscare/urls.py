@@ -20,6 +20,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("payments.api_urls")),
     path("", include("assistant.api_urls")),
     path("", include("outreach.api_urls")),
+    path("", include("fleet.api_urls")),
     path("", include("channels.api_urls")),
     path("", include(router.urls)),
 ]
@@ -38,5 +39,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("assistant.urls")),
     path("", include("outreach.urls")),
     path("", include("notifications.urls")),
+    path("", include("fleet.urls")),
     path("", include("channels.urls")),
 ]
+# Uploaded files (receipt photos, import spreadsheets) are never served from MEDIA_URL, not even
+# in the demo: they go out through views that scope them (desk_attachment, import_job_errors).

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import lazy_format
+from core.identifiers import TERMINAL_ID_RE
 from core.importing import (
     ErrorCollector,
     Importer,
@@ -18,7 +19,10 @@ from core.importing import (
     required,
 )
 from merchants.models import Merchant, Store
-from terminals.models import TERMINAL_ID_RE, Terminal, TerminalModel
+from terminals.models import Terminal, TerminalModel
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TERMINAL_FIELDS = (
     "serial_number",
@@ -57,7 +61,7 @@ class TerminalImporter(Importer):
     target_model = Terminal
     max_lengths = {"merchant_id": 15, "model": 100, "store_code": 20}
 
-    def __init__(self, user: Any = None) -> None:
+    def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
         self.models: dict[str, int] = {}
         ambiguous: set[str] = set()
@@ -97,6 +101,25 @@ class TerminalImporter(Importer):
             ).values_list("pk", "merchant_id", "store_code")
         }
 
+    def _check_serial(self, serial: str, tid: str, errors: ErrorCollector) -> None:
+        """A serial number belongs to one terminal, in the database and within the file."""
+        owner = self.serial_owner.get(serial)
+        earlier = self.seen_serial.get(serial)
+        if owner and owner != tid:
+            errors.add(
+                "serial_number",
+                serial,
+                lazy_format(_("序列号“%(value)s”已属于终端 %(tid)s"), value=serial, tid=owner),
+            )
+        elif earlier and earlier[0] != tid:
+            errors.add(
+                "serial_number",
+                serial,
+                lazy_format(
+                    _("序列号“%(value)s”与第 %(row)s 行重复"), value=serial, row=earlier[1]
+                ),
+            )
+
     def clean_row(self, row_number: int, row: dict[str, str]) -> dict[str, Any]:
         errors = ErrorCollector()
         tid = required(row, "terminal_id", errors).upper()
@@ -114,22 +137,7 @@ class TerminalImporter(Importer):
             )
         serial = required(row, "serial_number", errors).upper()
         if serial:
-            owner = self.serial_owner.get(serial)
-            earlier = self.seen_serial.get(serial)
-            if owner and owner != tid:
-                errors.add(
-                    "serial_number",
-                    serial,
-                    lazy_format(_("序列号“%(value)s”已属于终端 %(tid)s"), value=serial, tid=owner),
-                )
-            elif earlier and earlier[0] != tid:
-                errors.add(
-                    "serial_number",
-                    serial,
-                    lazy_format(
-                        _("序列号“%(value)s”与第 %(row)s 行重复"), value=serial, row=earlier[1]
-                    ),
-                )
+            self._check_serial(serial, tid, errors)
         mid = required(row, "merchant_id", errors)
         merchant_pk = self.merchants.get(mid)
         if mid and merchant_pk is None:

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-TERMINAL_ID_RE = re.compile(r"^[0-9A-Z]{8}$")
+from core.identifiers import TERMINAL_ID_PATTERN, TERMINAL_ID_RE
+from core.language import current_language
+from core.scoping import ScopedQuerySet
 
 
 def validate_terminal_id(value: str) -> None:
@@ -45,7 +44,7 @@ class TerminalModel(models.Model):
         ]
 
     def __str__(self) -> str:
-        if get_language() == "en":
+        if current_language() == "en":
             return self.code
         return f"{self.manufacturer} {self.name}"
 
@@ -56,15 +55,8 @@ class TerminalModel(models.Model):
         return f"{latin} {self.name}"
 
 
-class TerminalQuerySet(models.QuerySet["Terminal"]):
-    def visible_to(self, user: Any) -> TerminalQuerySet:
-        from merchants.models import Merchant
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_agent:
-            return self
-        return self.filter(merchant__in=Merchant.objects.visible_to(user))
+class TerminalQuerySet(ScopedQuerySet["Terminal"]):
+    merchant_path = "merchant"
 
     def search(self, query: str) -> TerminalQuerySet:
         query = query.strip().upper()
@@ -126,7 +118,7 @@ class Terminal(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="terminal_id_8_chars",
-                condition=Q(terminal_id__regex=r"^[0-9A-Z]{8}$"),
+                condition=Q(terminal_id__regex=rf"^{TERMINAL_ID_PATTERN}$"),
                 violation_error_message=_("终端号应为 8 位数字或大写字母"),
             )
         ]

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import cn2an
 
+from core.identifiers import MERCHANT_ID_PATTERN, TERMINAL_ID_PATTERN
 from core.masking import luhn_valid  # pure Python: the one Luhn check
 
 from .normalize import normalize_for_entities
@@ -156,14 +157,18 @@ def _labelled(labels: str, value: str) -> re.Pattern[str]:
 _LABELLED_PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[str], str]], ...] = (
     (
         "merchant_id",
-        _labelled(r"商户号|商户编号|商户代码|(?<![a-z])mid|merchant id", r"(?<![\d])\d{15}(?!\d)"),
+        _labelled(
+            r"商户号|商户编号|商户代码|(?<![a-z])mid|merchant id",
+            rf"(?<![\d]){MERCHANT_ID_PATTERN}(?!\d)",
+        ),
         str,
     ),
     (
         "terminal_id",
         _labelled(
             r"终端号|终端编号|终端id|终端代码|(?<![a-z])tid|terminal id|terminal",
-            r"(?<![a-z0-9])[a-z0-9]{8}(?![a-z0-9])",
+            # the text is lower-cased here; the match is upper-cased back
+            rf"(?<![a-z0-9]){TERMINAL_ID_PATTERN.lower()}(?![a-z0-9])",
         ),
         str.upper,
     ),
@@ -223,7 +228,7 @@ _PHONE_PATTERNS = (
 # ---------------------------------------------------------------- bare identifiers
 
 _BARE_RRN = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
-_BARE_MERCHANT_ID = re.compile(r"(?<![\d.])\d{15}(?![\d.])")
+_BARE_MERCHANT_ID = re.compile(rf"(?<![\d.]){MERCHANT_ID_PATTERN}(?![\d.])")
 
 # ---------------------------------------------------------------- dates and times
 
@@ -555,11 +560,12 @@ def _amount_to_fen(kind: str, match: re.Match[str]) -> int | None:
 
 _CODE = r"(?P<code>\d{2}|a\d)"
 _CODE_END = (
-    r"(?![\d.,:/a-z]|\s*(?:元|块|次|笔|张|台|个|天|月|日|号(?!错)|点|时|分|秒|年|%|位|万|岁|毛|角))"
+    r"(?![\d.:/a-z]|,\d"  # "51,000" is an amount; "51, what" is a code
+    r"|\s*(?:元|块|次|笔|张|台|个|天|月|日|号(?!错)|点|时|分|秒|年|%|位|万|岁|毛|角))"
 )
 _CODE_LABEL = (
     r"(?:显示|提示|代码|返回码|应答码|错误码|响应码|错误代码|错误|报错|报|出现|跳出|弹出|弹|"
-    r"失败|码|code|error|err|rc|reason|fail(?:ed)?|declined?|shows?|showing|says)"
+    r"失败|故障|码|code|error|err|rc|reason|fail(?:ed)?|declined?|shows?|showing|says)"
 )
 # Between a label and the code: a few words ("交易失败", "的是"), never a verb that introduces
 # a quantity ("刷了50"), never the end of a sentence.

@@ -23,7 +23,7 @@ def test_visitor_is_given_the_official_hotlines(chat, anonymous):
     assert "95516" in reply.text and "登录" in reply.text
     handoff = HandOff.objects.get()
     assert handoff.reason == HandOff.Reason.COMPLAINT
-    assert handoff.status == HandOff.Status.NO_TICKET and handoff.ticket_number == ""
+    assert handoff.status == HandOff.Status.NO_TICKET and handoff.ticket is None
     assert talk.conversation.status == Conversation.Status.HANDED_OFF
 
 

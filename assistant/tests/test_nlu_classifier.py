@@ -168,7 +168,12 @@ def test_read_jsonl_names_the_bad_line(tmp_path: Path) -> None:
 def test_people_intents_hand_off_whatever_the_confidence(intent: str) -> None:
     assert decide(Prediction(intent, 0.99)) == "handoff"
     assert decide(Prediction(intent, 0.10)) == "handoff"
-    assert {"human_agent", "complaint", "other"} == HANDOFF_INTENTS
+    assert {"human_agent", "complaint"} == HANDOFF_INTENTS
+
+
+def test_out_of_scope_is_answered_as_such_not_handed_off() -> None:
+    assert decide(Prediction("other", 0.9)) == "answer"
+    assert decide(Prediction("other", 0.2)) == "clarify"
 
 
 def test_low_confidence_clarifies_high_confidence_answers() -> None:

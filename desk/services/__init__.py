@@ -2,12 +2,14 @@
 notifications on commit.
 
 Other apps call `open_ticket` (payments' funds-not-arrived investigations, the assistant's
-hand-off) and `add_commitment` (the assistant's call-back promises out of staffed hours).
+hand-off) and `do_add_commitment` (the assistant's call-back promises out of staffed hours).
+Entry points that staff call check the actor first (`accounts.permissions.check_staff`);
+their `do_*` twin writes without the check, for the system acting on a merchant's behalf.
 Every public name is importable from `desk.services`.
 """
 
 from desk.services.attachments import attach_file, validate_attachment
-from desk.services.commitments import add_commitment, complete_commitment
+from desk.services.commitments import add_commitment, complete_commitment, do_add_commitment
 from desk.services.common import (
     DEFAULT_PRIORITY,
     MAX_ATTACHMENT_BYTES,
@@ -29,6 +31,7 @@ from desk.services.tickets import (
     add_interaction,
     assign,
     change_status,
+    do_change_status,
     escalate,
     merge_tickets,
     open_ticket,
@@ -55,6 +58,7 @@ __all__ = [
     "route",
     "open_ticket",
     "change_status",
+    "do_change_status",
     "add_interaction",
     "assign",
     "escalate",
@@ -63,6 +67,7 @@ __all__ = [
     "rate_ticket",
     "set_kb_url",
     "add_commitment",
+    "do_add_commitment",
     "complete_commitment",
     "dispatch_visit",
     "record_visit_outcome",

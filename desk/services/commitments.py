@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_staff
 from core.errors import lazy_format
 from desk.models import (
     Commitment,
@@ -17,14 +18,27 @@ from desk.models import (
 from desk.notify import notify_staff
 from desk.services.common import (
     DeskError,
-    _require_staff,
     ticket_link,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def add_commitment(
+    ticket: Ticket, *, owner: User, due_at: dt.datetime, promise: str, by: User
+) -> Commitment:
+    """Staff promise the merchant something (the desk and the API)."""
+    check_staff(by)
+    return do_add_commitment(ticket, owner=owner, due_at=due_at, promise=promise, by=by)
+
 
 @transaction.atomic
-def add_commitment(ticket: Ticket, *, owner: Any, due_at: dt.datetime, promise: str, by: Any):
-    """A promise to the merchant with an owner and a due time; reminded and flagged overdue."""
+def do_add_commitment(
+    ticket: Ticket, *, owner: User, due_at: dt.datetime, promise: str, by: User
+) -> Commitment:
+    """A promise to the merchant with an owner and a due time; reminded and flagged overdue.
+    No role check: the assistant records call-backs promised in the merchant's conversation."""
     if due_at <= timezone.now():
         raise DeskError(_("承诺时间不能早于现在"))
     if not getattr(owner, "is_agent", False):
@@ -51,7 +65,7 @@ def add_commitment(ticket: Ticket, *, owner: Any, due_at: dt.datetime, promise: 
 
 @transaction.atomic
 def complete_commitment(commitment: Commitment, *, by: Any, kept: bool = True) -> Commitment:
-    _require_staff(by)
+    check_staff(by)
     commitment.status = Commitment.Status.KEPT if kept else Commitment.Status.CANCELLED
     commitment.done_at = timezone.now()
     commitment.save(update_fields=["status", "done_at"])

@@ -15,6 +15,7 @@ from desk.models import (
     TicketEvent,
     Tier,
 )
+from desk.notify import notify_staff
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
@@ -56,6 +57,18 @@ def _signature(by: Any) -> tuple[str, str]:
     return by.agent_no or "", by.label
 
 
+def tell_staff(ticket: Ticket, user: Any, *, event: str, subject: Any, **extra: Any) -> bool:
+    """Notify a staff member about a ticket: the subject, the start of the description, a link."""
+    return notify_staff(
+        user,
+        event=event,
+        subject=str(subject),
+        body=ticket.description[:300],
+        link=ticket_link(ticket, for_merchant=False),
+        **extra,
+    )
+
+
 def ticket_link(ticket: Ticket, *, for_merchant: bool) -> str:
     name = "portal_ticket" if for_merchant else "desk_ticket"
     return reverse(name, args=[ticket.number])
@@ -69,8 +82,3 @@ def _parse_time(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
-
-
-def _require_staff(by: Any) -> None:
-    if not getattr(by, "is_agent", False):
-        raise DeskError(_("只有客服人员可以执行此操作"))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_staff
 from core.errors import lazy_format
 from desk.models import (
     FieldVisit,
@@ -21,7 +22,6 @@ from desk.notify import notify_merchant, notify_staff
 from desk.services.common import (
     DeskError,
     _log,
-    _require_staff,
     _signature,
     ticket_link,
 )
@@ -39,7 +39,7 @@ def dispatch_visit(
     address: str = "",
 ) -> FieldVisit:
     """Send a technician with an appointment window; the merchant is told."""
-    _require_staff(by)
+    check_staff(by)
     if not getattr(technician, "is_agent", False):
         raise DeskError(_("请选择一名技术人员"))
     if window_end <= window_start:
@@ -102,8 +102,12 @@ def dispatch_visit(
 
 @transaction.atomic
 def record_visit_outcome(visit: FieldVisit, *, status: str, outcome: str, by: Any) -> FieldVisit:
-    _require_staff(by)
-    if status not in (FieldVisit.Status.COMPLETED, FieldVisit.Status.FAILED, "cancelled"):
+    check_staff(by)
+    if status not in (
+        FieldVisit.Status.COMPLETED,
+        FieldVisit.Status.FAILED,
+        FieldVisit.Status.CANCELLED,
+    ):
         raise DeskError(lazy_format(_("未知的上门结果“%(value)s”"), value=status))
     if not (outcome or "").strip():
         raise DeskError(_("请填写上门结果"))
@@ -134,7 +138,7 @@ def replace_terminal(ticket: Ticket, *, new_serial: str, reason: str, by: Any) -
     """Record a replacement (RMA): warranty from the terminal's date, new serial on the terminal."""
     from terminals.models import Terminal
 
-    _require_staff(by)
+    check_staff(by)
     if ticket.terminal_id is None:
         raise DeskError(_("工单没有关联终端，无法更换"))
     new_serial = (new_serial or "").strip().upper()

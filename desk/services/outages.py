@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_staff
 from core.errors import lazy_format
 from desk.models import (
     Interaction,
@@ -21,7 +22,6 @@ from desk.models import (
 from desk.notify import notify_merchant
 from desk.services.common import (
     DeskError,
-    _require_staff,
     _signature,
 )
 from desk.services.sla_tracking import SLA_FIELDS, SLAContext, refresh_sla
@@ -37,7 +37,7 @@ def declare_outage(
     region_code: str = "",
     expected_recovery_at: dt.datetime | None = None,
 ) -> Outage:
-    _require_staff(by)
+    check_staff(by)
     return Outage.objects.create(
         title=title,
         kind=kind,
@@ -50,7 +50,7 @@ def declare_outage(
 
 @transaction.atomic
 def link_to_outage(tickets: Iterable[Ticket], outage: Outage, *, by: Any) -> int:
-    _require_staff(by)
+    check_staff(by)
     if outage.status != Outage.Status.ACTIVE:
         raise DeskError(_("故障已恢复，不能再关联工单"))
     ids = [t.pk for t in tickets if t.outage_id != outage.pk]
@@ -103,7 +103,7 @@ def update_outage(
     outage: Outage, *, message: str, by: Any, expected_recovery_at: dt.datetime | None = None
 ) -> int:
     """Post an update to every linked ticket; each affected merchant is told once per update."""
-    _require_staff(by)
+    check_staff(by)
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.status != Outage.Status.ACTIVE:
         raise DeskError(_("故障已恢复"))
@@ -124,7 +124,7 @@ def update_outage(
 @transaction.atomic
 def resolve_outage(outage: Outage, *, message: str, by: Any) -> int:
     """Resolve the incident and every open linked ticket; each merchant is notified once."""
-    _require_staff(by)
+    check_staff(by)
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.status != Outage.Status.ACTIVE:
         raise DeskError(_("故障已恢复"))

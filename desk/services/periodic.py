@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.errors import lazy_format
 from desk.models import (
     Commitment,
@@ -19,6 +21,7 @@ from desk.models import (
 from desk.notify import notify_staff
 from desk.services.common import (
     _log,
+    tell_staff,
     ticket_link,
 )
 from desk.services.sla_tracking import SLAContext, refresh_sla
@@ -51,14 +54,15 @@ def check_sla(now: dt.datetime | None = None) -> int:
             _log(ticket, TicketEvent.Kind.SLA_BREACH, at=now)
             recipients = [ticket.assignee] if ticket.assignee else []
             if ticket.queue:
-                recipients += list(ticket.queue.members.filter(role__in=["supervisor", "admin"]))
+                recipients += list(
+                    ticket.queue.members.filter(role__in=[User.Role.SUPERVISOR, User.Role.ADMIN])
+                )
             for user in {u.pk: u for u in recipients}.values():
-                notify_staff(
+                tell_staff(
+                    ticket,
                     user,
                     event="desk.sla_breach",
-                    subject=str(lazy_format(_("工单 %(number)s SLA 超时"), number=ticket.number)),
-                    body=ticket.description[:300],
-                    link=ticket_link(ticket, for_merchant=False),
+                    subject=lazy_format(_("工单 %(number)s SLA 超时"), number=ticket.number),
                     dedupe_key=f"sla:{ticket.pk}:{ticket.sla_due_at:%Y%m%d%H%M}",
                 )
             if ticket.resolution_breached and ticket.tier != Tier.SUPERVISOR:
@@ -77,6 +81,18 @@ _RENOTIFY = dt.timedelta(hours=4)
 REMIND_BEFORE = dt.timedelta(minutes=30)
 
 
+def _tell_owner(commitment: Commitment, what: str, subject: Any) -> None:
+    """Tell the promise's owner it is due soon ("reminder") or late ("overdue"), once each."""
+    notify_staff(
+        commitment.owner,
+        event=f"desk.commitment_{what}",
+        subject=str(subject),
+        body=str(lazy_format(_("工单 %(number)s"), number=commitment.ticket.number)),
+        link=ticket_link(commitment.ticket, for_merchant=False),
+        dedupe_key=f"commitment:{commitment.pk}:{what}",
+    )
+
+
 def remind_commitments(now: dt.datetime | None = None) -> tuple[int, int]:
     """Remind owners 30 minutes before a promise is due; flag and report overdue ones."""
     now = now or timezone.now()
@@ -87,32 +103,18 @@ def remind_commitments(now: dt.datetime | None = None) -> tuple[int, int]:
     for commitment in due_soon.select_related("ticket", "owner"):
         commitment.reminded_at = now
         commitment.save(update_fields=["reminded_at"])
-        notify_staff(
-            commitment.owner,
-            event="desk.commitment_reminder",
-            subject=str(
-                lazy_format(
-                    _("承诺即将到期：%(promise)s（%(time)s）"),
-                    promise=commitment.promise,
-                    time=f"{timezone.localtime(commitment.due_at):%H:%M}",
-                )
-            ),
-            body=str(lazy_format(_("工单 %(number)s"), number=commitment.ticket.number)),
-            link=ticket_link(commitment.ticket, for_merchant=False),
-            dedupe_key=f"commitment:{commitment.pk}:reminder",
+        subject = lazy_format(
+            _("承诺即将到期：%(promise)s（%(time)s）"),
+            promise=commitment.promise,
+            time=f"{timezone.localtime(commitment.due_at):%H:%M}",
         )
+        _tell_owner(commitment, "reminder", subject)
         reminded += 1
     overdue = Commitment.objects.pending().filter(overdue_flagged_at__isnull=True, due_at__lte=now)
     for commitment in overdue.select_related("ticket", "owner"):
         commitment.overdue_flagged_at = now
         commitment.save(update_fields=["overdue_flagged_at"])
-        notify_staff(
-            commitment.owner,
-            event="desk.commitment_overdue",
-            subject=str(lazy_format(_("承诺已逾期：%(promise)s"), promise=commitment.promise)),
-            body=str(lazy_format(_("工单 %(number)s"), number=commitment.ticket.number)),
-            link=ticket_link(commitment.ticket, for_merchant=False),
-            dedupe_key=f"commitment:{commitment.pk}:overdue",
-        )
+        subject = lazy_format(_("承诺已逾期：%(promise)s"), promise=commitment.promise)
+        _tell_owner(commitment, "overdue", subject)
         flagged += 1
     return reminded, flagged

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_staff
 from core.errors import lazy_format
 from desk import facts as fact_registry
 from desk.models import (
@@ -28,12 +29,15 @@ from desk.services.common import (
     DeskError,
     _log,
     _parse_time,
-    _require_staff,
     _signature,
+    tell_staff,
     ticket_link,
 )
 from desk.services.intake import known_facts
 from desk.services.sla_tracking import refresh_sla
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def route(ticket: Ticket, tier: str) -> tuple[Queue | None, Any]:
@@ -99,21 +103,16 @@ def open_ticket(
         raise
 
 
-def _open_ticket(
-    *,
+def _check_new_ticket(
     merchant: Any,
-    category: str,
-    description: str,
-    channel: str,
-    facts: dict | None,
     terminal: Any,
-    opened_by: Any,
+    category: str,
+    channel: str,
     priority: str | None,
-    subcategory: str,
-    idempotency_key: str | None,
-    transcript: list[dict] | None,
-    attachments: Sequence[UploadedFile],
-) -> Ticket:
+    description: str,
+    facts: dict | None,
+) -> None:
+    """Refuse a new ticket whose vocabulary, terminal or description is wrong."""
     if category not in Ticket.Category.values:
         raise DeskError(lazy_format(_("未知的工单类别“%(value)s”"), value=category))
     if channel not in Ticket.Channel.values:
@@ -133,6 +132,42 @@ def _open_ticket(
     unknown = fact_registry.unknown_keys(facts)
     if unknown:
         raise DeskError(lazy_format(_("未知的信息项：%(keys)s"), keys=", ".join(unknown)))
+
+
+def _copy_transcript(ticket: Ticket, transcript: list[dict], now: Any) -> None:
+    """The assistant's conversation, as public messages at the top of the ticket."""
+    for entry in transcript:
+        speaker = entry.get("from", "merchant")
+        Interaction.objects.create(
+            ticket=ticket,
+            kind=Interaction.Kind.MESSAGE,
+            channel=Ticket.Channel.ASSISTANT,
+            direction=Interaction.Direction.INBOUND
+            if speaker == "merchant"
+            else Interaction.Direction.OUTBOUND,
+            is_public=True,
+            author_label=str(_("智能助手")) if speaker == "assistant" else str(_("商户")),
+            body=str(entry.get("text", ""))[:4000],
+            created_at=_parse_time(entry.get("at")) or now,
+        )
+
+
+def _open_ticket(
+    *,
+    merchant: Any,
+    category: str,
+    description: str,
+    channel: str,
+    facts: dict | None,
+    terminal: Any,
+    opened_by: Any,
+    priority: str | None,
+    subcategory: str,
+    idempotency_key: str | None,
+    transcript: list[dict] | None,
+    attachments: Sequence[UploadedFile],
+) -> Ticket:
+    _check_new_ticket(merchant, terminal, category, channel, priority, description, facts)
     types = [validate_attachment(upload) for upload in attachments]
     now = timezone.now()
     ticket = Ticket(
@@ -154,21 +189,8 @@ def _open_ticket(
     ticket.save()
     ticket.number = Ticket.format_number(ticket.pk, now)
     ticket.save(update_fields=["number"])
-    _log(ticket, TicketEvent.Kind.CREATED, by=opened_by, to_status="new", at=now)
-    for entry in transcript or []:
-        speaker = entry.get("from", "merchant")
-        Interaction.objects.create(
-            ticket=ticket,
-            kind=Interaction.Kind.MESSAGE,
-            channel=Ticket.Channel.ASSISTANT,
-            direction=Interaction.Direction.INBOUND
-            if speaker == "merchant"
-            else Interaction.Direction.OUTBOUND,
-            is_public=True,
-            author_label=str(_("智能助手")) if speaker == "assistant" else str(_("商户")),
-            body=str(entry.get("text", ""))[:4000],
-            created_at=_parse_time(entry.get("at")) or now,
-        )
+    _log(ticket, TicketEvent.Kind.CREATED, by=opened_by, to_status=Ticket.Status.NEW, at=now)
+    _copy_transcript(ticket, transcript or [], now)
     is_staff = bool(getattr(opened_by, "is_agent", False))
     if is_staff and channel == Ticket.Channel.PHONE:
         # The agent is on the line with the merchant: that is the first response.
@@ -180,21 +202,31 @@ def _open_ticket(
     refresh_sla(ticket, now=now)
     if member is not None and queue is not None:
         _log(ticket, TicketEvent.Kind.ASSIGNED, by=None, assignee=member.pk, queue=queue.pk)
-        notify_staff(
+        tell_staff(
+            ticket,
             member,
             event="desk.assigned",
-            subject=str(lazy_format(_("新工单 %(number)s 已分配给您"), number=ticket.number)),
-            body=ticket.description[:300],
-            link=ticket_link(ticket, for_merchant=False),
+            subject=lazy_format(_("新工单 %(number)s 已分配给您"), number=ticket.number),
         )
     return ticket
 
 
-@transaction.atomic
 def change_status(
-    ticket: Ticket, to_status: str, *, by: Any, reason: str, resolution_code: str = ""
+    ticket: Ticket, to_status: str, *, by: User, reason: str, resolution_code: str = ""
 ) -> Ticket:
-    """Move the ticket along its allowed transitions; every change carries a reason."""
+    """Staff move a ticket along its allowed transitions (the desk and the API)."""
+    check_staff(by)
+    return do_change_status(
+        ticket, to_status, by=by, reason=reason, resolution_code=resolution_code
+    )
+
+
+@transaction.atomic
+def do_change_status(
+    ticket: Ticket, to_status: str, *, by: User | None, reason: str, resolution_code: str = ""
+) -> Ticket:
+    """Move the ticket along its allowed transitions; every change carries a reason. No role
+    check: also the system's own moves (a merchant's reply re-opens, a merge resolves)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if not ticket.can_transition(to_status):
         raise DeskError(
@@ -297,7 +329,7 @@ def add_interaction(
             ticket.first_responded_at = now
             ticket.save(update_fields=["first_responded_at"])
         if ticket.status == Ticket.Status.NEW:
-            change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("已响应商户")))
+            do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("已响应商户")))
             ticket.refresh_from_db()
         else:
             refresh_sla(ticket)
@@ -310,7 +342,7 @@ def add_interaction(
         )
     elif not is_staff:
         if ticket.status in (Ticket.Status.PENDING_MERCHANT, Ticket.Status.RESOLVED):
-            change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("商户已回复")))
+            do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("商户已回复")))
         if ticket.assignee_id:
             notify_staff(
                 ticket.assignee,
@@ -324,19 +356,18 @@ def add_interaction(
 
 @transaction.atomic
 def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
-    _require_staff(by)
+    check_staff(by)
     if assignee is not None and not getattr(assignee, "is_agent", False):
         raise DeskError(_("工单只能分配给客服人员"))
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
     _log(ticket, TicketEvent.Kind.ASSIGNED, by=by, assignee=getattr(assignee, "pk", None))
     if assignee is not None and assignee != by:
-        notify_staff(
+        tell_staff(
+            ticket,
             assignee,
             event="desk.assigned",
-            subject=str(lazy_format(_("工单 %(number)s 已分配给您"), number=ticket.number)),
-            body=ticket.description[:300],
-            link=ticket_link(ticket, for_merchant=False),
+            subject=lazy_format(_("工单 %(number)s 已分配给您"), number=ticket.number),
         )
     return ticket
 
@@ -345,7 +376,7 @@ def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
 def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
     """L1 → L2 → supervisor, always with a reason; the new tier's queue picks the assignee."""
     if by is not None:
-        _require_staff(by)
+        check_staff(by)
     if to_tier not in Tier.values:
         raise DeskError(lazy_format(_("未知的层级“%(value)s”"), value=to_tier))
     if TIER_ORDER.index(Tier(to_tier)) <= TIER_ORDER.index(Tier(ticket.tier)):
@@ -396,7 +427,7 @@ def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
 
 @transaction.atomic
 def set_priority(ticket: Ticket, priority: str, *, by: Any, reason: str) -> Ticket:
-    _require_staff(by)
+    check_staff(by)
     if priority not in Ticket.Priority.values:
         raise DeskError(lazy_format(_("未知的优先级“%(value)s”"), value=priority))
     old = ticket.priority
@@ -410,7 +441,7 @@ def set_priority(ticket: Ticket, priority: str, *, by: Any, reason: str) -> Tick
 @transaction.atomic
 def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ticket:
     """Fold a duplicate into the ticket that stays: its timeline, commitments and files move."""
-    _require_staff(by)
+    check_staff(by)
     if source.pk == target.pk:
         raise DeskError(_("不能把工单合并到自身"))
     if source.merchant_id != target.merchant_id:
@@ -423,7 +454,7 @@ def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ti
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
     if source.is_open:
-        change_status(
+        do_change_status(
             source,
             Ticket.Status.RESOLVED,
             by=by,
@@ -450,7 +481,7 @@ def rate_ticket(ticket: Ticket, *, rating: int, comment: str, by: Any) -> Ticket
 
 @transaction.atomic
 def set_kb_url(ticket: Ticket, url: str, *, by: Any) -> Ticket:
-    _require_staff(by)
+    check_staff(by)
     ticket.kb_url = url.strip()
     ticket.full_clean(validate_unique=False, validate_constraints=False)
     ticket.save(update_fields=["kb_url", "updated_at"])

@@ -106,6 +106,23 @@ def test_ticket_actions_from_the_page(client, ticket_a, agent, technician):
     assert ticket_a.tier == "l2" and ticket_a.status == "open"
 
 
+def test_every_ticket_action_answers_an_empty_form_with_a_message(client, ticket_a, agent):
+    """Each row of the action table refuses an empty post with a page message, never a 500."""
+    from desk.actions import ACTIONS
+
+    client.force_login(agent)
+    for name in ACTIONS:
+        url = reverse("desk_ticket_action", args=[ticket_a.number, name])
+        response = client.post(url, {})
+        if name == "commitment_done":  # names a commitment that does not exist
+            assert response.status_code == 404, name
+            continue
+        assert response.status_code == 302, name
+        assert list(response.wsgi_request._messages), name
+    unknown = reverse("desk_ticket_action", args=[ticket_a.number, "no_such_action"])
+    assert client.post(unknown, {}).status_code == 404
+
+
 def test_portal_list_and_ticket_are_scoped(client, ticket_a, ticket_b, alice, bob, charlie, agent):
     page = get(client, alice, reverse("portal_tickets")).content.decode()
     assert ticket_a.number in page and ticket_b.number not in page

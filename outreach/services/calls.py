@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_staff
 from core.errors import lazy_format
 from outreach.models import (
     CallTask,
@@ -19,10 +20,14 @@ from outreach.services.common import (
     RequestError,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
-def claim_call(task: CallTask, agent: Any) -> bool:
+def claim_call(task: CallTask, agent: User) -> bool:
     """An agent takes a call from the list; False if someone else already has it."""
+    check_staff(agent)
     return bool(
         CallTask.objects.filter(pk=task.pk, status=CallTask.Status.OPEN).update(
             status=CallTask.Status.CLAIMED, assigned_to=agent
@@ -34,7 +39,7 @@ def claim_call(task: CallTask, agent: Any) -> bool:
 def log_call(
     task: CallTask,
     *,
-    agent: Any,
+    agent: User,
     outcome: str,
     summary: str,
     registered_number: Any,
@@ -42,6 +47,7 @@ def log_call(
 ) -> ContactAttempt:
     """Record one call attempt. Answered (or refused, wrong number) closes the task; no answer
     leaves it open until the third try."""
+    check_staff(agent)
     now = now or timezone.now()
     if outcome not in ContactAttempt.CALL_OUTCOMES:
         raise RequestError(lazy_format(_("未知的通话结果“%(value)s”"), value=outcome), "outcome")

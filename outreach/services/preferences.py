@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import check_supervisor
 from outreach import policy
 from outreach.models import (
     ContactAttempt,
@@ -19,6 +20,9 @@ from outreach.services.common import (
     make_policy,
 )
 from outreach.vocabulary import PURPOSES
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @transaction.atomic
@@ -96,7 +100,8 @@ def _complaint_ticket(complaint: FrequencyComplaint, user: Any, source: str) -> 
 
 
 @transaction.atomic
-def resolve_complaint(complaint: FrequencyComplaint, *, user: Any) -> None:
+def resolve_complaint(complaint: FrequencyComplaint, *, user: User) -> None:
+    check_supervisor(user)
     complaint.status = FrequencyComplaint.Status.RESOLVED
     complaint.resolved_at = timezone.now()
     complaint.resolved_by = user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,12 @@ from outreach.services.sending import (
 from outreach.vocabulary import CHANNELS, OVERRIDABLE, PURPOSES, URGENCIES
 
 
+def _check_choice(value: str, choices: Iterable[str], message: Any, field: str) -> None:
+    """Refuse a value outside its vocabulary, naming the values that are allowed."""
+    if value not in choices:
+        raise RequestError(lazy_format(message, value=value, choices=", ".join(choices)), field)
+
+
 def validate_request(
     *,
     merchant: Any,
@@ -44,36 +51,12 @@ def validate_request(
     now: dt.datetime,
 ) -> None:
     """Bad input gets a clear answer (zh and en) and nothing is sent."""
-    if purpose not in PURPOSES:
-        raise RequestError(
-            lazy_format(
-                _("未知的联系事由“%(value)s”，可选：%(choices)s"),
-                value=purpose,
-                choices=", ".join(PURPOSES),
-            ),
-            "purpose",
-        )
-    if urgency not in URGENCIES:
-        raise RequestError(
-            lazy_format(
-                _("未知的紧急程度“%(value)s”，可选：%(choices)s"),
-                value=urgency,
-                choices=", ".join(URGENCIES),
-            ),
-            "urgency",
-        )
+    _check_choice(purpose, PURPOSES, _("未知的联系事由“%(value)s”，可选：%(choices)s"), "purpose")
+    _check_choice(urgency, URGENCIES, _("未知的紧急程度“%(value)s”，可选：%(choices)s"), "urgency")
     if not channels:
         raise RequestError(_("至少选择一个允许的渠道"), "channels")
     for channel in channels:
-        if channel not in CHANNELS:
-            raise RequestError(
-                lazy_format(
-                    _("未知的渠道“%(value)s”，可选：%(choices)s"),
-                    value=channel,
-                    choices=", ".join(CHANNELS),
-                ),
-                "channels",
-            )
+        _check_choice(channel, CHANNELS, _("未知的渠道“%(value)s”，可选：%(choices)s"), "channels")
     if not subject.strip() or not content.strip():
         raise RequestError(_("标题和内容不能为空"), "content")
     if expires_at is not None and expires_at <= now:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import check_supervisor
 from core.errors import lazy_format
 from outreach.models import (
     ScamReport,
@@ -17,6 +18,9 @@ from outreach.services.common import (
     RequestError,
     parse_number,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @transaction.atomic
@@ -50,7 +54,8 @@ def report_scam(
 
 
 @transaction.atomic
-def review_scam_report(report: ScamReport, *, reviewer: Any, status: str, note: str = "") -> None:
+def review_scam_report(report: ScamReport, *, reviewer: User, status: str, note: str = "") -> None:
+    check_supervisor(reviewer)
     if status not in (ScamReport.Status.CONFIRMED, ScamReport.Status.REJECTED):
         raise RequestError(lazy_format(_("未知的审核结论“%(value)s”"), value=status), "status")
     report.status = status

@@ -135,6 +135,8 @@ def test_duplicates_and_disputes_endpoints(api, alice, bob, charlie, merchant_a,
     assert api.post("/api/disputes/", {"first": first.pk, "second": txn_b.pk}).status_code == 404
     created = api.post("/api/disputes/", {"first": first.pk, "second": twin.pk})
     assert created.status_code == 201 and created.json()["evidence"]["seconds_apart"] == 90
+    case = DisputeCase.objects.get()  # the API still names the linked ticket by its number
+    assert case.ticket is not None and created.json()["ticket_reference"] == case.ticket.number
     for other in (bob, charlie):
         api.force_authenticate(other)
         assert (

@@ -30,7 +30,7 @@ def test_not_due_yet_over_national_day(sale, alice):
     assert result.expected_date == dt.date(2025, 10, 9)
     assert "2025-10-09" in result.next_step_en
     assert any("国庆节" in f["zh"] for f in result.findings)
-    assert result.opened_by == alice and result.ticket_reference == ""
+    assert result.opened_by == alice and result.ticket is None
 
 
 def test_declined_transaction_expects_no_money(terminal_a):

@@ -181,7 +181,8 @@ def test_pages_in_english_have_no_untranslated_chinese(client, make_user):
     recently = timezone.now() - dt.timedelta(hours=2)
     sale = TransactionFactory(terminal=terminal, local_time=recently)
     TransactionFactory(terminal=terminal, local_time=recently + dt.timedelta(seconds=30))
-    TransactionFactory(terminal=terminal, local_time=recently, response_code="51", stan="000051")
+    # A trace number the factory's sequence does not reach, whatever ran before.
+    TransactionFactory(terminal=terminal, local_time=recently, response_code="51", stan="990051")
     PayoutFactory(merchant=merchant, status="held", reason="risk_hold")
     client.cookies["django_language"] = "en"
     client.force_login(owner)

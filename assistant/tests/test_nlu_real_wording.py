@@ -1,0 +1,79 @@
+"""Real wording: the lexicon, the rules, the confusable wordings of issue 11 and the honest
+real-question evaluation (fixed split by page, threshold from cross-validation on the rest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from assistant.nlu import understand
+from assistant.nlu.classifier import Prediction, lexicon_text
+from assistant.nlu.lexicon import canonical_terms
+from assistant.nlu.model import DEFAULT_REAL_PATH, read_jsonl
+from assistant.nlu.realeval import split_by_page
+from assistant.nlu.rules import apply_rules
+
+
+def test_synonyms_and_english_wordings_meet_the_canonical_term() -> None:
+    assert "读卡失败" in canonical_terms("磁条卡刷不了")
+    assert "读卡失败" in canonical_terms("卡片无法识别")
+    assert "到账" in canonical_terms("why is my deposit delayed?")
+    assert "撤销" in canonical_terms("how do i void a sale")
+    assert lexicon_text("Deposit delayed").endswith("| 到账")
+
+
+def test_a_labelled_code_decides_the_intent_whatever_else_the_message_says() -> None:
+    model_guess = Prediction("outage_status", 0.8, [("network_signin", 0.1)])
+    ruled = apply_rules(model_guess, {"response_codes": ["96"]})
+    assert ruled.intent == "txn_failed_code"
+    assert ruled.alternatives[0][0] == "outage_status"
+    assert apply_rules(model_guess, {}) is model_guess
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("系统故障96", "txn_failed_code"),
+        ("my pos shows 51, what does it mean", "txn_failed_code"),
+        ("IC卡错误", "card_read_error"),
+        ("有人打电话说要给我安装POS机，可我从没申请过", "verify_caller"),
+        ("天天被推销POS机的电话骚扰", "too_many_calls"),
+        ("刚刷的一笔要撤销", "refund_void"),
+        ("结算卡销户了怎么办", "settlement_account_change"),
+        ("My deposit is delayed again", "funds_not_arrived"),
+    ],
+)
+def test_the_wordings_that_used_to_drift_land_on_their_intent(nlu_model, text, intent) -> None:
+    assert understand(text, model=nlu_model).intent == intent
+
+
+def test_the_real_questions_split_by_page_with_about_a_third_for_testing() -> None:
+    rows = read_jsonl(DEFAULT_REAL_PATH)
+    development, test = split_by_page(rows)
+    assert len(development) + len(test) == len(rows) == 639
+    assert 0.25 < len(test) / len(rows) < 0.40
+    assert not {row["source"] for row in development} & {row["source"] for row in test}
+    assert split_by_page(rows) == (development, test)  # fixed: the same split every time
+
+
+def test_assistant_eval_real_reports_its_method_and_figures(tmp_path: Path, capsys) -> None:
+    """A small real file (two pages per intent) and a small team file keep this quick."""
+    real = [row for row in read_jsonl(DEFAULT_REAL_PATH) if row["lang"] == "zh"][::3]
+    real_file = tmp_path / "real.jsonl"
+    real_file.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in real))
+    team_file = tmp_path / "team.jsonl"
+    team = [row for row in read_jsonl(Path(DEFAULT_REAL_PATH).parents[1] / "train.jsonl")][::8]
+    team_file.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in team))
+    call_command(
+        "assistant_eval", "--real", "--json", f"--real-file={real_file}", f"--train={team_file}"
+    )
+    result = json.loads(capsys.readouterr().out)
+    method = result["method"]
+    assert method["kind"] == "fixed split by source page"
+    assert method["test_questions"] == result["messages"] > 0
+    assert "cross-validation" in method["threshold_chosen_by"]
+    assert 0.0 <= result["answer_precision"] <= 1.0
+    assert set(result["by_language"]) == {"zh"}

@@ -1,0 +1,140 @@
+"""Demo telemetry: eight weeks of daily reports for every active terminal, from the wear
+process in `fleet/wear.py`, fed through the real ingestion pipeline — with planted
+situations the health pages must find:
+
+* the `merchant` user's first terminal: a battery wearing out (1,100+ cycles, charge falling);
+* the same merchant's second terminal (or the first of its second merchant): out of paper;
+* a terminal whose keys expire in 6 days, one silent for two days, one with weak signal,
+  one with little storage left, one whose card reader errors climbed;
+* 24 terminals on firmware `V9.0.0-rc1`, a version known to break sign-in, failing to sign in;
+* a refund spike and a regional 96 spike in the transactions (`fleet/demo_transactions.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import User
+from fleet import demo_transactions, wear
+from fleet.evaluation import evaluate_fleet
+from fleet.ingest import ingest
+from fleet.models import FirmwareIssue
+from fleet.outages import propose_outages
+from fleet.retention import roll_up
+from fleet.txnhealth import scan_transactions
+from merchants.models import Merchant
+from terminals.models import Terminal
+
+ORDER = 60
+DAYS = 56
+BAD_FIRMWARE = "V9.0.0-rc1"
+
+
+def _planted(terminals: list[Terminal]) -> dict[str, list[int]]:
+    """Which terminals carry which planted situation (by index into `terminals`)."""
+    mine = set(Merchant.objects.filter(members__username="merchant").values_list("pk", flat=True))
+    owned = [i for i, t in enumerate(terminals) if t.merchant_id in mine][:2]
+    others = [i for i in range(len(terminals)) if i not in owned]
+    return {
+        "battery": owned[:1],
+        "no_paper": owned[1:2],
+        "keys": others[10:11],
+        "silent": others[20:21],
+        "weak_signal": others[30:31],
+        "low_storage": others[40:41],
+        "reader": others[50:51],
+        "bad_firmware": others[100:124],
+    }
+
+
+def _record(terminal: Terminal, at: dt.datetime, readings: dict[str, Any]) -> dict[str, Any]:
+    record = {key: value for key, value in readings.items() if key != "failed"}
+    record.update(
+        terminal_id=terminal.terminal_id,
+        at=at.isoformat(),
+        charging=False,
+        network={"4g": "4g", "wifi": "wifi"}.get(terminal.comm_type, "eth"),
+        firmware_version=terminal.firmware_version,
+        app_version=terminal.app_version,
+        last_signin_at=at.replace(hour=8, minute=1).isoformat(),
+        signin_ok=True,
+        key_expires_on=(at.date() + dt.timedelta(days=200)).isoformat(),
+    )
+    return record
+
+
+def _plant(kind: str, record: dict[str, Any], day: int, today: dt.date) -> None:
+    late = day >= DAYS - 3
+    if kind == "battery":
+        record["battery_cycles"] = 1100 + day
+        record["battery_pct"] = max(4, 62 - day)
+    elif kind == "no_paper" and late:
+        record["printer"] = "no_paper"
+    elif kind == "keys":
+        record["key_expires_on"] = (today + dt.timedelta(days=6)).isoformat()
+    elif kind == "weak_signal" and day >= DAYS - 7:
+        record["signal_dbm"] = -108
+    elif kind == "low_storage":
+        record["free_storage_mb"] = max(40, 900 - day * 16)
+    elif kind == "reader" and day >= DAYS - 10:
+        record["chip_errors"] = 12 + day % 5
+    elif kind == "bad_firmware" and day >= DAYS - 5:
+        record["firmware_version"] = BAD_FIRMWARE
+        record["signin_ok"] = False
+
+
+def _records(terminals: list[Terminal], rng: random.Random) -> Any:
+    today = timezone.localdate()
+    tz = timezone.get_default_timezone()
+    planted = {i: kind for kind, indexes in _planted(terminals).items() for i in indexes}
+    units = [
+        wear.new_unit(rng, (today - (t.install_date or today)).days, rng.uniform(0.6, 1.6))
+        for t in terminals
+    ]
+    row = 0
+    for day in range(DAYS):
+        date = today - dt.timedelta(days=DAYS - day)
+        for index, terminal in enumerate(terminals):
+            kind = planted.get(index, "")
+            if kind == "silent" and day >= DAYS - 2:
+                continue
+            at = dt.datetime.combine(date, dt.time(10, index % 60), tzinfo=tz)
+            record = _record(terminal, at, wear.step(units[index], rng, day))
+            if kind:
+                _plant(kind, record, day, today)
+            row += 1
+            yield row, record
+
+
+def load(rng: random.Random, log: Any) -> None:
+    FirmwareIssue.objects.create(
+        firmware_version=BAD_FIRMWARE,
+        summary_zh="该测试版固件的密钥下载模块有缺陷，签到时报 A0 或“签到失败”。",
+        summary_en="This pre-release firmware's key download is broken: sign-in fails with A0.",
+        fixed_in="V9.0.1",
+        breaks_signin=True,
+    )
+    integration = User(username="tms", role=User.Role.INTEGRATION, display_name="TMS")
+    integration.set_password(settings.DEMO_PASSWORD)
+    integration.save()
+    terminals = list(
+        Terminal.objects.filter(status=Terminal.Status.ACTIVE)
+        .select_related("merchant")
+        .order_by("terminal_id")
+    )
+    result = ingest(_records(terminals, rng))
+    log(f"  {result.stored} telemetry records for {len(terminals)} terminals")
+    today = timezone.localdate()
+    for back in range(DAYS, 0, -1):
+        roll_up(today - dt.timedelta(days=back))
+    counts = evaluate_fleet()
+    log(f"  {counts['findings']} health findings")
+    demo_transactions.plant(rng, log)
+    alerts = scan_transactions()
+    proposals = propose_outages()
+    log(f"  {len(alerts)} transaction-health alerts, {len(proposals)} proposed outage(s)")

@@ -1,0 +1,278 @@
+"""Telemetry ingestion: the API batch, `manage.py import_telemetry FILE` (JSON Lines or CSV)
+and the TMS adapters all end here.
+
+Each record is checked (`fleet.records`); a bad one becomes row errors (row, field, value and
+the reason in Chinese and English) and every good one is kept. Good records are written in
+batches: PostgreSQL `COPY`s the batch into a temporary table and moves it with
+`INSERT … ON CONFLICT DO NOTHING`; SQLite uses `INSERT OR IGNORE`. The unique key
+(terminal, at) makes re-sent records count as duplicates, never stored twice. The terminal's
+latest state (and its firmware/app versions) follow the newest record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import in_both_languages, lazy_format
+from core.importing import RowError
+from core.masking import mask_pans_in_text
+from core.tabular import TabularError, iter_rows
+from fleet import partitions
+from fleet.models import TelemetryRecord, TerminalState
+from fleet.records import FIELD_NAMES, Checked, check
+from terminals.models import Terminal
+
+BATCH_SIZE = 10_000
+STATE_FLUSH = 50_000  # terminals whose newest record waits to become their state
+MAX_ERRORS_KEPT = 1_000  # error details returned; the count goes on beyond it
+TABLE = "fleet_telemetryrecord"
+STAGE = "fleet_telemetry_stage"
+INSERT_COLUMNS = ("terminal_id", "at", *FIELD_NAMES, "extra")
+
+REASONS: dict[str, Any] = {
+    "required": _("不能为空"),
+    "not_object": _("每条记录应为一个 JSON 对象"),
+    "bad_terminal_id": _("终端号应为 8 位数字或大写字母"),
+    "unknown_terminal": _("终端不存在"),
+    "not_integer": _("应为整数"),
+    "not_number": _("应为数字"),
+    "out_of_range": _("超出范围 %(low)s ~ %(high)s"),
+    "not_boolean": _("应为 true 或 false"),
+    "not_choice": _("不是有效的取值，可选：%(allowed)s"),
+    "bad_version": _("版本号只能包含字母、数字、空格和 . _ + - /，最长 32 位"),
+    "not_datetime": _("时间应为 ISO 8601 格式，如 2026-11-02T09:30:00+08:00"),
+    "not_date": _("日期应为 YYYY-MM-DD 格式"),
+    "too_many_extra": _("其他字段太多（最多 20 个）"),
+    "extra_not_scalar": _("其他字段只能是文字、数字或 true/false"),
+    "not_json": _("不是有效的 JSON"),
+}
+
+
+@dataclass
+class IngestResult:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def add_error(self, row: int, column: str, value: str, reason: str, params: dict) -> None:
+        if len(self.errors) >= MAX_ERRORS_KEPT:
+            return
+        message = REASONS[reason]
+        if params:
+            message = lazy_format(message, **params)
+        texts = in_both_languages(message)
+        self.errors.append(RowError(row, column, value, texts["zh"], texts["en"]))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "received": self.received,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "error_rows": self.error_count,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """SQLite stores times as naive UTC text and dates as ISO text (Django's own format)."""
+    values = list(row)
+    for index in _TIME_COLUMNS:
+        value = values[index]
+        if isinstance(value, dt.datetime):
+            values[index] = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        elif isinstance(value, dt.date):
+            values[index] = value.isoformat()
+    return tuple(values)
+
+
+_TIME_COLUMNS = tuple(
+    i for i, name in enumerate(INSERT_COLUMNS) if name in ("at", "last_signin_at", "key_expires_on")
+)
+
+
+class Writer:
+    """Moves checked records into the raw table; returns how many were new."""
+
+    def __init__(self) -> None:
+        self.columns = ", ".join(INSERT_COLUMNS)
+
+    def write(self, rows: list[tuple[Any, ...]]) -> int:
+        if not rows:
+            return 0
+        if connection.vendor == "postgresql":
+            return self._write_postgresql(rows)
+        placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {TABLE} ({self.columns}) VALUES ({placeholders})",  # noqa: S608
+                [_sqlite_row(row) for row in rows],
+            )
+            return max(cursor.rowcount, 0)
+
+    def _stage_ddl(self) -> str:
+        fields = {f.column: f for f in TelemetryRecord._meta.concrete_fields}
+        columns = ", ".join(f"{c} {fields[c].db_type(connection)}" for c in INSERT_COLUMNS)
+        return f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ({columns}) ON COMMIT DELETE ROWS"
+
+    def _write_postgresql(self, rows: list[tuple[Any, ...]]) -> int:
+        partitions.ensure_partitions({row[1].date() for row in rows})
+        with connection.cursor() as cursor:
+            cursor.execute(self._stage_ddl())
+            cursor.execute(f"TRUNCATE {STAGE}")
+            raw = cursor.cursor
+            with raw.copy(f"COPY {STAGE} ({self.columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({self.columns}) SELECT {self.columns} FROM {STAGE} "  # noqa: S608
+                "ON CONFLICT (terminal_id, at) DO NOTHING"
+            )
+            return max(cursor.rowcount, 0)
+
+
+def _write_latest_state(newest: dict[int, Checked]) -> None:
+    """Newer records become the terminal's state; its firmware and app versions follow."""
+    known = dict(
+        TerminalState.objects.filter(terminal_id__in=newest).values_list(
+            "terminal_id", "last_seen_at"
+        )
+    )
+    states = []
+    versions: dict[int, tuple[str, str]] = {}
+    for pk, record in newest.items():
+        if pk in known and known[pk] >= record.at:
+            continue
+        data = {
+            name: (value.isoformat() if isinstance(value, dt.date) else value)
+            for name, value in zip(FIELD_NAMES, record.values, strict=True)
+        }
+        if record.extra:
+            data["extra"] = record.extra
+        states.append(TerminalState(terminal_id=pk, last_seen_at=record.at, data=data))
+        versions[pk] = (data["firmware_version"], data["app_version"])
+    TerminalState.objects.bulk_create(
+        states,
+        update_conflicts=True,
+        unique_fields=["terminal"],
+        update_fields=["last_seen_at", "data"],
+    )
+    changed = []
+    for terminal in Terminal.objects.filter(pk__in=versions).only(
+        "pk", "firmware_version", "app_version"
+    ):
+        firmware, app = versions[terminal.pk]
+        firmware = firmware or terminal.firmware_version
+        app = app or terminal.app_version
+        if (firmware, app) != (terminal.firmware_version, terminal.app_version):
+            terminal.firmware_version, terminal.app_version = firmware, app
+            changed.append(terminal)
+    Terminal.objects.bulk_update(changed, ["firmware_version", "app_version"])
+
+
+def _ingest_batch(
+    batch: list[tuple[int, Any]], result: IngestResult, writer: Writer, newest: dict[int, Checked]
+) -> None:
+    tz = timezone.get_default_timezone()
+    checked: list[tuple[int, Checked]] = []
+    for number, record in batch:
+        if isinstance(record, _NotJson):
+            result.error_count += 1
+            result.add_error(number, "", "", "not_json", {})
+            continue
+        outcome = check(record, tz, mask_pans_in_text)
+        if isinstance(outcome, Checked):
+            checked.append((number, outcome))
+            continue
+        result.error_count += 1
+        for column, value, reason, params in outcome:
+            result.add_error(number, column, value, reason, params)
+    tids = {c.terminal_id for _n, c in checked}
+    terminals = dict(Terminal.objects.filter(terminal_id__in=tids).values_list("terminal_id", "pk"))
+    good: list[Checked] = []
+    seen: set[tuple[int, dt.datetime]] = set()
+    rows = []
+    for number, record in checked:
+        pk = terminals.get(record.terminal_id)
+        if pk is None:
+            result.error_count += 1
+            result.add_error(number, "terminal_id", record.terminal_id, "unknown_terminal", {})
+            continue
+        good.append(record)
+        if pk not in newest or record.at > newest[pk].at:
+            newest[pk] = record
+        if (pk, record.at) in seen:  # the same record twice in one batch
+            continue
+        seen.add((pk, record.at))
+        rows.append((pk, record.at, *record.values, json.dumps(record.extra, ensure_ascii=False)))
+    stored = writer.write(rows)
+    result.stored += stored
+    result.duplicates += len(good) - stored
+
+
+def ingest(records: Iterable[tuple[int, Any]]) -> IngestResult:
+    """Check and store (row number, record) pairs; memory holds one batch of records (and
+    the newest record of each terminal seen, written as its state once the input ends)."""
+    result = IngestResult()
+    writer = Writer()
+    newest: dict[int, Checked] = {}
+    stream = iter(records)
+    while batch := list(islice(stream, BATCH_SIZE)):
+        result.received += len(batch)
+        with transaction.atomic():
+            _ingest_batch(batch, result, writer, newest)
+        if len(newest) >= STATE_FLUSH:
+            _write_latest_state(newest)
+            newest.clear()
+    with transaction.atomic():
+        _write_latest_state(newest)
+    return result
+
+
+def ingest_api(items: list[Any]) -> IngestResult:
+    """An API batch: rows are numbered from 1 in the order they were sent."""
+    return ingest(enumerate(items, start=1))
+
+
+def iter_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(handle, start=1):
+        text = line.decode("utf-8-sig", errors="replace").strip()
+        if not text:
+            continue
+        try:
+            yield number, json.loads(text)
+        except json.JSONDecodeError:
+            yield number, _NotJson()
+
+
+class _NotJson:
+    """A line of a JSON Lines file that is not JSON: reported as such, the rest is read."""
+
+
+def records_for_file(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """JSON Lines (.jsonl/.json/.ndjson) or CSV (UTF-8 or GBK, header row)."""
+    name = str(path).lower()
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        with open(path, "rb") as handle:
+            yield from iter_jsonl(handle)
+        return
+    if not name.endswith((".csv", ".txt")):
+        raise TabularError(
+            lazy_format(_("不支持的文件类型“%(name)s”：请使用 .jsonl 或 .csv"), name=path)
+        )
+    yield from iter_rows(path)
+
+
+def ingest_file(path: str | Path) -> IngestResult:
+    return ingest(records_for_file(path))

@@ -1,0 +1,82 @@
+"""Panels the fleet adds to the shared pages: the terminal page (state, findings, battery
+chart, diagnose action), the merchant 360° page (findings, transaction-health alerts), the
+portal (plain words), the console (alerts and proposed outages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from fleet.charts import sparkline
+from fleet.describe import describe_finding
+from fleet.models import (
+    Diagnosis,
+    Finding,
+    OutageProposal,
+    RemoteAction,
+    TelemetryDaily,
+    TerminalState,
+    TxnAlert,
+)
+from fleet.outages import proposal_title
+
+
+def _open_findings(request: HttpRequest, **scope: Any) -> list[dict[str, Any]]:
+    rows = (
+        Finding.objects.visible_to(request.user)
+        .filter(is_open=True, **scope)
+        .select_related("terminal")
+        .order_by("terminal__terminal_id", "severity")
+    )
+    return [describe_finding(f) for f in rows]
+
+
+def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
+    state = TerminalState.objects.visible_to(request.user).filter(terminal=terminal).first()
+    days = list(
+        TelemetryDaily.objects.visible_to(request.user)
+        .filter(terminal=terminal)
+        .order_by("-day")
+        .values_list("day", "battery_min")[:56]
+    )[::-1]
+    return {
+        "terminal": terminal,
+        "state": state,
+        "findings": _open_findings(request, terminal=terminal),
+        "battery_chart": sparkline([v for _d, v in days]),
+        "diagnoses": list(Diagnosis.objects.visible_to(request.user).filter(terminal=terminal)[:3]),
+        "actions": list(
+            RemoteAction.objects.visible_to(request.user).filter(terminal=terminal)[:5]
+        ),
+        "can_act": bool(getattr(request.user, "is_agent", False)),
+        "action_kinds": RemoteAction.Kind.choices,
+    }
+
+
+def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+    alerts = TxnAlert.objects.visible_to(request.user).filter(merchant=merchant, is_open=True)
+    return {
+        "merchant": merchant,
+        "findings": _open_findings(request, terminal__merchant=merchant),
+        "alerts": list(alerts[:10]),
+    }
+
+
+def portal_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+    """The merchant's view: only what needs their attention, in plain words."""
+    findings = _open_findings(request, terminal__merchant=merchant)
+    return {"merchant": merchant, "findings": findings}
+
+
+def console_context(request: HttpRequest, _obj: Any) -> dict[str, Any]:
+    """Open transaction-health alerts and outages waiting for a supervisor."""
+    alerts = (
+        TxnAlert.objects.visible_to(request.user).filter(is_open=True).select_related("merchant")
+    )
+    proposals = list(OutageProposal.objects.filter(status=OutageProposal.Status.PROPOSED)[:10])
+    return {
+        "alerts": list(alerts[:15]),
+        "proposals": [(p, proposal_title(p)) for p in proposals],
+        "can_confirm": bool(getattr(request.user, "is_supervisor", False)),
+    }

@@ -1,0 +1,242 @@
+"""One telemetry record: its fields, how each is read and bounded, and the reasons a value is
+refused. Pure Python (no Django), so the checks can be benchmarked and reused; the messages
+are keys that `fleet.ingest` turns into Chinese and English.
+
+A record arrives as a mapping (JSON object, CSV row or a TMS adapter's output). Numbers may
+come as numbers or as text; empty text means "not reported". A time without an offset is read
+in the institution's time zone. Fields this module does not know are kept, bounded, in
+`extra`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+TERMINAL_ID = re.compile(r"^[0-9A-Z]{8}$")
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ._+/\-]{0,31}$")
+NETWORKS = ("4g", "wifi", "eth", "none")
+PRINTER_STATES = ("ok", "no_paper", "cover_open", "overheat", "head_fault")
+TRUE_WORDS = {"true", "1", "yes", "y", "t", "是"}
+FALSE_WORDS = {"false", "0", "no", "n", "f", "否"}
+
+MAX_EXTRA_FIELDS = 20
+MAX_EXTRA_KEY = 40
+MAX_EXTRA_TEXT = 200
+
+
+class BadValue(ValueError):  # noqa: N818 - a reason, carried to the row error
+    """A value that cannot be accepted; `reason` is a key of fleet.ingest.REASONS."""
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _integer(low: int, high: int) -> Callable[[Any, dt.tzinfo], int | None]:
+    def parse(value: Any, tz: dt.tzinfo) -> int | None:
+        if _blank(value):
+            return None
+        if isinstance(value, bool):
+            raise BadValue("not_integer")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise BadValue("not_integer")
+            number = int(value)
+        elif isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                raise BadValue("not_integer") from None
+        if not low <= number <= high:
+            raise BadValue("out_of_range", low=low, high=high)
+        return number
+
+    return parse
+
+
+def _decimal(low: float, high: float) -> Callable[[Any, dt.tzinfo], float | None]:
+    def parse(value: Any, tz: dt.tzinfo) -> float | None:
+        if _blank(value):
+            return None
+        if isinstance(value, bool):
+            raise BadValue("not_number")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise BadValue("not_number") from None
+        if not low <= number <= high:  # also refuses NaN
+            raise BadValue("out_of_range", low=low, high=high)
+        return number
+
+    return parse
+
+
+def _boolean(value: Any, tz: dt.tzinfo) -> bool | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise BadValue("not_boolean")
+
+
+def _choice(allowed: tuple[str, ...]) -> Callable[[Any, dt.tzinfo], str]:
+    def parse(value: Any, tz: dt.tzinfo) -> str:
+        if _blank(value):
+            return ""
+        text = str(value).strip().lower()
+        if text == "ethernet":
+            text = "eth"
+        if text not in allowed:
+            raise BadValue("not_choice", allowed="/".join(allowed))
+        return text
+
+    return parse
+
+
+def _version(value: Any, tz: dt.tzinfo) -> str:
+    if _blank(value):
+        return ""
+    text = str(value).strip()
+    if not VERSION.match(text):
+        raise BadValue("bad_version")
+    return text
+
+
+def parse_moment(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    """ISO 8601 with or without an offset ('Z' accepted); naive times are local to `tz`."""
+    if _blank(value):
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadValue("not_datetime")
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadValue("not_datetime") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    if not 2000 <= moment.year <= 2100:
+        raise BadValue("not_datetime")
+    return moment.astimezone(dt.UTC)
+
+
+def _day(value: Any, tz: dt.tzinfo) -> dt.date | None:
+    if _blank(value):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise BadValue("not_date") from None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    parse: Callable[[Any, dt.tzinfo], Any]
+
+
+# The stored columns after terminal and time, in the order the writer inserts them.
+FIELDS: tuple[Field, ...] = (
+    Field("battery_pct", _integer(0, 100)),
+    Field("charging", _boolean),
+    Field("battery_cycles", _integer(0, 100_000)),
+    Field("temperature_c", _decimal(-40.0, 125.0)),
+    Field("signal_dbm", _integer(-150, 0)),
+    Field("network", _choice(NETWORKS)),
+    Field("printer", _choice(PRINTER_STATES)),
+    Field("print_count", _integer(0, 2_000_000_000)),
+    Field("chip_errors", _integer(0, 10_000_000)),
+    Field("swipe_errors", _integer(0, 10_000_000)),
+    Field("contactless_errors", _integer(0, 10_000_000)),
+    Field("reboots", _integer(0, 1_000_000)),
+    Field("free_storage_mb", _integer(0, 10_000_000)),
+    Field("firmware_version", _version),
+    Field("app_version", _version),
+    Field("last_signin_at", parse_moment),
+    Field("signin_ok", _boolean),
+    Field("key_expires_on", _day),
+)
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+KNOWN = frozenset(("terminal_id", "at", *FIELD_NAMES))
+COLUMNS = ("terminal_id", "at", *FIELD_NAMES)  # the CSV header, in this order
+
+
+@dataclass
+class Checked:
+    terminal_id: str
+    at: dt.datetime
+    values: tuple[Any, ...]  # in FIELDS order
+    extra: dict[str, Any]
+
+
+Problem = tuple[str, str, str, dict[str, Any]]  # (field, value shown, reason key, params)
+
+
+def _shown(value: Any) -> str:
+    return str(value)[:60]
+
+
+def _extra(record: Mapping[str, Any], mask: Callable[[str], str]) -> tuple[dict, list[Problem]]:
+    extra: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in record.items():
+        if key in KNOWN:
+            continue
+        if len(extra) >= MAX_EXTRA_FIELDS:
+            problems.append((str(key)[:MAX_EXTRA_KEY], "", "too_many_extra", {}))
+            break
+        name = mask(str(key))[:MAX_EXTRA_KEY]
+        if isinstance(value, str):
+            extra[name] = mask(value)[:MAX_EXTRA_TEXT]
+        elif value is None or isinstance(value, bool | int | float):
+            extra[name] = value
+        else:
+            problems.append((name, "", "extra_not_scalar", {}))
+    return extra, problems
+
+
+def check(record: Any, tz: dt.tzinfo, mask: Callable[[str], str]) -> Checked | list[Problem]:
+    """A record checked field by field: the clean values, or every problem found in it."""
+    if not isinstance(record, Mapping):
+        return [("", "", "not_object", {})]
+    problems: list[Problem] = []
+    tid = record.get("terminal_id")
+    tid_text = str(tid).strip().upper() if tid is not None else ""
+    if not tid_text:
+        problems.append(("terminal_id", "", "required", {}))
+    elif not TERMINAL_ID.match(tid_text):
+        problems.append(("terminal_id", _shown(mask(tid_text)), "bad_terminal_id", {}))
+    at = None
+    try:
+        at = parse_moment(record.get("at"), tz)
+        if at is None:
+            problems.append(("at", "", "required", {}))
+    except BadValue as bad:
+        problems.append(("at", _shown(mask(str(record.get("at")))), bad.reason, bad.params))
+    values = []
+    for spec in FIELDS:
+        raw = record.get(spec.name)
+        try:
+            values.append(spec.parse(raw, tz))
+        except BadValue as bad:
+            problems.append((spec.name, _shown(mask(str(raw))), bad.reason, bad.params))
+    extra, extra_problems = _extra(record, mask)
+    problems.extend(extra_problems)
+    if problems or at is None:
+        return problems
+    return Checked(tid_text, at, tuple(values), extra)
