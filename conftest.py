@@ -14,6 +14,18 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (zh-hans) and leaves it so: a test that
+    activates English (a chat in English, an English request) must not change the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_user(db):
     from accounts.models import User

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 
 from channels.models import Integration
@@ -47,15 +48,18 @@ def read_body(request: HttpRequest, limit: int = MAX_BODY_BYTES) -> bytes:
         declared = 0
     if declared > limit:
         raise Refused(413, "too_large", _("请求体太大"))
-    body = request.body
+    try:
+        body = request.body
+    except RawPostDataException:  # a multipart form: already streamed, and never ours
+        raise Refused(415, "unsupported_media_type", _("不支持的请求格式，请发送 JSON")) from None
     if len(body) > limit:
         raise Refused(413, "too_large", _("请求体太大"))
     return body
 
 
 def authenticate(request: HttpRequest, kind: str) -> tuple[Integration, bytes]:
-    """The integration that signed this request, and the raw body it signed."""
-    body = read_body(request)
+    """The integration that signed this request, and the raw body it signed. A stranger is
+    turned away before their body is read."""
     key = request.headers.get("X-Poscare-Key", "")[:40]
     integration = (
         Integration.objects.filter(key=key, kind=kind, is_active=True)
@@ -64,6 +68,7 @@ def authenticate(request: HttpRequest, kind: str) -> tuple[Integration, bytes]:
     )
     if integration is None:
         raise Refused(401, "unknown_integration", _REFUSALS["unknown_integration"])
+    body = read_body(request)
     try:
         verify(
             integration.secret,

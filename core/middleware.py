@@ -94,12 +94,19 @@ class PanMaskingMiddleware:
     def _mask_body(request: HttpRequest) -> None:
         content_type = request.content_type or ""
         if content_type.startswith(_FORM_TYPES):
+            # A URL-encoded body is small (Django's in-memory limit applies): read it first, so
+            # that a view that checks a signature over the raw body (an SMS provider's
+            # webhook) can still have it. A multipart body is streamed and only parsed.
+            raw = request.body if content_type.startswith(_FORM_TYPES[0]) else None
             try:
                 masked = _masked_querydict(request.POST)
             except MultiPartParserError:
                 return  # a malformed body is the view's to reject
             if masked is not None:
                 request.POST = masked  # type: ignore[misc,assignment]
+                if raw is not None:
+                    request._signed_body = raw  # type: ignore[attr-defined]
+                    request._body = masked.urlencode().encode("ascii")  # type: ignore[attr-defined]
             return
         if "json" not in content_type and not content_type.startswith("text/"):
             return

@@ -200,3 +200,23 @@ def test_unchanged_pop_is_not_redrawn(client, pbx, caller_a, agent):
     first = client.get(reverse("calls_pop")).content.decode()
     version = first.split("?v=")[1].split('"')[0]
     assert client.get(reverse("calls_pop"), {"v": version}).status_code == 204
+
+
+def test_a_signed_form_body_is_not_a_crash_but_a_clear_refusal(pbx, caller_a):
+    """A form post (URL-encoded or multipart) from a key holder: the body is still the one that
+    was signed, and what is not JSON is refused in both languages — never a 500."""
+    from django.test import Client
+
+    body = b"event_id=e9&call_id=c9&type=ringing"
+    encoded = Client().post(
+        "/api/calls/events",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers=pbx.headers(body),
+    )
+    assert encoded.status_code == 400 and encoded.json()["error"] == "bad_json"
+    multipart = Client().post(
+        "/api/calls/events", {"type": "ringing"}, headers={"X-Poscare-Key": "pbx-a"}
+    )
+    assert multipart.status_code == 415 and multipart.json()["detail"]["en"]
+    assert not Call.objects.exists()

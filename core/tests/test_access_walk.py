@@ -8,6 +8,7 @@ a page that answers 200 to those users must be in `OPEN_PAGES` with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -81,6 +82,7 @@ OBJECT_OF_KWARG = {
     "action": lambda w: "comment",
     "kind": lambda w: "merchants",
     "provider": lambda w: "generic",
+    "adapter": lambda w: "paxstore",
     "key": lambda w: w["call"].integration.key,
     "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password",
@@ -111,6 +113,8 @@ OBJECT_OF_PK = {
     "campaign_detail": "campaign",
     "notification_read": "notification",
     "calls_attach": "call",
+    "fleet_outage_confirm": "outage_proposal",
+    "fleet_outage_dismiss": "outage_proposal",
 }
 DENIED = {302, 401, 403, 404, 405}
 
@@ -147,6 +151,7 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
     from desk.models import Attachment, Outage
     from desk.services import open_ticket
     from directory.models import RegisteredNumber
+    from fleet.models import OutageProposal
     from notifications.models import Notification
     from outreach.models import CallTask, Campaign, ContactAttempt
     from outreach.services import ask_for_fewer_contacts, file_request, report_scam
@@ -220,8 +225,20 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
         "dispute": dispute,
         "conversation": conversation,
         "draft_article": draft,
+        "outage_proposal": OutageProposal.objects.create(
+            dimension="region",
+            key=SECRET,
+            codes=["96"],
+            window_start=timezone.now() - dt.timedelta(hours=1),
+            window_end=timezone.now(),
+            failures=30,
+            terminal_count=5,
+            merchant_ids=[merchant_a.merchant_id],
+        ),
         "request": request,
-        "call_task": CallTask.objects.create(
+        # Within calling hours the request already made its call task; at night it did not.
+        "call_task": CallTask.objects.filter(request=request).first()
+        or CallTask.objects.create(
             request=request,
             merchant=merchant_a,
             phone="+8613800001111",

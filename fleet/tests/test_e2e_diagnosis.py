@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -42,7 +43,8 @@ def test_an_agent_diagnoses_a_terminal_and_re_signs_it_in(
     browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
     Select(browser.find_element(By.NAME, "kind")).select_by_value("signin")
     browser.find_element(By.ID, "remote-action").click()
-    WebDriverWait(browser, 10).until(
+    # htmx swaps the panel while we read it: a stale element means "look again".
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: "签到成功，密钥已更新" in d.find_element(By.ID, "fleet-health").text
     )
     assert RemoteAction.objects.get().agent_no == "A1001"
