@@ -56,7 +56,9 @@ def test_answered_and_ended_call_becomes_an_interaction_with_duration_and_record
 
 
 def test_unknown_number_pops_a_search(client, pbx, agent, desk_staff):
-    pbx.call("ringing", "c3", caller="13912345678", agent="A1001")
+    response = pbx.call("ringing", "c3", caller="13912345678", agent="A1001")
+    assert response.json()["accepted"] == 1, response.json()
+    assert Call.objects.get(external_id="c3").agent == agent
     page = _pop(client, agent)
     assert "未知号码" in page and 'name="q"' in page and "13912345678" in page
 
