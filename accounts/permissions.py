@@ -3,15 +3,19 @@
 - Services that change data call a `check_*` function first (Zulip's `check_*` / `do_*` split):
   it returns the actor as a `User` or raises `core.errors.PermissionDeniedError`, which the
   project turns into the 403 page or a 403 API response — views and API views do not repeat it.
-- Pages choose who may open them with the `*_required` decorators (others go to the login
-  page); API views with the `Is*` permission classes.
+- Pages choose who may open them with the `*_required` decorators: an anonymous visitor goes to
+  the login page, a signed-in user of another role gets the 403 page saying why (signing in
+  again would not help); API views with the `Is*` permission classes.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
@@ -62,9 +66,34 @@ def _is_integration(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_integration or user.is_supervisor))
 
 
-agent_required = user_passes_test(_is_agent)
-merchant_required = user_passes_test(_is_merchant)
-supervisor_required = user_passes_test(_is_supervisor)
+AGENT_PAGE = _("此页面仅供客服人员使用，您的账号没有查看权限。")
+MERCHANT_PAGE = _("此页面是商户门户，仅供商户账号使用。客服人员请在工作台查看商户。")
+SUPERVISOR_PAGE = _("此页面仅供主管使用，您的账号没有查看权限。")
+
+
+def _role_required(
+    test: Callable[[Viewer], bool], reason: Promise
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page for one role: anonymous → the login page; signed in as another role → 403 with
+    `reason` (core.error_views renders it)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not test(request.user):
+                raise PermissionDeniedError(reason)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+agent_required = _role_required(_is_agent, AGENT_PAGE)
+merchant_required = _role_required(_is_merchant, MERCHANT_PAGE)
+supervisor_required = _role_required(_is_supervisor, SUPERVISOR_PAGE)
 
 
 class IsAgent(BasePermission):

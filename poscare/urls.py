@@ -44,3 +44,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 # Uploaded files (receipt photos, import spreadsheets) are never served from MEDIA_URL, not even
 # in the demo: they go out through views that scope them (desk_attachment, import_job_errors).
+
+# Error pages in the visitor's language (core/error_views.py); the demo runs with DEBUG off so
+# that it shows them too (core/management/commands/run_demo.py).
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

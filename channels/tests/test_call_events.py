@@ -184,8 +184,8 @@ def test_pop_and_console_are_for_staff_only(client, alice, charlie, pbx, caller_
     pbx.call("ringing", "c11", caller="13800001111", agent="A1001")
     for user in (alice, charlie):
         client.force_login(user)
-        assert client.get(reverse("calls_pop")).status_code == 302
-        assert client.get(reverse("calls_console")).status_code == 302
+        assert client.get(reverse("calls_pop")).status_code == 403
+        assert client.get(reverse("calls_console")).status_code == 403
     client.logout()
     assert client.get(reverse("calls_pop")).status_code == 302
 

@@ -21,5 +21,5 @@ def test_wall_counts_waiting_and_talking_calls_per_queue(client, pbx, supervisor
 def test_wall_is_for_supervisors_only(client, agent, alice, charlie):
     for user in (agent, alice, charlie):
         client.force_login(user)
-        assert client.get(reverse("calls_wall")).status_code == 302
-        assert client.get(reverse("calls_wall_live")).status_code == 302
+        assert client.get(reverse("calls_wall")).status_code == 403
+        assert client.get(reverse("calls_wall_live")).status_code == 403

@@ -44,6 +44,6 @@ def test_import_jobs_are_for_supervisors_only(client, alice, agent, supervisor):
     job = ImportJob.objects.create(kind="terminals", original_name="x.csv", created_by=supervisor)
     for user in (alice, agent):
         client.force_login(user)
-        assert client.get(reverse("import_job", args=[job.pk])).status_code == 302
+        assert client.get(reverse("import_job", args=[job.pk])).status_code == 403
     client.logout()
     assert client.get(reverse("import_job", args=[job.pk])).status_code == 302

@@ -16,6 +16,11 @@ CONSOLE_PAGES: list[tuple[str, list[str]]] = [
 ]
 
 
+def refused(user):
+    """How a page for another role answers: anonymous → the login page, signed in → 403."""
+    return 302 if user is None else 403
+
+
 def get(client, user, url):
     client.logout()
     if user is not None:
@@ -28,7 +33,7 @@ def test_console_pages_are_for_staff(client, alice, charlie, agent, name, args):
     url = reverse(name, args=args)
     assert get(client, agent, url).status_code == 200
     for user in (alice, charlie, None):
-        assert get(client, user, url).status_code == 302  # to the login page
+        assert get(client, user, url).status_code == refused(user)
 
 
 def test_ticket_page_for_staff_only(client, ticket_a, alice, bob, charlie, agent):
@@ -38,10 +43,10 @@ def test_ticket_page_for_staff_only(client, ticket_a, alice, bob, charlie, agent
     text = page.content.decode()
     assert ticket_a.number in text and "开始时间" in text  # still missing
     for user in (alice, bob, charlie, None):
-        assert get(client, user, url).status_code == 302
+        assert get(client, user, url).status_code == refused(user)
     action = reverse("desk_ticket_action", args=[ticket_a.number, "interaction"])
     client.force_login(alice)
-    assert client.post(action, {"i-kind": "call", "i-body": "x"}).status_code == 302
+    assert client.post(action, {"i-kind": "call", "i-body": "x"}).status_code == 403
     assert not ticket_a.interactions.filter(body="x").exists()
 
 
@@ -128,7 +133,7 @@ def test_portal_list_and_ticket_are_scoped(client, ticket_a, ticket_b, alice, bo
     assert ticket_a.number in page and ticket_b.number not in page
     assert ticket_a.number not in get(client, charlie, reverse("portal_tickets")).content.decode()
     assert get(client, None, reverse("portal_tickets")).status_code == 302
-    assert get(client, agent, reverse("portal_tickets")).status_code == 302
+    assert get(client, agent, reverse("portal_tickets")).status_code == 403
     url = reverse("portal_ticket", args=[ticket_a.number])
     assert get(client, alice, url).status_code == 200
     assert get(client, bob, url).status_code == 404
@@ -225,7 +230,7 @@ def test_outage_pages_are_for_staff(client, agent, alice, charlie, ticket_a):
     url = reverse("desk_outage", args=[outage.pk])
     assert get(client, agent, url).status_code == 200
     for user in (alice, charlie, None):
-        assert get(client, user, url).status_code == 302
+        assert get(client, user, url).status_code == refused(user)
     client.force_login(agent)
     client.post(url, {"link": ticket_a.number})
     ticket_a.refresh_from_db()
@@ -251,8 +256,8 @@ def test_reports_and_csv_for_supervisors(client, supervisor, agent, alice, charl
     assert csv["Content-Type"].startswith("text/csv")
     assert "fcr_rate_pct,,100.0" in csv.content.decode()
     for user in (agent, alice, charlie, None):
-        assert get(client, user, reverse("desk_reports")).status_code == 302
-        assert get(client, user, reverse("desk_reports_csv")).status_code == 302
+        assert get(client, user, reverse("desk_reports")).status_code == refused(user)
+        assert get(client, user, reverse("desk_reports_csv")).status_code == refused(user)
 
 
 def test_panels_on_merchant_terminal_console_and_portal(client, ticket_a, agent, alice, terminal_a):

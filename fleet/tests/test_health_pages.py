@@ -72,10 +72,10 @@ def test_scoping_of_findings_on_every_page(
     assert client.get(f"/terminals/{terminal_a.terminal_id}/").status_code == 404
     page = client.get(f"/portal/merchants/{terminal_b.merchant.merchant_id}/").content.decode()
     assert "您的终端需要注意" in page and "签到没有成功" in page and "缺纸" not in page
-    assert client.get("/fleet/").status_code == 302
+    assert client.get("/fleet/").status_code == 403
     client.force_login(charlie)
     assert client.get(f"/terminals/{terminal_b.terminal_id}/").status_code == 404
-    assert client.get("/fleet/").status_code == 302
+    assert client.get("/fleet/").status_code == 403
     client.force_login(alice)
     page = client.get(f"/portal/merchants/{terminal_a.merchant.merchant_id}/").content.decode()
     assert "纸用完了" in page and "签到" not in page

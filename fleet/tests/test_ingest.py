@@ -112,8 +112,8 @@ def test_the_integration_role_sees_nothing_else(client, api, integration, termin
         assert api.get("/api/tickets/").json()["results"] == []
     client.force_login(integration)
     assert client.get(f"/terminals/{terminal_a.terminal_id}/").status_code == 404
-    assert client.get("/console/").status_code == 302
-    assert client.get("/fleet/").status_code == 302
+    assert client.get("/console/").status_code == 403
+    assert client.get("/fleet/").status_code == 403
 
 
 @pytest.mark.django_db

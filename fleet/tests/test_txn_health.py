@@ -147,7 +147,7 @@ def test_console_shows_alerts_and_proposals_to_staff_only(client, city_96, super
     page = client.get("/console/").content.decode()
     assert "待确认的故障" in page and "确认为故障" in page
     client.force_login(alice)
-    assert client.get("/console/").status_code == 302
+    assert client.get("/console/").status_code == 403
     proposal = OutageProposal.objects.get()
     client.post(f"/fleet/outages/{proposal.pk}/confirm/")
     proposal.refresh_from_db()

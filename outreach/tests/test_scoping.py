@@ -55,7 +55,7 @@ def test_portal_pages(client, world, alice, bob, charlie, agent):
     assert "A 的交易异常" not in client.get(history).content.decode()
     assert status(client, charlie, history) == 200
     assert status(client, None, history) == 302
-    assert status(client, agent, history) == 302  # staff use the 360° page
+    assert status(client, agent, history) == 403  # staff use the 360° page
     assert status(client, alice, prefs) == 200
     for user in (bob, charlie):
         assert status(client, user, prefs) == 404
@@ -82,13 +82,15 @@ def test_console_pages(client, world, alice, bob, charlie, agent, supervisor):
         assert status(client, agent, url) == 200, url
     for url in supervisor_pages:
         assert status(client, supervisor, url) == 200, url
-        assert status(client, agent, url) == 302, url
+        assert status(client, agent, url) == 403, url
     for url in staff_pages + supervisor_pages:
-        for user in (alice, bob, charlie, None):
-            assert status(client, user, url) == 302, (url, user)
+        for user in (alice, bob, charlie):
+            assert status(client, user, url) == 403, (url, user)
+        assert status(client, None, url) == 302, url  # to the login page
     resolve = reverse("complaint_resolve", args=[world["complaint"].pk])
-    for user in (alice, bob, charlie, agent, None):
-        assert status(client, user, resolve, "post") == 302
+    for user in (alice, bob, charlie, agent):
+        assert status(client, user, resolve, "post") == 403
+    assert status(client, None, resolve, "post") == 302
     world["complaint"].refresh_from_db()
     assert world["complaint"].status == "open"
     assert status(client, supervisor, resolve, "post") == 302
@@ -101,7 +103,7 @@ def test_merchant_360_panel_for_staff_only(client, world, agent, alice):
     client.force_login(agent)
     page = client.get(url).content.decode()
     assert "联系记录与频次" in page and "A 的交易异常" in page
-    assert status(client, alice, url) == 302
+    assert status(client, alice, url) == 403
 
 
 def test_scam_report_page_and_public_verify(client, world, alice, bob, charlie):

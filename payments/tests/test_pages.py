@@ -71,7 +71,7 @@ def test_console_lookup_is_for_staff(client, alice, agent, txn_a, txn_b):
     assert reverse("transaction_detail", args=[txn_a.pk]) in page
     assert reverse("transaction_detail", args=[txn_b.pk]) in page
     client.force_login(alice)
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
 

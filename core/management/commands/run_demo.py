@@ -1,13 +1,53 @@
-"""Serve the demo: the web server, a task worker and the scheduler, stopped together."""
+"""Serve the demo: the web server, a task worker and the scheduler, stopped together.
+
+The demo runs with DEBUG off unless the environment says otherwise (`DEBUG=1 make demo`): a
+visitor who mistypes a merchant ID or a ticket number sees poscare's 404 page, not Django's
+debug page with the settings and URL patterns. Static files are then served by `runserver
+--insecure`; the secret key is made once and kept in `var/demo-secret-key`.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 import subprocess
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def demo_secret_key(var_dir: Path) -> str:
+    """The demo's secret key, the same on every start (so sessions survive a restart)."""
+    path = var_dir / "demo-secret-key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_environment(environ: Mapping[str, str], var_dir: Path) -> dict[str, str]:
+    """The environment of the demo's processes: DEBUG off (unless set), with a secret key."""
+    env = dict(environ)
+    env.setdefault("DEBUG", "0")
+    if env["DEBUG"].lower() in ("0", "false", "no", "off") and "SECRET_KEY" not in env:
+        env["SECRET_KEY"] = demo_secret_key(var_dir)
+    return env
+
+
+def demo_commands(host: str, port: str) -> list[list[str]]:
+    """The web server (last, in the foreground), a task worker and the scheduler."""
+    manage = [sys.executable, "manage.py"]
+    return [
+        [*manage, "db_worker", "--no-reload"],
+        [*manage, "run_scheduler"],
+        # --insecure: serve static files although DEBUG is off (the demo has no web server).
+        [*manage, "runserver", f"{host}:{port}", "--noreload", "--insecure"],
+    ]
 
 
 class Command(BaseCommand):
@@ -18,12 +58,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
-        helpers = [
-            subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload"]),
-            subprocess.Popen([sys.executable, "manage.py", "run_scheduler"]),
-        ]
+        env = demo_environment(os.environ, Path(settings.BASE_DIR) / "var")
+        *helper_commands, server_command = demo_commands(host, port)
+        helpers = [subprocess.Popen(command, env=env) for command in helper_commands]
         try:
-            call_command("runserver", f"{host}:{port}", use_reloader=False)
+            subprocess.run(server_command, env=env, check=False)  # noqa: S603 - our own argv
+        except KeyboardInterrupt:
+            pass
         finally:
             for process in helpers:
                 process.terminate()
