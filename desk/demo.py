@@ -19,6 +19,7 @@ from desk.models import (
     FieldVisit,
     Interaction,
     Outage,
+    OutageUpdate,
     Queue,
     Ticket,
     TicketEvent,
@@ -298,15 +299,16 @@ def load(rng: random.Random, log: Any) -> None:
     )
 
     # An active regional outage with linked tickets, and last week's resolved maintenance.
+    # Declared through the desk's service: every merchant of Guangdong is told once (outreach).
     supervisor = staff.get("supervisor", l1[0])
-    active = Outage.objects.create(
+    active = services.declare_outage(
         title="广东地区 4G 网络故障",
         kind="network",
         region_code="44",
         public_message="运营商基站故障，广东地区部分 4G 终端无法签到和交易，可暂时改用 Wi-Fi。",
         started_at=now - dt.timedelta(hours=2),
         expected_recovery_at=now + dt.timedelta(hours=3),
-        created_by=supervisor,
+        by=supervisor,
     )
     cantonese = [m for m in active_merchants if m.region_code.startswith("44")]
     cantonese = rng.sample(cantonese, min(25, len(cantonese)))
@@ -337,4 +339,15 @@ def load(rng: random.Random, log: Any) -> None:
         created_by=supervisor,
     )
     Ticket.objects.filter(resolution_code="outage").update(outage=past)
+    for kind, at, message in (
+        (
+            "declared",
+            past.started_at,
+            "银联系统例行维护，期间部分交易可能失败，请改用其他收款方式。",
+        ),
+        ("resolved", past.resolved_at or now, past.public_message),
+    ):
+        OutageUpdate.objects.create(
+            outage=past, kind=kind, message=message, posted_at=at, posted_by=supervisor
+        )
     log(f"  outages: 1 active with {len(linked)} tickets, 1 resolved; 10 commitments, 1 visit")

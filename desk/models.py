@@ -758,3 +758,8 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from desk.outage_updates import OutageUpdate  # noqa: E402 - see desk/outage_updates.py
+
+__all__ = ["OutageUpdate"]

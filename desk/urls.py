@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from desk import views
+from desk import status, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("console/desk/", views.queue, name="desk_queue"),
@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("console/desk/outages/<int:pk>/", views.outage_detail, name="desk_outage"),
     path("console/desk/reports/", views.reports, name="desk_reports"),
     path("console/desk/reports.csv", views.reports_csv, name="desk_reports_csv"),
+    path("status/", status.status_page, name="status"),
     path("portal/tickets/", views.portal_tickets, name="portal_tickets"),
     path("portal/tickets/new/", views.portal_new_ticket, name="portal_new_ticket"),
     path("portal/tickets/<str:number>/", views.portal_ticket, name="portal_ticket"),

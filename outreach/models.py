@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class Purpose(models.TextChoices):
     SERVICE_FOLLOWUP = "service_followup", _("服务回访")
     SYSTEM_UPDATE = "system_update", _("系统升级")
+    SERVICE_OUTAGE = "service_outage", _("故障通知")
     TRANSACTION_ANOMALY = "transaction_anomaly", _("交易异常")
     SECURITY_VERIFICATION = "security_verification", _("安全验证")
     RISK_ALERT = "risk_alert", _("风险提示")

@@ -9,6 +9,7 @@ from __future__ import annotations
 PURPOSES: dict[str, tuple[str, str]] = {
     "service_followup": ("服务回访", "service follow-up"),
     "system_update": ("系统升级", "system update"),
+    "service_outage": ("故障通知", "service outage notice"),
     "transaction_anomaly": ("交易异常", "transaction anomaly"),
     "security_verification": ("安全验证", "security verification"),
     "risk_alert": ("风险提示", "risk alert"),
@@ -49,6 +50,8 @@ _NEEDED_RANK: dict[str, tuple[int, int, int]] = {
     #                        normal, high, urgent
     "service_followup": (0, 0, 1),
     "system_update": (0, 0, 1),
+    # A shop whose terminals cannot take payments should hear it soon: an SMS when it matters.
+    "service_outage": (0, 1, 1),
     "transaction_anomaly": (1, 1, 2),
     "security_verification": (1, 2, 2),
     "risk_alert": (1, 2, 2),

@@ -18,7 +18,7 @@ from typing import Any
 # CJK ideographs (with extension A and compatibility), CJK symbols and punctuation (、。「」【】
 # 《》…), fullwidth forms (，：；！？（）￥…), and the ellipsis/quotes Chinese text uses.
 CHINESE = re.compile(
-    "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2026]"
+    "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2026]+"
 )
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
@@ -60,7 +60,7 @@ return [doc.scrollWidth, doc.clientWidth, wide.slice(0, 5)];
 
 
 def chinese_in(text: str, context: int = 12) -> list[str]:
-    """Each Chinese character or punctuation mark in `text`, with `context` characters around."""
+    """Each run of Chinese characters or punctuation in `text`, with `context` characters around."""
     found = []
     for match in CHINESE.finditer(text):
         start, end = max(0, match.start() - context), match.end() + context

@@ -38,6 +38,7 @@ OPEN_PAGES = {
     "api-root": "DRF's list of endpoint URLs",
     "api_token": "token login form; no data without a password",
     "hotlines": "official hotlines are public reference data",
+    "status": "declared outages are announcements to everyone (title, region, message, ETA)",
     "verify_contact": "anyone may check whether a caller is really us (only own contacts shown)",
     "api_verify_contact": "the same check for the API",
     "api/verify-contact/": "the same check for the API (with a trailing slash)",
@@ -169,8 +170,10 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
         channel="portal",
         opened_by=alice,
     )
+    # An outage's title and message are announcements to everyone (the public status page,
+    # the portal banner of every merchant in its region): no secret in them.
     outage = Outage.objects.create(
-        title=SECRET, kind="network", public_message=SECRET, created_by=agent
+        title="全国交易故障", kind="network", public_message="正在抢修", created_by=agent
     )
     ticket.outage = outage
     ticket.save(update_fields=["outage"])

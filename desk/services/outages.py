@@ -1,4 +1,8 @@
-"""Declared outages: link tickets to them and broadcast updates to affected merchants."""
+"""Declared outages: link tickets to them and broadcast updates to affected merchants.
+
+Each step (declared, update, resolved) is kept as an OutageUpdate for the public status page,
+posted on the open linked tickets (their merchants are told once), and announced to every other
+merchant of the region through the outreach policy (desk.services.outage_notices)."""
 
 from __future__ import annotations
 
@@ -20,10 +24,12 @@ from desk.models import (
     TicketEvent,
 )
 from desk.notify import notify_merchant
+from desk.outage_updates import OutageUpdate
 from desk.services.common import (
     DeskError,
     _signature,
 )
+from desk.services.outage_notices import notify_region
 from desk.services.sla_tracking import SLA_FIELDS, SLAContext, refresh_sla
 
 
@@ -36,16 +42,38 @@ def declare_outage(
     by: Any,
     region_code: str = "",
     expected_recovery_at: dt.datetime | None = None,
+    started_at: dt.datetime | None = None,
 ) -> Outage:
     check_staff(by)
-    return Outage.objects.create(
-        title=title,
+    if not title.strip() or not public_message.strip():
+        raise DeskError(_("请填写故障标题和对商户的说明"))
+    outage = Outage.objects.create(
+        title=title.strip(),
         kind=kind,
-        public_message=public_message,
+        public_message=public_message.strip(),
         region_code=region_code,
         expected_recovery_at=expected_recovery_at,
         created_by=by,
+        **({"started_at": started_at} if started_at else {}),
     )
+    OutageUpdate.objects.create(
+        outage=outage,
+        kind=OutageUpdate.Kind.DECLARED,
+        message=outage.public_message,
+        expected_recovery_at=expected_recovery_at,
+        posted_at=outage.started_at,
+        posted_by=by,
+    )
+    notify_region(outage, step="declared", text=_notice_text(outage), by=by, skip=set())
+    return outage
+
+
+def _notice_text(outage: Outage) -> str:
+    text = outage.public_message
+    if outage.expected_recovery_at and outage.status == Outage.Status.ACTIVE:
+        eta = timezone.localtime(outage.expected_recovery_at)
+        text += " " + str(lazy_format(_("预计恢复时间：%(eta)s"), eta=f"{eta:%Y-%m-%d %H:%M}"))
+    return text
 
 
 @transaction.atomic
@@ -61,8 +89,12 @@ def link_to_outage(tickets: Iterable[Ticket], outage: Outage, *, by: Any) -> int
     return len(ids)
 
 
-def _outage_broadcast(outage: Outage, text: str, by: Any, event: str, dedupe: str) -> int:
-    """A public line on every open linked ticket, and one notice to each affected merchant."""
+def _outage_broadcast(
+    outage: Outage, text: str, by: Any, event: str, dedupe: str, step: str
+) -> int:
+    """A public line on every open linked ticket, one notice to each of their merchants, and
+    one to every other merchant of the region (through outreach); returns how many merchants
+    were told."""
     agent_no, label = _signature(by)
     now = timezone.now()
     tickets = list(outage.tickets.filter(is_open=True).only("pk", "merchant_id", "channel"))
@@ -95,7 +127,16 @@ def _outage_broadcast(outage: Outage, text: str, by: Any, event: str, dedupe: st
             link=reverse("portal_tickets"),
             dedupe_key=dedupe,
         )
-    return len(merchant_ids)
+    OutageUpdate.objects.create(
+        outage=outage,
+        kind=OutageUpdate.Kind.RESOLVED if step == "resolved" else OutageUpdate.Kind.UPDATE,
+        message=outage.public_message,
+        expected_recovery_at=outage.expected_recovery_at,
+        posted_at=now,
+        posted_by=by,
+    )
+    region = notify_region(outage, step=step, text=text, by=by, skip=merchant_ids)
+    return len(merchant_ids) + region
 
 
 @transaction.atomic
@@ -112,12 +153,9 @@ def update_outage(
     if expected_recovery_at is not None:
         outage.expected_recovery_at = expected_recovery_at
     outage.save(update_fields=["update_count", "public_message", "expected_recovery_at"])
-    text = outage.public_message
-    if outage.expected_recovery_at:
-        eta = timezone.localtime(outage.expected_recovery_at)
-        text += " " + str(lazy_format(_("预计恢复时间：%(eta)s"), eta=f"{eta:%Y-%m-%d %H:%M}"))
+    step = f"update:{outage.update_count}"
     return _outage_broadcast(
-        outage, text, by, "desk.outage_update", f"outage:{outage.pk}:update:{outage.update_count}"
+        outage, _notice_text(outage), by, "desk.outage_update", f"outage:{outage.pk}:{step}", step
     )
 
 
@@ -134,7 +172,12 @@ def resolve_outage(outage: Outage, *, message: str, by: Any) -> int:
     outage.public_message = message.strip() or outage.public_message
     outage.save(update_fields=["status", "resolved_at", "public_message"])
     notified = _outage_broadcast(
-        outage, outage.public_message, by, "desk.outage_resolved", f"outage:{outage.pk}:resolved"
+        outage,
+        outage.public_message,
+        by,
+        "desk.outage_resolved",
+        f"outage:{outage.pk}:resolved",
+        "resolved",
     )
     tickets = list(
         outage.tickets.filter(is_open=True).select_for_update().prefetch_related("events")
