@@ -55,6 +55,7 @@ DESK_CATEGORY = {
     "fee_rate": "fees",
     "account_frozen": "account_risk",
     "settlement_account_change": "account_risk",
+    "complaint": "complaint",
     "too_many_calls": "outreach_complaint",
     "verify_caller": "outreach_complaint",
 }

@@ -114,6 +114,7 @@ CATEGORY_FACTS: dict[str, tuple[str, ...]] = {
     "fees": ("merchant_id", "recent_transaction"),
     "account_risk": ("merchant_id", "symptom"),
     "outreach_complaint": ("merchant_id", "symptom", "started_at"),
+    "complaint": ("merchant_id", "symptom"),
     "other": ("merchant_id", "symptom"),
 }
 

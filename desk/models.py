@@ -22,6 +22,14 @@ class Tier(models.TextChoices):
     SUPERVISOR = "supervisor", _("主管")
 
 
+# What a merchant reads for a tier: who looks after the ticket, not the desk's jargon.
+TIER_FOR_MERCHANTS = {
+    Tier.L1: _("客服专员"),
+    Tier.L2: _("技术专家"),
+    Tier.SUPERVISOR: _("客服主管"),
+}
+
+
 class BusinessCalendar(models.Model):
     """When the desk is staffed: several periods a day, or 7×24; public holidays and make-up
     working days come from the shared working calendar when `follows_holidays` is on."""
@@ -219,6 +227,7 @@ class Ticket(models.Model):
         FEES = "fees", _("手续费")
         ACCOUNT_RISK = "account_risk", _("账户/风控")
         OUTREACH_COMPLAINT = "outreach_complaint", _("外呼投诉")
+        COMPLAINT = "complaint", _("服务投诉")
         OTHER = "other", _("其他")
 
     class Channel(models.TextChoices):

@@ -30,6 +30,7 @@ from desk.models import (
     Queue,
     Ticket,
     TicketEvent,
+    Tier,
 )
 from desk.reports import desk_report, report_csv_rows
 from desk.services import DeskError
@@ -144,7 +145,12 @@ def _timeline(ticket: Ticket, *, public_only: bool) -> list[dict[str, Any]]:
         if event.kind in (TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS) or (
             not public_only and event.kind in ("escalated", "assigned", "sla_breach", "merged")
         ):
-            items.append({"at": event.at, "event": event})
+            item = {"at": event.at, "event": event}
+            if event.kind == TicketEvent.Kind.ESCALATED:
+                tiers = dict(Tier.choices)
+                item["from_tier"] = tiers.get(event.data.get("from_tier"), "")
+                item["to_tier"] = tiers.get(event.data.get("to_tier"), "")
+            items.append(item)
     items.sort(key=lambda item: item["at"])
     return items
 
@@ -410,6 +416,7 @@ def portal_ticket(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
     )[0]
     context = {
         "ticket": ticket,
+        "cannot_escalate": services.why_not_escalate(ticket),
         "timeline": _timeline(ticket, public_only=True),
         "visits": [v for v in ticket.visits.all() if v.status != FieldVisit.Status.CANCELLED],
         "commitments": [c for c in ticket.commitments.all() if c.status == Commitment.Status.OPEN],
@@ -417,6 +424,20 @@ def portal_ticket(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
         "rating_form": rating_form,
     }
     return render(request, "desk/portal_ticket.html", context)
+
+
+@merchant_required
+@require_POST
+def portal_escalate(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """The merchant asks for a supervisor on an overdue ticket (once, with a reason)."""
+    ticket = _ticket_for(request, number)
+    try:
+        services.escalate_from_portal(ticket, by=request.user, reason=request.POST.get("reason", ""))
+    except DeskError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("已为您升级：客服主管会尽快联系您。"))
+    return redirect("portal_ticket", number=ticket.number)
 
 
 @require_http_methods(["GET"])

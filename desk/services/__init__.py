@@ -17,6 +17,7 @@ from desk.services.common import (
     DeskError,
     ticket_link,
 )
+from desk.services.complaints import escalate_from_portal, why_not_escalate
 from desk.services.field import dispatch_visit, record_visit_outcome, replace_terminal
 from desk.services.intake import known_facts, missing_facts
 from desk.services.outages import (
@@ -73,6 +74,8 @@ __all__ = [
     "record_visit_outcome",
     "replace_terminal",
     "declare_outage",
+    "escalate_from_portal",
+    "why_not_escalate",
     "link_to_outage",
     "update_outage",
     "resolve_outage",

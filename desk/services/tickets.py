@@ -15,6 +15,7 @@ from accounts.permissions import check_staff
 from core.errors import lazy_format
 from desk import facts as fact_registry
 from desk.models import (
+    TIER_FOR_MERCHANTS,
     Interaction,
     Queue,
     Ticket,
@@ -45,17 +46,28 @@ def route(ticket: Ticket, tier: str) -> tuple[Queue | None, Any]:
     queues = list(Queue.objects.filter(tier=tier))
     queue = next((q for q in queues if ticket.category in (q.categories or [])), None)
     queue = queue or next((q for q in queues if not q.categories), None)
-    if queue is None:
-        return None, None
-    if not queue.auto_assign:
-        return queue, None
-    member = (
-        queue.members.filter(is_active=True)
-        .annotate(load=Count("assigned_tickets", filter=Q(assigned_tickets__is_open=True)))
+    member = None
+    if queue is not None and queue.auto_assign:
+        member = _least_loaded(queue.members.filter(is_active=True))
+    if member is None and tier == Tier.SUPERVISOR:
+        # Escalating to the supervisor tier always reaches someone: with no supervisor queue
+        # (or nobody in it), the least-loaded active supervisor.
+        from accounts.models import User
+
+        active = User.objects.filter(is_active=True)
+        member = _least_loaded(active.filter(role=User.Role.SUPERVISOR)) or _least_loaded(
+            active.filter(role=User.Role.ADMIN)
+        )
+    return queue, member
+
+
+def _least_loaded(users: Any) -> Any:
+    """The user with the fewest open tickets assigned (ties: the longest-serving)."""
+    return (
+        users.annotate(load=Count("assigned_tickets", filter=Q(assigned_tickets__is_open=True)))
         .order_by("load", "id")
         .first()
     )
-    return queue, member
 
 
 def open_ticket(
@@ -340,7 +352,9 @@ def add_interaction(
             body=f"{label} ({agent_no}): {body.strip()[:300]}" if agent_no else body[:300],
             link=ticket_link(ticket, for_merchant=True),
         )
-    elif not is_staff:
+    elif is_staff:
+        _start_work(ticket, by)  # an internal note: someone is on it
+    else:
         if ticket.status in (Ticket.Status.PENDING_MERCHANT, Ticket.Status.RESOLVED):
             do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("商户已回复")))
         if ticket.assignee_id:
@@ -372,11 +386,27 @@ def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
     return ticket
 
 
+def _start_work(ticket: Ticket, by: Any) -> None:
+    """A ticket that staff have touched (a note, an escalation) is no longer 新建."""
+    if ticket.status == Ticket.Status.NEW:
+        do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("客服已开始处理")))
+        ticket.refresh_from_db()
+
+
 @transaction.atomic
 def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
     """L1 → L2 → supervisor, always with a reason; the new tier's queue picks the assignee."""
     if by is not None:
         check_staff(by)
+    return do_escalate(ticket, to_tier=to_tier, reason=reason, by=by)
+
+
+@transaction.atomic
+def do_escalate(
+    ticket: Ticket, *, to_tier: str, reason: str, by: Any, data: dict | None = None
+) -> Ticket:
+    """The escalation itself, without the role check (a merchant's escalation from the portal
+    is checked by desk.services.complaints)."""
     if to_tier not in Tier.values:
         raise DeskError(lazy_format(_("未知的层级“%(value)s”"), value=to_tier))
     if TIER_ORDER.index(Tier(to_tier)) <= TIER_ORDER.index(Tier(ticket.tier)):
@@ -399,20 +429,20 @@ def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
         from_tier=old_tier,
         to_tier=to_tier,
         assignee=getattr(member, "pk", None),
+        **(data or {}),
     )
     agent_no, label = _signature(by)
     Interaction.objects.create(
         ticket=ticket,
         kind=Interaction.Kind.SYSTEM,
         channel=ticket.channel,
-        direction=Interaction.Direction.INTERNAL,
+        direction=Interaction.Direction.OUTBOUND,
         is_public=True,
         author=by if getattr(by, "pk", None) else None,
         agent_no=agent_no,
         author_label=label,
-        body=str(
-            lazy_format(_("已转交%(tier)s继续处理"), tier=dict(Tier.choices).get(to_tier, to_tier))
-        ),
+        # Public: in the merchant's words ("技术专家"), not the desk's tiers ("二线技术 (L2)").
+        body=str(lazy_format(_("已转交%(tier)s继续处理"), tier=TIER_FOR_MERCHANTS[Tier(to_tier)])),
     )
     if member is not None:
         notify_staff(
@@ -422,6 +452,8 @@ def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
             body=reason.strip(),
             link=ticket_link(ticket, for_merchant=False),
         )
+    if getattr(by, "is_agent", False):
+        _start_work(ticket, by)
     return ticket
 
 
