@@ -74,7 +74,10 @@ class PortalTicketForm(FactFieldsMixin, forms.Form):
         required=False,
         empty_label=_("（与终端无关）"),
     )
-    category = forms.ChoiceField(label=_("问题类型"), choices=Ticket.Category.choices)
+    # No default: a merchant who skips it should be asked, not filed under 交易失败.
+    category = forms.ChoiceField(
+        label=_("问题类型"), choices=[("", _("请选择问题类型")), *Ticket.Category.choices]
+    )
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(
         label=_("小票或屏幕照片（可选）"),

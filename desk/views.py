@@ -332,21 +332,36 @@ def _portal_form(
 ) -> forms.PortalTicketForm:
     merchants = Merchant.objects.visible_to(request.user)
     terminals = Terminal.objects.visible_to(request.user).select_related("model", "merchant")
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = merchants.filter(pk=_int_or_zero(source.get("merchant"))).first()
+    if chosen is None and merchants.count() == 1:
+        chosen = merchants.first()
+    if chosen is not None:
+        terminals = terminals.filter(merchant=chosen)  # only the chosen merchant's terminals
     return forms.PortalTicketForm(
         data, files, merchants=merchants, terminals=terminals, initial=request.GET.dict()
     )
 
 
+def _int_or_zero(value: Any) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+# The form's own merchant and terminal lists answer these: never asked again as facts.
+_ANSWERED_BY_THE_FORM = frozenset({"merchant_id", *fact_registry.DEVICE})
+
+
 def _missing_for(form: forms.PortalTicketForm, source: Any) -> list[str]:
     """The facts still missing for the chosen category, merchant and terminal."""
-    category = source.get("category") or Ticket.Category.TRANSACTION_FAILURE
+    category = source.get("category") or Ticket.Category.OTHER
     merchants = form.merchants
     terminals = form.terminals
-    merchant = merchants.filter(pk=source.get("merchant") or 0).first() or (
+    merchant = merchants.filter(pk=_int_or_zero(source.get("merchant"))).first() or (
         merchants.first() if merchants.count() == 1 else None
     )
-    terminal = terminals.filter(pk=source.get("terminal") or 0).first()
-    return services.missing_facts(category, merchant, terminal, {})
+    terminal = terminals.filter(pk=_int_or_zero(source.get("terminal"))).first()
+    missing = services.missing_facts(category, merchant, terminal, {})
+    return [name for name in missing if name not in _ANSWERED_BY_THE_FORM]
 
 
 @merchant_required
@@ -356,7 +371,7 @@ def portal_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _portal_form(request, request.POST or None, request.FILES or None)
     form.add_fact_fields(_missing_for(form, source))
     if request.htmx and request.method == "GET":
-        return render(request, "desk/_fact_fields.html", {"form": form})
+        return render(request, "desk/_portal_ticket_fields.html", {"form": form})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
