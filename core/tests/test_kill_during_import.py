@@ -4,7 +4,7 @@ re-run of the same command completes: every row is there once, nothing is lost a
 is doubled — on SQLite (a file, as the demo runs) and on PostgreSQL.
 
 Sizes are modest so that the suite stays quick (50,000 transactions in batches of 5,000;
-10,000 merchants in the importer's batches of 2,000); the mechanism is the same at 1,000,000
+4,000 merchants with their contacts in the importer's batches of 2,000); the mechanism is the same at 1,000,000
 rows: every batch is one database transaction, and re-sent rows hit the natural keys
 (transactions: terminal + STAN + date + batch + type; merchants: merchant ID, upsert).
 """
@@ -25,7 +25,7 @@ from payments.synthetic import generate_rows, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSACTIONS = 50_000
-MERCHANTS = 10_000
+MERCHANTS = 4_000
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
