@@ -4,8 +4,8 @@ re-run of the same command completes: every row is there once, nothing is lost a
 is doubled — on SQLite (a file, as the demo runs) and on PostgreSQL.
 
 Sizes are modest so that the suite stays quick (50,000 transactions in batches of 5,000;
-4,000 merchants with their contacts in the importer's batches of 2,000); the mechanism is the same at 1,000,000
-rows: every batch is one database transaction, and re-sent rows hit the natural keys
+4,000 merchants with their contacts, in the importer's batches of 2,000); the mechanism is the
+same at 1,000,000 rows: every batch is one database transaction, and re-sent rows hit the keys
 (transactions: terminal + STAN + date + batch + type; merchants: merchant ID, upsert).
 """
 
