@@ -63,7 +63,8 @@ def main(out: Path, merchants: int, agents: int) -> None:
         )
         token, _ = Token.objects.get_or_create(user=user)
         users["agents"].append({"session": session(user), "token": token.key})
-    users["tickets"] = list(Ticket.objects.order_by("-id").values_list("number", flat=True)[:300])
+    open_tickets = Ticket.objects.open().order_by("-id")
+    users["tickets"] = list(open_tickets.values_list("number", flat=True)[:300])
     users["merchant_ids"] = list(Merchant.objects.values_list("merchant_id", flat=True)[:500])
     out.write_text(json.dumps(users))
 

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
+    # A lost database or Redis connection in a view: 503 in both languages, not a 500.
+    "core.middleware.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "poscare.urls"
@@ -177,7 +179,8 @@ TASK_BACKEND = env_str("TASK_BACKEND", "database")
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    # RQ while Redis answers; the database queue ("fallback") when it does not.
+    "rq": {"BACKEND": "core.task_backends.ResilientRQBackend", "QUEUES": ["default"]},
 }
 if TASK_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
@@ -185,6 +188,7 @@ if TASK_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
 if TASK_BACKEND == "rq":
+    TASKS["fallback"] = _TASK_BACKENDS["database"]
     # django_rq brings the worker command: `manage.py rqworker --job-class django_tasks_rq.Job`.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}

@@ -45,6 +45,13 @@ def worker_command() -> list[str]:
     return [*manage, "db_worker", "--no-reload"]
 
 
+def fallback_worker_command() -> list[str]:
+    """With RQ: the worker for the database queue that takes tasks while Redis is down
+    (core.task_backends); idle otherwise."""
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    return [*manage, "db_worker", "--backend", "fallback", "--no-reload", "--interval", "5"]
+
+
 def scheduler_command() -> list[str]:
     return [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_scheduler"]
 
@@ -62,6 +69,8 @@ class Command(BaseCommand):
         commands = {"web": web_command(bind)}
         for n in range(1, workers + 1):
             commands[f"worker-{n}"] = worker_command()
+        if settings.TASK_BACKEND == "rq":
+            commands["fallback-worker"] = fallback_worker_command()
         commands["scheduler"] = scheduler_command()
         status = run_together(commands, out=self.stderr)
         if status:
