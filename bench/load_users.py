@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,7 +48,7 @@ def main(out: Path, merchants: int, agents: int) -> None:
         seen.setdefault(pk, merchant_id)
         if len(seen) == merchants:
             break
-    users: dict[str, list[dict[str, object]]] = {"merchants": [], "agents": []}
+    users: dict[str, list[Any]] = {"merchants": [], "agents": []}
     for n, (pk, merchant_id) in enumerate(seen.items()):
         user, _ = User.objects.get_or_create(
             username=f"load-m{n:03d}", defaults={"role": User.Role.MERCHANT}

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, TextIO
+from typing import Any
 
 GRACE_SECONDS = 30.0
 
@@ -22,7 +22,7 @@ def run_together(
     commands: Mapping[str, Sequence[str]],
     *,
     grace_seconds: float = GRACE_SECONDS,
-    out: TextIO = sys.stderr,
+    out: Any = sys.stderr,  # a text stream, or a command's OutputWrapper
 ) -> int:
     """Start every command, stop them all when one exits or on a signal. Returns the exit
     status: the first child's that exited on its own (1 if that was 0), 0 on a signal."""
@@ -54,7 +54,7 @@ def run_together(
 
 
 def _stop_all(
-    children: Mapping[str, subprocess.Popen[bytes]], grace_seconds: float, out: TextIO
+    children: Mapping[str, subprocess.Popen[bytes]], grace_seconds: float, out: Any
 ) -> None:
     for process in children.values():
         if process.poll() is None:
