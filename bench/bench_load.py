@@ -7,8 +7,9 @@
    (16 merchants, 4 agents). Goal: 0 errors.
 
 The machine is shared, so the load average before and after each run is reported beside the
-figures. `python bench/bench_load.py [pg|demo|granian]`; results in bench/results/load.json.
-`granian` runs the PostgreSQL case with granian instead of gunicorn (the comparison in README).
+figures. `python bench/bench_load.py [pg|demo|compare]`; results in bench/results/load.json.
+`compare` runs the same app on the same data under gunicorn and then granian with 20 users
+(`LOAD_REUSE=1` keeps the database of the previous `pg` run).
 """
 
 from __future__ import annotations
@@ -85,17 +86,19 @@ def run_locust(host: str, users: Path, merchants: int, agents: int, tag: str) ->
     }
 
 
-def production(server: str = "gunicorn") -> dict[str, Any]:
-    env = server_env(fresh_database("postgresql", "load"))
-    subprocess.run(
-        ["redis-cli", "-u", env["REDIS_URL"], "flushdb"], check=False, capture_output=True
-    )
+def production(server: str = "gunicorn", merchants: int = 200, agents: int = 50) -> dict[str, Any]:
+    # LOAD_REUSE=1: the database a previous run filled (each step below is a no-op then).
+    env = server_env(fresh_database("postgresql", "load", keep=bool(os.environ.get("LOAD_REUSE"))))
+    subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True)
     users = prepare(env, 200, 50)
     manage(["collectstatic", "--noinput", "-v0"], env)
     log = VAR / f"serve-{server}.log"
     bind = f"127.0.0.1:{PG_PORT}"
-    if server == "gunicorn":
+    if server == "serve":  # production: gunicorn, RQ worker, scheduler
         command = [PY, "manage.py", "serve", "--bind", bind]
+    elif server == "gunicorn":  # the web server alone, for the comparison with granian
+        command = [PY, "-m", "gunicorn", "--config", "python:poscare.gunicorn_conf"]
+        command += ["--bind", bind, "poscare.wsgi"]
     else:  # the same app under granian (WSGI), same process and thread counts as gunicorn's
         workers = os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1)))
         command = [
@@ -106,10 +109,11 @@ def production(server: str = "gunicorn") -> dict[str, Any]:
     process = start(command, env, log)
     try:
         wait_http(f"http://{bind}/accounts/login/")
-        result = run_locust(f"http://{bind}", users, 200, 50, f"pg-{server}")
+        result = run_locust(f"http://{bind}", users, merchants, agents, f"pg-{server}")
     finally:
         stop(process)
-    return {"server": server, "database": "postgresql", "tasks": "rq", **result}
+    name = "gunicorn (manage.py serve)" if server == "serve" else server
+    return {"server": name, "database": "postgresql", "tasks": "rq", **result}
 
 
 def demo() -> dict[str, Any]:
@@ -129,13 +133,15 @@ def main(selected: list[str]) -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     path = ROOT / "bench" / "results" / "load.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
-    results = {k: v for k, v in previous.items() if k in ("pg", "demo", "granian")}
+    results = {k: v for k, v in previous.items() if k in ("pg", "demo", "compare")}
     started = time.monotonic()
     for name in selected or ["pg", "demo"]:
         if name == "pg":
-            results["pg"] = production("gunicorn")
-        elif name == "granian":
-            results["granian"] = production("granian")
+            results["pg"] = production("serve")
+        elif name == "compare":  # gunicorn vs granian, same app and database, 20 users
+            results["compare"] = {
+                server: production(server, 16, 4) for server in ("gunicorn", "granian")
+            }
         elif name == "demo":
             results["demo"] = demo()
     goals = {

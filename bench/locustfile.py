@@ -34,7 +34,7 @@ QUESTIONS = [
     "机器显示签到失败",
 ]
 THINK = between(
-    float(os.environ.get("LOAD_THINK_MIN", "3")), float(os.environ.get("LOAD_THINK_MAX", "10"))
+    float(os.environ.get("LOAD_THINK_MIN", "10")), float(os.environ.get("LOAD_THINK_MAX", "30"))
 )
 
 
