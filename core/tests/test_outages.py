@@ -86,7 +86,7 @@ def test_redis_down_under_a_rate_limited_endpoint_is_a_bilingual_503(client, db,
     assert "服务暂时不可用" in body["zh"] and "temporarily unavailable" in body["en"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a database server to drop from")
 def test_postgres_backends_terminated_under_traffic_fail_cleanly_and_recover(agent, tmp_path):
     import psycopg
