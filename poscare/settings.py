@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "notifications",
     "fleet",
     "channels",
+    "helpcentre",
 ]
 
 MIDDLEWARE = [

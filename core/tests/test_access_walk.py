@@ -70,6 +70,8 @@ OPEN_PAGES = {
     "merchant-list": "the user's own merchants (API)",
     "terminal-list": "the user's own terminals (API)",
     "export": "exports what the user may see (visible_to)",
+    "help_home": "the public help centre: published articles only",
+    "help_article": "a published help-centre article (drafts are 404); quiz attempts per user",
 }
 
 # What a URL parameter names; `pk` depends on the URL (OBJECT_OF_PK).
@@ -86,6 +88,7 @@ OBJECT_OF_KWARG = {
     "key": lambda w: w["call"].integration.key,
     "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password",
+    "slug": lambda w: w["draft_article"].slug,
 }
 OBJECT_OF_PK = {
     "transaction-detail": "transaction",
