@@ -72,6 +72,8 @@ OPEN_PAGES = {
     "export": "exports what the user may see (visible_to)",
     "help_home": "the public help centre: published articles only",
     "help_article": "a published help-centre article (drafts are 404); quiz attempts per user",
+    "portal_team": "the owner's own team (others: 403)",
+    "portal_team_activity": "what happened in the owner's own merchants (others: 403)",
 }
 
 # What a URL parameter names; `pk` depends on the URL (OBJECT_OF_PK).
@@ -118,6 +120,8 @@ OBJECT_OF_PK = {
     "calls_attach": "call",
     "fleet_outage_confirm": "outage_proposal",
     "fleet_outage_dismiss": "outage_proposal",
+    "portal_team_member": "membership",
+    "portal_team_invite_revoke": "team_invite",
 }
 DENIED = {302, 401, 403, 404, 405}
 
@@ -215,7 +219,12 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
         content=SECRET,
         requested_by=agent,
     )
+    from merchants.models import Membership
+    from merchants.team import invite
+
     return {
+        "membership": Membership.objects.get(user=alice, merchant=merchant_a),
+        "team_invite": invite(merchant_a, by=alice, role="manager", name=SECRET)[0],
         "call": phone_call(merchant_a, ticket),
         "merchant": merchant_a,
         "terminal": terminal_a,
