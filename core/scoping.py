@@ -61,7 +61,8 @@ def is_cashier_only(user: Viewer | None) -> bool:
     cached = getattr(user, "_cashier_only", None)
     if cached is None:
         membership = apps.get_model("merchants", "Membership")
-        roles = set(membership._base_manager.filter(user=user).values_list("role", flat=True))
+        mine = membership._base_manager.filter(user_id=getattr(user, "pk", None))
+        roles = set(mine.values_list("role", flat=True))
         cached = roles == {CASHIER}
         user._cashier_only = cached  # type: ignore[union-attr]
     return cached

@@ -207,7 +207,7 @@ def activity(owner: Viewer | None, limit: int = 100) -> list[Activity]:
         (
             Activity(
                 t.created_at,
-                t.opened_by.label,
+                t.opened_by.label if t.opened_by else "—",
                 str(_("报告问题")),
                 f"{t.number} {t.get_category_display()}",
                 t.merchant.merchant_id,
@@ -221,9 +221,9 @@ def activity(owner: Viewer | None, limit: int = 100) -> list[Activity]:
         (
             Activity(
                 i.created_at,
-                i.author.label,
+                i.author.label if i.author else "—",
                 str(_("留言")),
-                i.ticket.number,
+                i.ticket.number or "",
                 i.ticket.merchant.merchant_id,
             )
             for i in Interaction.objects.filter(

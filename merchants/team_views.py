@@ -49,7 +49,7 @@ def team_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InviteForm(request.POST, owner=team.check_owner(request.user))
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("portal_team")
     try:
         row, token = team.invite(
