@@ -56,15 +56,15 @@ def is_active_user(user: Viewer | None) -> bool:
 def is_cashier_only(user: Viewer | None) -> bool:
     """A merchant user who is a cashier in every team they belong to (remembered on the user
     object for the request): the portal offers them only what a cashier needs."""
-    if not is_active_user(user) or getattr(user, "role", None) != User.Role.MERCHANT:
+    if not isinstance(user, User) or not is_active_user(user) or not user.is_merchant_user:
         return False
     cached = getattr(user, "_cashier_only", None)
     if cached is None:
         membership = apps.get_model("merchants", "Membership")
-        mine = membership._base_manager.filter(user_id=getattr(user, "pk", None))
+        mine = membership._base_manager.filter(user=user)
         roles = set(mine.values_list("role", flat=True))
         cached = roles == {CASHIER}
-        user._cashier_only = cached  # type: ignore[union-attr]
+        user._cashier_only = cached  # type: ignore[attr-defined]
     return cached
 
 
