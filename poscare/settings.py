@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "fleet",
     "channels",
     "helpcentre",
+    "chargebacks",
 ]
 
 MIDDLEWARE = [
