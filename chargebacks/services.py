@@ -9,6 +9,7 @@ merchant answers with evidence before the deadline.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -112,7 +113,7 @@ def open_case(
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                number=f"tmp-{now.timestamp()}",
+                number=f"tmp{uuid.uuid4().hex[:16]}",  # replaced by the real number below
                 kind=kind,
                 status=status,
                 merchant=merchant,
