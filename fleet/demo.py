@@ -22,15 +22,15 @@ import random
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from fleet import demo_transactions, predictive, proactive, wear
+from fleet import demo_transactions, predictive, proactive, retention, wear
 from fleet.evaluation import evaluate_fleet
 from fleet.ingest import ingest
-from fleet.models import FailureEvent, FailureRisk, FirmwareIssue, TelemetryDaily
+from fleet.models import FailureEvent, FailureRisk, FirmwareIssue
 from fleet.outages import propose_outages
-from fleet.retention import roll_up
 from fleet.txnhealth import scan_transactions
 from merchants.models import Merchant
 from terminals.models import Terminal
@@ -105,34 +105,34 @@ def _failure(terminal: Terminal, date: dt.date, readings: dict[str, Any]) -> Fai
 
 def _history(
     terminals: list[Terminal], units: list[wear.Unit], rng: random.Random
-) -> tuple[list[TelemetryDaily], list[FailureEvent]]:
-    """The days before the raw telemetry, straight to daily roll-ups."""
+) -> tuple[int, list[FailureEvent]]:
+    """The days before the raw telemetry, straight to daily roll-ups (plain bulk inserts)."""
     today = timezone.localdate()
-    days, failures = [], []
-    for day in range(HISTORY_DAYS - DAYS):
-        date = today - dt.timedelta(days=HISTORY_DAYS - day)
-        for index, terminal in enumerate(terminals):
-            r = wear.step(units[index], rng, day)
-            if r["failed"]:
-                failures.append(_failure(terminal, date, r))
-            days.append(
-                TelemetryDaily(
-                    terminal=terminal,
-                    day=date,
-                    reports=1,
-                    battery_min=r["battery_pct"],
-                    battery_cycles=r["battery_cycles"],
-                    temperature_max=r["temperature_c"],
-                    signal_avg=r["signal_dbm"],
-                    print_count=r["print_count"],
-                    printer_faults=int(r["printer"] != "ok"),
-                    reader_errors=r["chip_errors"] + r["swipe_errors"] + r["contactless_errors"],
-                    reboots=r["reboots"],
-                    free_storage_min=r["free_storage_mb"],
-                    firmware_version=terminal.firmware_version,
+    failures: list[FailureEvent] = []
+    sql = (
+        f"INSERT INTO fleet_telemetrydaily ({', '.join(retention.DAILY_COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(retention.DAILY_COLUMNS))})"
+    )
+    count = 0
+    with connection.cursor() as cursor:
+        for day in range(HISTORY_DAYS - DAYS):
+            date = today - dt.timedelta(days=HISTORY_DAYS - day)
+            stored = connection.ops.adapt_datefield_value(date)
+            rows = []
+            for index, terminal in enumerate(terminals):
+                r = wear.step(units[index], rng, day)
+                if r["failed"]:
+                    failures.append(_failure(terminal, date, r))
+                reader = r["chip_errors"] + r["swipe_errors"] + r["contactless_errors"]
+                rows.append(
+                    (terminal.pk, stored, 1, r["battery_pct"], r["battery_cycles"])
+                    + (r["temperature_c"], r["signal_dbm"], r["print_count"])
+                    + (int(r["printer"] != "ok"), reader, r["reboots"], r["free_storage_mb"])
+                    + (0, terminal.firmware_version)
                 )
-            )
-    return days, failures
+            cursor.executemany(sql, rows)
+            count += len(rows)
+    return count, failures
 
 
 def _records(
@@ -207,13 +207,12 @@ def load(rng: random.Random, log: Any) -> None:
         for t in terminals
     ]
     days, failures = _history(terminals, units, rng)
-    TelemetryDaily.objects.bulk_create(days, batch_size=5000)
     result = ingest(_records(terminals, units, rng, failures))
     log(f"  {result.stored} telemetry records for {len(terminals)} terminals")
     for back in range(DAYS, 0, -1):
-        roll_up(today - dt.timedelta(days=back))
+        retention.roll_up(today - dt.timedelta(days=back))
     FailureEvent.objects.bulk_create(failures, batch_size=5000)
-    log(f"  {len(days)} older daily roll-ups, {len(failures)} simulated failures")
+    log(f"  {days} older daily roll-ups, {len(failures)} simulated failures")
     counts = evaluate_fleet()
     log(f"  {counts['findings']} health findings")
     demo_transactions.plant(rng, log)

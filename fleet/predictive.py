@@ -121,43 +121,60 @@ def _terminals(pks: Iterable[int] | None) -> dict[int, tuple[int | None, dt.date
     }
 
 
-def snapshot(
-    day: dt.date, horizon: int = riskmodel.HORIZON_DAYS, pks: Iterable[int] | None = None
-) -> Snapshot:
-    """Rows for every terminal with enough telemetry in the four weeks before `day`; the
-    label says whether it failed in [day, day + horizon)."""
+def _row(
+    day: dt.date, info: tuple, rate: float, days: dict, failures: list[dt.date]
+) -> list[float]:
+    start = day - dt.timedelta(days=riskmodel.LOOKBACK_DAYS)
+    window = sorted(d for d in days if start <= d < day)
+    _model_id, installed = info
+    last = days[window[-1]]
+    return features(
+        (day - installed).days if installed else 365,
+        rate,
+        last[1],
+        last[2],
+        [days[d][0] for d in window],
+        sum(1 for d in failures if d < day),
+    )
+
+
+def snapshots(
+    days: Sequence[dt.date],
+    horizon: int = riskmodel.HORIZON_DAYS,
+    pks: Iterable[int] | None = None,
+) -> list[Snapshot]:
+    """Rows for every terminal with enough telemetry in the four weeks before each day; the
+    label says whether it failed in [day, day + horizon). The roll-ups are read once."""
     info = _terminals(pks)
     failures = failure_days(list(info))
-    rates = _repair_rates(day, {pk: m for pk, (m, _i) in info.items()}, failures)
-    start = day - dt.timedelta(days=riskmodel.LOOKBACK_DAYS)
-    until = day + dt.timedelta(days=horizon)
-    result = Snapshot(day, [], [], [], [])
+    models = {pk: m for pk, (m, _i) in info.items()}
+    rates = {day: _repair_rates(day, models, failures) for day in days}
+    taken = {day: Snapshot(day, [], [], [], []) for day in days}
+    lookback = dt.timedelta(days=riskmodel.LOOKBACK_DAYS)
     ordered = list(info)
     for offset in range(0, len(ordered), CHUNK):
         chunk = ordered[offset : offset + CHUNK]
-        readings = _readings(chunk, start, day)
+        readings = _readings(chunk, min(days) - lookback, max(days))
         for pk in chunk:
-            days = readings.get(pk, {})
-            if len(days) < MIN_DAYS:
-                continue
-            model_id, installed = info[pk]
-            age = (day - installed).days if installed else 365
-            last = days[max(days)]
+            mine = readings.get(pk, {})
             past = failures.get(pk, [])
-            result.pks.append(pk)
-            result.ages.append(age)
-            result.rows.append(
-                features(
-                    age,
-                    rates.get(model_id, 0.0),
-                    last[1],
-                    last[2],
-                    [days[d][0] for d in sorted(days)],
-                    sum(1 for d in past if d < day),
-                )
-            )
-            result.labels.append(int(any(day <= d < until for d in past)))
-    return result
+            for day in days:
+                if sum(1 for d in mine if day - lookback <= d < day) < MIN_DAYS:
+                    continue
+                result = taken[day]
+                result.pks.append(pk)
+                result.ages.append((day - info[pk][1]).days if info[pk][1] else 365)
+                rate = rates[day].get(info[pk][0], 0.0)
+                result.rows.append(_row(day, info[pk], rate, mine, past))
+                until = day + dt.timedelta(days=horizon)
+                result.labels.append(int(any(day <= d < until for d in past)))
+    return [taken[day] for day in days]
+
+
+def snapshot(
+    day: dt.date, horizon: int = riskmodel.HORIZON_DAYS, pks: Iterable[int] | None = None
+) -> Snapshot:
+    return snapshots([day], horizon, pks)[0]
 
 
 def training_days(first: dt.date, last: dt.date, horizon: int) -> tuple[list[dt.date], dt.date]:
@@ -187,17 +204,13 @@ def train(
     if span["first"] is None:
         raise TrainingError("no telemetry roll-ups yet")
     train_on, test_on = training_days(span["first"], span["last"], horizon)
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    for day in train_on:
-        taken = snapshot(day, horizon)
-        rows += taken.rows
-        labels += taken.labels
+    *earlier, test = snapshots([*train_on, test_on], horizon)
+    rows = [row for taken in earlier for row in taken.rows]
+    labels = [label for taken in earlier for label in taken.labels]
     try:
         bundle = riskmodel.fit(rows, labels, now)
     except ValueError as error:
         raise TrainingError(str(error)) from error
-    test = snapshot(test_on, horizon)
     bundle.horizon_days = horizon
     bundle.metrics = {
         "trained_at": now.isoformat(timespec="seconds"),
