@@ -161,10 +161,11 @@ def snapshots(
             for day in days:
                 if sum(1 for d in mine if day - lookback <= d < day) < MIN_DAYS:
                     continue
+                model_id, installed = info[pk]
                 result = taken[day]
                 result.pks.append(pk)
-                result.ages.append((day - info[pk][1]).days if info[pk][1] else 365)
-                rate = rates[day].get(info[pk][0], 0.0)
+                result.ages.append((day - installed).days if installed else 365)
+                rate = rates[day].get(model_id, 0.0)
                 result.rows.append(_row(day, info[pk], rate, mine, past))
                 until = day + dt.timedelta(days=horizon)
                 result.labels.append(int(any(day <= d < until for d in past)))
