@@ -19,8 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("portal/tickets/", views.portal_tickets, name="portal_tickets"),
     path("portal/tickets/new/", views.portal_new_ticket, name="portal_new_ticket"),
     path("portal/tickets/<str:number>/", views.portal_ticket, name="portal_ticket"),
-    path(
-        "portal/tickets/<str:number>/escalate/", views.portal_escalate, name="portal_escalate"
-    ),
+    path("portal/tickets/<str:number>/escalate/", views.portal_escalate, name="portal_escalate"),
     path("desk/attachments/<int:pk>/", views.attachment, name="desk_attachment"),
 ]

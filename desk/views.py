@@ -447,7 +447,8 @@ def portal_escalate(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
     """The merchant asks for a supervisor on an overdue ticket (once, with a reason)."""
     ticket = _ticket_for(request, number)
     try:
-        services.escalate_from_portal(ticket, by=request.user, reason=request.POST.get("reason", ""))
+        reason = request.POST.get("reason", "")
+        services.escalate_from_portal(ticket, by=request.user, reason=reason)
     except DeskError as error:
         _error(request, error)
     else:
