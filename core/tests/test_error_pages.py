@@ -103,13 +103,13 @@ def test_server_error_page_in_both_languages(client):
     assert not chinese_in(page), chinese_in(page)
 
 
-def test_the_demo_runs_with_debug_off_and_serves_static_files(tmp_path: Path):
+def test_the_demo_runs_with_debug_off_and_collects_its_static_files(tmp_path: Path):
     env = demo_environment({"PATH": "/usr/bin"}, tmp_path)
     assert env["DEBUG"] == "0" and len(env["SECRET_KEY"]) > 40
     assert demo_environment({}, tmp_path)["SECRET_KEY"] == env["SECRET_KEY"]  # kept
     assert "SECRET_KEY" not in demo_environment({"DEBUG": "1"}, tmp_path)  # asked for DEBUG
-    server = demo_commands("127.0.0.1", "8000")[-1]
-    assert "runserver" in server and "--insecure" in server
+    commands = demo_commands("127.0.0.1", "8000")
+    assert "collectstatic" in commands[0] and "runserver" in commands[-1]
 
 
 def _main(page: str) -> str:

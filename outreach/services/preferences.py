@@ -19,7 +19,7 @@ from outreach.models import (
 from outreach.services.common import (
     make_policy,
 )
-from outreach.vocabulary import PURPOSES
+from outreach.vocabulary import INTRUSIVE, PURPOSES
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -32,6 +32,9 @@ def update_preferences(merchant: Any, *, user: Any, **values: Any) -> ContactPre
     row = ContactPreference.objects.select_for_update().get(merchant=merchant)
     for name, value in values.items():
         setattr(row, name, value)
+    if row.fewer_contacts:
+        # "Contact me less" means no SMS, voice or phone calls — the boxes say so too.
+        row.channels = [c for c in row.channels if c not in INTRUSIVE]
     if "inbox" not in row.channels:
         row.channels = ["inbox", *row.channels]
     row.updated_by = user

@@ -91,3 +91,27 @@ def test_english_portal_is_translated(client, file, clock, alice, contact_a):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("contact_history"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Who contacted me" in page and "Transaction anomaly" in page
+
+
+def test_contact_me_less_unticks_sms_voice_and_phone_everywhere(client, alice, agent, merchant_a):
+    """The preferences page, the stored channels and the agent's 360° page agree."""
+    from outreach.models import ContactPreference
+
+    ContactPreference.objects.create(
+        merchant=merchant_a, channels=["inbox", "sms", "voice", "phone"]
+    )
+    client.force_login(alice)
+    client.post(reverse("fewer_contacts", args=[merchant_a.merchant_id]), {"note": "太多了"})
+    prefs = ContactPreference.objects.get(merchant=merchant_a)
+    assert prefs.fewer_contacts and prefs.channels == ["inbox"]
+    page = client.get(reverse("contact_preferences", args=[merchant_a.merchant_id]))
+    for box in page.content.decode().split('type="checkbox"')[1:]:
+        tag = box.split(">", 1)[0]
+        if 'value="sms"' in tag or 'value="voice"' in tag or 'value="phone"' in tag:
+            assert "checked" not in tag, tag
+    client.force_login(agent)
+    panel = client.get(reverse("merchant_360", args=[merchant_a.merchant_id])).content.decode()
+    assert (
+        "已要求减少联系" in panel
+        and "短信" not in panel.split("已要求减少联系")[0].rsplit("偏好", 1)[-1]
+    )

@@ -2,8 +2,9 @@
 
 The demo runs with DEBUG off unless the environment says otherwise (`DEBUG=1 make demo`): a
 visitor who mistypes a merchant ID or a ticket number sees poscare's 404 page, not Django's
-debug page with the settings and URL patterns. Static files are then served by `runserver
---insecure`; the secret key is made once and kept in `var/demo-secret-key`.
+debug page with the settings and URL patterns. Static files are then collected first and
+served by WhiteNoise, as in production; the secret key is made once and kept in
+`var/demo-secret-key`.
 """
 
 from __future__ import annotations
@@ -40,13 +41,16 @@ def demo_environment(environ: Mapping[str, str], var_dir: Path) -> dict[str, str
 
 
 def demo_commands(host: str, port: str) -> list[list[str]]:
-    """The web server (last, in the foreground), a task worker and the scheduler."""
+    """collectstatic (first, to the end), a task worker and the scheduler, the web server (last,
+    in the foreground)."""
     manage = [sys.executable, "manage.py"]
     return [
+        # With DEBUG off the static files carry hashed names (settings.STORAGES): WhiteNoise
+        # serves them from STATIC_ROOT once collected.
+        [*manage, "collectstatic", "--noinput", "-v0"],
         [*manage, "db_worker", "--no-reload"],
         [*manage, "run_scheduler"],
-        # --insecure: serve static files although DEBUG is off (the demo has no web server).
-        [*manage, "runserver", f"{host}:{port}", "--noreload", "--insecure"],
+        [*manage, "runserver", f"{host}:{port}", "--noreload"],
     ]
 
 
@@ -59,7 +63,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
         env = demo_environment(os.environ, Path(settings.BASE_DIR) / "var")
-        *helper_commands, server_command = demo_commands(host, port)
+        collect, *helper_commands, server_command = demo_commands(host, port)
+        subprocess.run(collect, env=env, check=True)  # noqa: S603 - our own argv
         helpers = [subprocess.Popen(command, env=env) for command in helper_commands]
         try:
             subprocess.run(server_command, env=env, check=False)  # noqa: S603 - our own argv
