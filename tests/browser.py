@@ -24,15 +24,13 @@ CHINESE = re.compile(
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 _VISIBLE_TEXT_JS = """
-const hidden = [];
-for (const el of document.querySelectorAll('[lang]:not(html)')) {
+let text = document.body.innerText;
+for (const el of document.querySelectorAll('body [lang]')) {
   if (el.getAttribute('lang').toLowerCase().startsWith('zh')) {
-    hidden.push([el, el.style.display]);
-    el.style.display = 'none';
+    const own = (el.innerText || el.textContent || '').trim();
+    if (own) { text = text.split(own).join(' '); }
   }
 }
-const text = document.body.innerText;
-for (const [el, display] of hidden) { el.style.display = display; }
 return text;
 """
 

@@ -100,12 +100,13 @@ def walk(browser, live_server, browser_login, shop, agent, lang: str) -> list[st
         browser.get(live_server.url + "/portal/tickets/new/")
         Select(browser.find_element(By.NAME, "category")).select_by_value("complaint")
         wait_for(browser, lambda d: d.find_elements(By.NAME, "fact_symptom") and settled(d))
-        browser.find_element(By.NAME, "description").send_keys(text["complaint"])
+        complaint = f"{text['complaint']} ({width})"
+        browser.find_element(By.NAME, "description").send_keys(complaint)
         browser.find_element(By.NAME, "fact_symptom").send_keys(text["complaint"])
         problems += page_problems(browser, lang)
         browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
         wait_for(browser, lambda d: "/portal/tickets/T" in d.current_url)
-        ticket = Ticket.objects.get(description=text["complaint"], merchant=shop)
+        ticket = Ticket.objects.get(description=complaint, merchant=shop)
         assert ticket.category == "complaint"
         problems += page_problems(browser, lang)
         screenshot(browser, f"{shot}-complaint")
