@@ -148,7 +148,8 @@ class InteractionForm(forms.Form):
         label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     outcome = forms.CharField(label=_("结果"), max_length=200, required=False)
-    is_public = forms.BooleanField(label=_("商户可见"), required=False, initial=True)
+    # Not ticked by default: what the merchant reads is a choice, never an accident.
+    is_public = forms.BooleanField(label=_("商户可见"), required=False, initial=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -203,9 +204,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choices(self, "technician").queryset = _staff().filter(
-            role__in=[User.Role.L2, User.Role.SUPERVISOR, User.Role.ADMIN]
-        )
+        # Field visits are made by technicians (L2), not by supervisors or administrators.
+        model_choices(self, "technician").queryset = _staff().filter(role=User.Role.L2)
 
 
 class VisitOutcomeForm(forms.Form):

@@ -431,14 +431,15 @@ def do_escalate(
         assignee=getattr(member, "pk", None),
         **(data or {}),
     )
-    agent_no, label = _signature(by)
+    staff = by if getattr(by, "is_agent", False) else None  # a merchant's: signed 系统
+    agent_no, label = _signature(staff)
     Interaction.objects.create(
         ticket=ticket,
         kind=Interaction.Kind.SYSTEM,
         channel=ticket.channel,
         direction=Interaction.Direction.OUTBOUND,
         is_public=True,
-        author=by if getattr(by, "pk", None) else None,
+        author=staff,
         agent_no=agent_no,
         author_label=label,
         # Public: in the merchant's words ("技术专家"), not the desk's tiers ("二线技术 (L2)").

@@ -127,3 +127,20 @@ def test_agent_page_timeline_has_tier_names_not_codes(client, ticket_a, agent):
     page = client.get(reverse("desk_ticket", args=[ticket_a.number])).content.decode()
     assert "(l1 → l2)" not in page and "一线 (L1) → 二线技术 (L2)" in page
     assert "内部 · " not in page and "内部 · 内部" not in page
+
+
+def test_agent_forms_default_to_internal_and_offer_only_technicians(
+    client, ticket_a, agent, technician, supervisor
+):
+    from desk.forms import InteractionForm, VisitForm
+
+    assert InteractionForm(prefix="i").fields["is_public"].initial is False
+    offered = list(VisitForm().fields["technician"].queryset)
+    assert offered == [technician]  # no supervisor, no admin
+    client.force_login(agent)
+    page = client.get(reverse("desk_ticket", args=[ticket_a.number])).content.decode()
+    box = (
+        page.split('name="i-is_public"')[0].rsplit("<input", 1)[1]
+        + page.split('name="i-is_public"')[1].split(">", 1)[0]
+    )
+    assert "checked" not in box

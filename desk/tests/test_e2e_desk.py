@@ -83,6 +83,7 @@ def test_no_receipt_prints_from_report_to_rating(
     Select(browser.find_element(By.NAME, "i-kind")).select_by_value("call")
     browser.find_element(By.NAME, "i-body").send_keys("已电话指导清洁打印头，仍不出纸")
     browser.find_element(By.NAME, "i-outcome").send_keys("未解决")
+    browser.find_element(By.NAME, "i-is_public").click()  # not ticked by default
     submit(browser, "form-interaction")
     WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: "已电话指导清洁打印头" in body(d)
