@@ -147,13 +147,13 @@ def monthly(user: Any, merchant: Any, first: dt.date, last: dt.date) -> Statemen
         "txn_date", "txn_type", "status", "amount", "terminal"
     ):
         value = signed(txn)
-        day = days.setdefault(txn.txn_date, [0, 0, 0])
-        day[0] += value > 0
-        day[1] += max(value, 0)
-        day[2] += -min(value, 0)
-    for day, (count, gross, refunds) in sorted(days.items()):
+        sums = days.setdefault(txn.txn_date, [0, 0, 0])
+        sums[0] += value > 0
+        sums[1] += max(value, 0)
+        sums[2] += -min(value, 0)
+    for date, (count, gross, refunds) in sorted(days.items()):
         statement.rows.append(
-            [f"{day:%Y-%m-%d}", str(count), money(gross), money(refunds), money(gross - refunds)]
+            [f"{date:%Y-%m-%d}", str(count), money(gross), money(refunds), money(gross - refunds)]
         )
     totals = [sum(values) for values in zip(*days.values(), strict=True)] if days else [0, 0, 0]
     statement.summary = _summary(*totals)
