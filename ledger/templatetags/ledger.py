@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db import models
 
 from ledger import receipts
 
@@ -26,6 +27,8 @@ def _pick(item: Any, attr: str) -> Any:
 def ledger_marks(kind: str, objects: Any, attr: str = "") -> dict[int, receipts.Mark]:
     """Marks of all records on a page in two queries; `attr` picks the record from each item
     (a key, an attribute or a tuple position)."""
+    if isinstance(objects, models.Model):
+        objects = [objects]
     ids = [record.pk for record in (_pick(item, attr) for item in objects or []) if record]
     return receipts.marks(kind, ids)
 
