@@ -103,7 +103,9 @@ def ledger_index(record) -> int:
     from ledger.models import LedgerEntry
 
     log.sequence_all()
-    return LedgerEntry.objects.get(kind="transaction", record_id=record.pk).index
+    index = LedgerEntry.objects.get(kind="transaction", record_id=record.pk).index
+    assert index is not None
+    return index
 
 
 OBJECT_OF_PK = {

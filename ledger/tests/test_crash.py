@@ -24,7 +24,8 @@ def _database_url(concurrent_db) -> str:
     if concurrent_db.path is not None:
         return f"sqlite:///{concurrent_db.path}"
     info = connection.settings_dict
-    return f"postgres://{info['USER']}@{info['HOST'] or '127.0.0.1'}:{info['PORT'] or 5432}/{info['NAME']}"
+    host = f"{info['HOST'] or '127.0.0.1'}:{info['PORT'] or 5432}"
+    return f"postgres://{info['USER']}@{host}/{info['NAME']}"
 
 
 def _rows():
