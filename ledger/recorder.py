@@ -18,12 +18,11 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import rfc8785
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from ledger import evidence
+from ledger import canonical, evidence
 from ledger.evidence import EvidenceKind, Row
 from ledger.models import LedgerEntry
 from poscare_verify.proofs import leaf_hash
@@ -58,7 +57,7 @@ def entry_document(
         "fields": fields,
         "previous": previous.hex() if previous else None,
     }
-    return rfc8785.dumps(document)
+    return canonical.dumps(document)
 
 
 def stored_fields(entry: LedgerEntry) -> dict[str, Any] | None:
@@ -90,15 +89,16 @@ def _new_entry(
     return entry
 
 
-def record_ids(kind: EvidenceKind, ids: Iterable[int]) -> int:
+def record_ids(kind: EvidenceKind, ids: Iterable[int], *, new: bool = False) -> int:
     """Append an entry for each of these records that is new or changed; returns how many.
-    Call inside the transaction that wrote the records."""
+    Call inside the transaction that wrote the records. `new`: just created, so there is no
+    earlier entry to look up."""
     written = 0
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = kind.model._base_manager.filter(pk__in=chunk).values(*kind.columns)
-        latest = LedgerEntry.objects.latest_for(kind.name, chunk)
+        latest = {} if new else LedgerEntry.objects.latest_for(kind.name, chunk)
         now = timezone.now()
         entries = []
         for row in rows:
@@ -109,16 +109,19 @@ def record_ids(kind: EvidenceKind, ids: Iterable[int]) -> int:
             if previous is not None and stored_fields(previous) == fields:
                 continue
             entries.append(_new_entry(kind, row, fields, previous, now))
-        LedgerEntry.objects.bulk_create(entries, batch_size=500)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)  # one statement: no transaction of its own
+        else:
+            LedgerEntry.objects.bulk_create(entries, batch_size=500)
         written += len(entries)
     return written
 
 
-def record_instance(instance: models.Model) -> int:
+def record_instance(instance: models.Model, *, new: bool = False) -> int:
     kind = evidence.kind_of(type(instance))
     if kind is None:
         return 0
-    return record_ids(kind, [instance.pk])
+    return record_ids(kind, [instance.pk], new=new)
 
 
 def record_deletion(kind: EvidenceKind, record_id: int) -> None:
@@ -173,7 +176,7 @@ def copy_entries(cursor: Any, entries: list[LedgerEntry]) -> None:
 
 def _saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if not is_paused() and not kwargs.get("raw"):
-        record_instance(instance)
+        record_instance(instance, new=bool(kwargs.get("created")))
 
 
 def _deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -11,10 +11,10 @@ from ledger import checkpoints, evidence, log, recorder
 from ledger.models import LedgerEntry
 
 
-def record(kind_name: str, record_ids: Iterable[int]) -> int:
+def record(kind_name: str, record_ids: Iterable[int], *, new: bool = False) -> int:
     """Log these records (new or changed ones) in the caller's transaction; for writes that
-    bypass save() (QuerySet.update, bulk_create)."""
-    return recorder.record_ids(evidence.KINDS[kind_name], record_ids)
+    bypass save() (QuerySet.update, bulk_create). `new`: created just now."""
+    return recorder.record_ids(evidence.KINDS[kind_name], record_ids, new=new)
 
 
 def backfill() -> int:
@@ -29,7 +29,8 @@ def backfill() -> int:
         )
         for start in range(0, len(missing), recorder.CHUNK):
             with transaction.atomic():
-                written += recorder.record_ids(kind, missing[start : start + recorder.CHUNK])
+                chunk = missing[start : start + recorder.CHUNK]
+                written += recorder.record_ids(kind, chunk, new=True)
     return written
 
 

@@ -715,7 +715,7 @@ class BatchWriter:
             created = [pk for (pk,) in cursor.fetchall()]
             inserted = len(created)
             # Each new record gets its ledger entry in the same transaction.
-            ledger.record("transaction", created)
+            ledger.record("transaction", created, new=True)
             linked = self._link(cursor) if has_adjustments else 0
         return inserted, linked
 
