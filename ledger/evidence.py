@@ -55,12 +55,20 @@ def kind_of(model: type[models.Model]) -> EvidenceKind | None:
     return _BY_MODEL.get(model._meta.label)
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """A database value as JSON (RFC 8785 input): times in UTC with microseconds."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dt.datetime or (kind is not dt.date and isinstance(value, dt.datetime)):
+        if value.tzinfo is not dt.UTC:
+            value = (
+                value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+            )
+        return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, memoryview | bytes):

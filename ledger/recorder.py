@@ -132,14 +132,40 @@ def record_deletion(kind: EvidenceKind, record_id: int) -> None:
     _new_entry(kind, row, None, previous, timezone.now()).save()
 
 
-def entries_for_new_rows(kind: EvidenceKind, rows: Iterable[Row]) -> list[LedgerEntry]:
-    """Entries for records that were just created (no previous entry), from their values."""
+def copy_new_rows(cursor: Any, kind: EvidenceKind, rows: Iterable[Row]) -> int:
+    """PostgreSQL: entries for records just created (no previous entry), from their values,
+    written with COPY on a raw psycopg cursor (the import's writer thread, inside the import's
+    transaction). Returns how many."""
     now = timezone.now()
-    return [
-        _new_entry(kind, row, evidence.fields_of(kind, row), None, now)
-        for row in rows
-        if kind.only(row)
-    ]
+    stamp = evidence.plain(now)
+    table = LedgerEntry._meta.db_table
+    written = 0
+    with cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            if not kind.only(row):
+                continue
+            document = {
+                "kind": kind.name,
+                "record": row["id"],
+                "time": stamp,
+                "fields": evidence.fields_of(kind, row),
+                "previous": None,
+            }
+            content = canonical.dumps(document)
+            copy.write_row(
+                (
+                    kind.name,
+                    row["id"],
+                    now,
+                    content.decode(),
+                    leaf_hash(content),
+                    row.get(kind.merchant) if kind.merchant else None,
+                    row.get(kind.owner) if kind.owner else None,
+                    kind.merchant_visible(row),
+                )
+            )
+            written += 1
+    return written
 
 
 COPY_COLUMNS = (
@@ -152,26 +178,6 @@ COPY_COLUMNS = (
     "owner_id",
     "merchant_visible",
 )
-
-
-def copy_entries(cursor: Any, entries: list[LedgerEntry]) -> None:
-    """PostgreSQL: write entries with COPY on a raw psycopg cursor (the import's writer thread,
-    inside the import's transaction)."""
-    table = LedgerEntry._meta.db_table
-    with cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
-        for entry in entries:
-            copy.write_row(
-                (
-                    entry.kind,
-                    entry.record_id,
-                    entry.logged_at,
-                    entry.content,
-                    entry.leaf_hash,
-                    entry.merchant_id,
-                    entry.owner_id,
-                    entry.merchant_visible,
-                )
-            )
 
 
 def _saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -41,13 +41,11 @@ def seal() -> int:
     return log.tree_size()
 
 
-def copy_new_rows(cursor: Any, kind_name: str, columns: Sequence[str], rows: list[tuple]) -> None:
+def copy_new_rows(cursor: Any, kind_name: str, columns: Sequence[str], rows: list[tuple]) -> int:
     """PostgreSQL bulk writers on a raw psycopg cursor: entries for records just inserted
     (`rows` as returned by INSERT … RETURNING `columns`), written with COPY in the same
     transaction."""
     kind = evidence.KINDS[kind_name]
-    entries = recorder.entries_for_new_rows(
-        kind, (dict(zip(columns, row, strict=True)) for row in rows)
+    return recorder.copy_new_rows(
+        cursor, kind, (dict(zip(columns, row, strict=True)) for row in rows)
     )
-    if entries:
-        recorder.copy_entries(cursor, entries)
