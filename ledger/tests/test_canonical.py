@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,5 +40,5 @@ def test_fast_path_matches_rfc8785(document) -> None:
 
 
 def test_control_characters_and_unicode() -> None:
-    document = {"b": '\u2028\x00\x1f"\\/é🙂', "a": [True, None, 2**53 - 1], "Z": {}}
+    document: Any = {"b": '\u2028\x00\x1f"\\/é🙂', "a": [True, None, 2**53 - 1], "Z": {}}
     assert canonical.dumps(document) == rfc8785.dumps(document)
