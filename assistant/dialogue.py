@@ -126,6 +126,7 @@ def respond(ctx: Context) -> Reply:
 
 def _respond(ctx: Context) -> Reply:
     from assistant import handlers, handoff
+    from chargebacks.chat import topic_reply as cases_topic_reply
 
     understanding = ctx.understanding
     flow = ctx.state.get("flow")
@@ -149,6 +150,9 @@ def _respond(ctx: Context) -> Reply:
         if reply is not None:
             return reply
     ctx.state.clear()
+    topic = cases_topic_reply(ctx)  # chargebacks and card fraud: a topic, not an intent
+    if topic is not None:
+        return topic
     if understanding.action == "handoff":
         reason = {"complaint": "complaint", HUMAN: "requested"}.get(
             understanding.intent, "out_of_scope"

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "fleet",
     "channels",
     "ledger",
+    "helpcentre",
+    "chargebacks",
 ]
 
 MIDDLEWARE = [
