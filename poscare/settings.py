@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "ledger",
     "helpcentre",
     "chargebacks",
+    "statements",
 ]
 
 MIDDLEWARE = [
