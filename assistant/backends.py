@@ -175,8 +175,32 @@ def _desk_hours(now: dt.datetime) -> Staffing | None:
     policy = SLAPolicy.objects.filter(priority="P3", category="").select_related("calendar").first()
     if policy is None:
         return None
-    calendar = policy.calendar
-    hours = calendar.business_hours(working_calendar())
+    return _calendar_staffing(
+        policy.calendar, policy.calendar.business_hours(working_calendar()), now
+    )
+
+
+def ticket_staffing(ticket: TicketInfo, now: dt.datetime | None = None) -> Staffing:
+    """When people work on this ticket: the calendar of the ticket's own SLA policy (a P2 on a
+    7×24 policy is worked at 00:25); the assistant's staffed hours when no policy applies."""
+    from desk.models import Ticket
+    from desk.services.sla_tracking import SLAContext
+
+    now = timezone.localtime(now or timezone.now())
+    found = Ticket.objects.filter(pk=ticket.pk).only("priority", "category").first()
+    context = SLAContext.load()
+    policy = context.policy_for(found.priority, found.category) if found is not None else None
+    if policy is not None:
+        own = _calendar_staffing(policy.calendar, context.hours(policy.calendar), now)
+        if own is not None:
+            return own
+    return staffing(now)
+
+
+def _calendar_staffing(calendar: Any, hours: Any, now: dt.datetime) -> Staffing | None:
+    """Staffed now, or when next, by one desk calendar (None: no period in two weeks)."""
+    if calendar.always_open:
+        return Staffing(True, "7×24", now)
     periods = ", ".join(f"{opens}–{closes}" for opens, closes in calendar.workday_periods)
     label = str(_("工作日 %(periods)s") % {"periods": periods}) if periods else "7×24"
     for offset in range(0, 15):

@@ -37,7 +37,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL_PATH = Path(
     os.environ.get("POSCARE_ASSISTANT_MODEL", REPO_ROOT / "var" / "assistant_model.joblib")
 )
-FORMAT_VERSION = 1
+# 2: the clarify threshold is a margin (top probability minus runner-up), not a probability.
+FORMAT_VERSION = 2
 
 
 def read_jsonl(path: Path | str) -> list[dict[str, Any]]:
