@@ -12,6 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, not speed: on a busy CI machine a slow draw or a slow example
+# is not a failure (speed is measured in bench/). Every property test inherits this profile.
+settings.register_profile(
+    "poscare", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("poscare")
 
 
 @pytest.fixture(autouse=True)
