@@ -225,3 +225,13 @@ def test_evaluate_reports_the_contract_metrics(model: Model) -> None:
     assert 0 <= report["accuracy"] <= 1
     assert set(report["latency_ms"]) >= {"p50", "p99"}
     assert len(report["most_confused"]) <= 10
+
+
+def test_the_fast_scorer_gives_the_pipelines_probabilities(model: Model) -> None:
+    """The per-message path skips scikit-learn's overhead, not its arithmetic."""
+    import numpy as np
+
+    texts = [str(row["text"]) for row in read_jsonl(DEFAULT_EVAL_PATH)[:300]] + ["", "？？"]
+    inputs = [model._input(text) for text in texts]
+    expected = model.pipeline.predict_proba(inputs)
+    assert np.allclose(model.probabilities(inputs), expected, atol=1e-5)
