@@ -171,7 +171,7 @@ def failed_generic(ctx: Context, intent: str) -> Reply:
     merchant = ctx.merchant if ctx.is_merchant_user else None
     if merchant is not None:
         today = backends.todays_transactions(ctx.user, merchant, ctx.language)
-        declined = [t for t in (today[2] if today else []) if t.response_code != "00"]
+        declined = [t for t in today[2] if t.response_code != "00"]
         if declined:
             latest = declined[0]
             return Reply(
@@ -323,16 +323,6 @@ def _new_topic_without_details(ctx: Context, intent: str) -> bool:
 # ------------------------------------------------------------------ the merchant's own data
 
 
-def _no_data(ctx: Context, intent: str) -> Reply:
-    return Reply(
-        text=_("我现在查不到交易和结算数据，不能给您确切的答复。我可以为您转人工，由客服核实。"),
-        action="answer",
-        intent=intent,
-        quick_replies=[person()],
-        unanswered=True,
-    )
-
-
 def _which_merchant(ctx: Context, intent: str) -> Reply:
     return Reply(
         text=_("您名下有多个商户，请问是哪一个？"),
@@ -377,8 +367,6 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
         return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
     entities = ctx.entities
     txns = backends.find_transactions(ctx.user, merchant, entities, ctx.language)
-    if txns is None:
-        return _no_data(ctx, intent)
     dates = [d for d in entities.get("datetimes", []) if d.get("date")]
     named = any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no"))
     if not txns and not named and not dates:
@@ -411,15 +399,14 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
             ctx.user, merchant, txn_pk=None, date=day, today=ctx.now.date(), language=ctx.language
         )
         parts = [_("我核查了 %(date)s 的结算情况。") % {"date": day.isoformat()}]
-    if investigation is not None:
-        parts.append(investigation.summary)
-        if investigation.next_step:
-            parts.append(investigation.next_step)
-        if investigation.ticket_number:
-            parts.append(
-                _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
-                % {"number": investigation.ticket_number}
-            )
+    parts.append(investigation.summary)
+    if investigation.next_step:
+        parts.append(investigation.next_step)
+    if investigation.ticket_number:
+        parts.append(
+            _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
+            % {"number": investigation.ticket_number}
+        )
     return Reply(text="\n".join(parts), action="answer", intent=intent, quick_replies=[person()])
 
 
@@ -454,8 +441,6 @@ def txn_query(ctx: Context, intent: str) -> Reply:
         return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
     entities = ctx.entities
     txns = backends.find_transactions(ctx.user, merchant, entities, ctx.language)
-    if txns is None:
-        return _no_data(ctx, intent)
     if txns:
         lines = [_("找到 %(count)s 笔交易：") % {"count": len(txns)}]
         for txn in txns:
@@ -463,10 +448,7 @@ def txn_query(ctx: Context, intent: str) -> Reply:
         return Reply(text="\n".join(lines), action="answer", intent=intent)
     if any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no", "card_last4")):
         return _not_found(ctx, intent)
-    today = backends.todays_transactions(ctx.user, merchant, ctx.language)
-    if today is None:
-        return _no_data(ctx, intent)
-    count, total, latest = today
+    count, total, latest = backends.todays_transactions(ctx.user, merchant, ctx.language)
     lines = [
         _("今天共有 %(count)s 笔交易，成功收款合计 %(total)s 元。")
         % {"count": count, "total": yuan(total)}
@@ -489,15 +471,14 @@ def settlement_rules(ctx: Context, intent: str) -> Reply:
     reply = knowledge(ctx, intent)
     if ctx.is_merchant_user and ctx.merchant is not None:
         info = backends.settlement_for_today(ctx.merchant, ctx.language)
-        if info is not None:
-            mine = _("您的结算周期是 %(cycle)s；今天的交易预计 %(date)s 到账。%(explanation)s") % {
-                "cycle": info.cycle,
-                "date": info.payout_date.isoformat(),
-                "explanation": info.explanation,
-            }
-            reply.text = mine + ("\n\n" + reply.text if not reply.unanswered else "")
-            reply.unanswered = False
-            reply.quick_replies = []
+        mine = _("您的结算周期是 %(cycle)s；今天的交易预计 %(date)s 到账。%(explanation)s") % {
+            "cycle": info.cycle,
+            "date": info.payout_date.isoformat(),
+            "explanation": info.explanation,
+        }
+        reply.text = mine + ("\n\n" + reply.text if not reply.unanswered else "")
+        reply.unanswered = False
+        reply.quick_replies = []
     return reply
 
 

@@ -198,8 +198,6 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         idempotency_key=f"assistant:{conversation.pk}:{handoff.sequence}",
         opened_by=ctx.user,
     )
-    if ticket is None:
-        return _no_ticket(ctx, handoff)
     staffing = backends.ticket_staffing(ticket, ctx.now)
     handoff.ticket_id = ticket.pk
     handoff.status = HandOff.Status.TICKET_OPENED
