@@ -11,8 +11,16 @@ from assistant.models import Article, Conversation, HandOff, LearnedExample, Mes
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["slug", "title_zh", "title_en", "is_published", "updated_at", "updated_by"]
-    list_filter = ["is_published"]
+    list_display = [
+        "slug",
+        "section",
+        "title_zh",
+        "title_en",
+        "is_published",
+        "updated_at",
+        "updated_by",
+    ]
+    list_filter = ["is_published", "section"]
     search_fields = ["slug", "title_zh", "title_en", "body_zh", "body_en"]
     readonly_fields = ["updated_by", "created_at", "updated_at"]
 

@@ -21,6 +21,7 @@ from assistant import clarify as readings
 from assistant import handlers, handoff
 from assistant.intents import INTENT_LABELS, intent_label
 from assistant.turn import HUMAN, NOT_TOPICS, Context, Flow, Reply, State
+from chargebacks.chat import topic_reply as cases_topic_reply
 
 __all__ = ["TRANSITIONS", "Context", "Reply", "State", "respond"]
 
@@ -36,6 +37,9 @@ def respond(ctx: Context) -> Reply:
 def new_question(ctx: Context) -> Reply:
     """A message that is not the answer to anything: answer it, ask, or hand it to a person."""
     understanding = ctx.understanding
+    topic = cases_topic_reply(ctx)  # chargebacks and card fraud: a topic, not an intent
+    if topic is not None:
+        return topic
     if understanding.action == "handoff":
         reason = "complaint" if understanding.intent == "complaint" else "requested"
         return handoff.start(ctx, reason=reason, intent=understanding.intent)

@@ -28,7 +28,19 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["slug", "title_zh", "title_en", "body_zh", "body_en", "intents", "is_published"]
+        fields = [
+            "slug",
+            "section",
+            "position",
+            "title_zh",
+            "title_en",
+            "summary_zh",
+            "summary_en",
+            "body_zh",
+            "body_en",
+            "intents",
+            "is_published",
+        ]
         widgets = {
             "body_zh": forms.Textarea(attrs={"rows": 8}),
             "body_en": forms.Textarea(attrs={"rows": 8}),
@@ -36,5 +48,8 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Left out of a post, the help-centre placement keeps its default (or current) value.
+        self.fields["section"].required = False
+        self.fields["position"].required = False
         if self.instance.pk:
             self.initial["intents"] = list(self.instance.intents or [])

@@ -63,7 +63,10 @@ def articles_for(intent: str) -> list[Article]:
 
 
 def article_text(ctx: Context, articles: list[Article]) -> str:
-    return "\n\n".join(f"{a.title(ctx.language)}\n{a.body(ctx.language)}" for a in articles)
+    # Each answer ends with the article's help-centre page (the chat shows it as a link).
+    return "\n\n".join(
+        f"{a.title(ctx.language)}\n{a.body(ctx.language)}\n{a.get_absolute_url()}" for a in articles
+    )
 
 
 def login_hint() -> str:

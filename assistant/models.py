@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assistant.intents import INTENT_LABELS
@@ -208,15 +209,38 @@ class ArticleQuerySet(ScopedQuerySet["Article"]):
 
 
 class Article(models.Model):
-    """Vetted knowledge: what the assistant may say for an intent, in Chinese and English."""
+    """Vetted knowledge: what the assistant may say for an intent, in Chinese and English, and
+    the pages of the public help centre (`helpcentre`), grouped by section; a training lesson
+    carries its quiz (scored on the server, the answers never sent to the browser)."""
+
+    class Section(models.TextChoices):
+        PROBLEMS = "problems", _("常见问题与解决")
+        CARE = "care", _("日常保养")
+        SETTINGS = "settings", _("设置、限额与更新")
+        BACKUP = "backup", _("POS 机用不了时")
+        TRAINING = "training", _("收银员培训")
+        CHARTER = "charter", _("服务承诺")
+        OTHER = "other", _("更多问答")
 
     slug = models.SlugField(_("代码"), max_length=60, unique=True)
+    section = models.CharField(
+        _("栏目"), max_length=16, choices=Section.choices, default=Section.OTHER, db_index=True
+    )
+    position = models.PositiveSmallIntegerField(_("栏目内顺序"), default=100)
     title_zh = models.CharField(_("标题"), max_length=120)
     title_en = models.CharField(_("标题（英文）"), max_length=160)
+    summary_zh = models.CharField(_("摘要"), max_length=200, blank=True)
+    summary_en = models.CharField(_("摘要（英文）"), max_length=300, blank=True)
     body_zh = models.TextField(_("正文"))
     body_en = models.TextField(_("正文（英文）"))
     intents = models.JSONField(
         _("关联意图"), default=list, blank=True, help_text=_("回答这些意图时使用本文。")
+    )
+    quiz = models.JSONField(
+        _("测验"),
+        default=list,
+        blank=True,
+        help_text=_("培训课的测验题：题目、选项、正确答案的序号、解析（中英文）。"),
     )
     is_published = models.BooleanField(_("已发布"), default=True)
     updated_by = models.ForeignKey(
@@ -241,11 +265,17 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title_zh
 
+    def get_absolute_url(self) -> str:
+        return reverse("help_article", kwargs={"slug": self.slug})
+
     def title(self, language: str = "zh") -> str:
         return self.title_en if language.startswith("en") else self.title_zh
 
     def body(self, language: str = "zh") -> str:
         return self.body_en if language.startswith("en") else self.body_zh
+
+    def summary(self, language: str = "zh") -> str:
+        return self.summary_en if language.startswith("en") else self.summary_zh
 
 
 class HandOffQuerySet(ScopedQuerySet["HandOff"]):

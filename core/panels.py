@@ -45,7 +45,12 @@ class NavLink:
     url_name: str
     order: int = 100
     visible: Callable[[User], bool] = field(default=lambda user: True)
+    # Shown to a cashier of the merchant's team too (they see their shop's day, faults, help).
+    cashiers: bool = True
 
+
+# Portal links registered before team roles existed that a cashier has no use for.
+HIDDEN_FROM_CASHIERS = frozenset({"payouts", "contact_history"})
 
 _panels: dict[str, dict[str, Panel]] = {}
 _nav: dict[str, dict[str, NavLink]] = {}
@@ -74,5 +79,9 @@ def render_panels(page: str, request: HttpRequest, obj: Any) -> list[dict[str, A
 
 
 def nav_links(area: str, user: User) -> list[NavLink]:
+    from core.scoping import is_cashier_only
+
     links = sorted(_nav.get(area, {}).values(), key=lambda link: (link.order, link.key))
+    if area == "portal" and is_cashier_only(user):
+        links = [ln for ln in links if ln.cashiers and ln.key not in HIDDEN_FROM_CASHIERS]
     return [link for link in links if link.visible(user)]

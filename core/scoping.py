@@ -14,6 +14,10 @@ class attributes *how* its rows belong to someone, not how to filter them:
   imports and scam reports; nobody for a personal inbox).
 - `public_rows`: rows everyone may read, signed in or not (published knowledge articles).
 - `merchant_rows`: an extra condition on what merchant users see (internal notes stay internal).
+- `cashier_condition(user, shifts)`: what a *cashier* of the merchant's team sees (their shop's
+  terminals, today's transactions there, the tickets they reported); `shifts` are the user's
+  cashier memberships. Nothing by default: a model shows cashiers rows only when its queryset
+  says which. Owners and managers see every row of their merchants (`merchants.Membership`).
 
 Anonymous and deactivated users see only public rows; users of any other role (the coming
 `integration` role) see nothing unless a row is theirs. `core/tests/test_scoping_coverage.py`
@@ -40,11 +44,35 @@ _M = TypeVar("_M", bound=models.Model)
 AGENT_ROLES: frozenset[str] = frozenset(User.STAFF_ROLES)
 SUPERVISOR_ROLES: frozenset[str] = frozenset({User.Role.SUPERVISOR, User.Role.ADMIN})
 NOBODY: frozenset[str] = frozenset()
+# The team role whose view of the merchant is cut down (merchants.Membership.Role.CASHIER).
+CASHIER = "cashier"
 
 
 def is_active_user(user: Viewer | None) -> bool:
     """Signed in and not deactivated: the precondition for seeing anything that is not public."""
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_cashier_only(user: Viewer | None) -> bool:
+    """A merchant user who is a cashier in every team they belong to (remembered on the user
+    object for the request): the portal offers them only what a cashier needs."""
+    if not isinstance(user, User) or not is_active_user(user) or not user.is_merchant_user:
+        return False
+    cached = getattr(user, "_cashier_only", None)
+    if cached is None:
+        membership = apps.get_model("merchants", "Membership")
+        mine = membership._base_manager.filter(user=user)
+        roles = set(mine.values_list("role", flat=True))
+        cached = roles == {CASHIER}
+        user._cashier_only = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def shop_condition(shifts: models.QuerySet, store_path: str, merchant_path: str) -> Q:  # type: ignore[type-arg]
+    """Rows of the cashiers' shops; a cashier without a shop works in all of the merchant's."""
+    return Q(**{f"{store_path}__in": shifts.filter(store__isnull=False).values("store_id")}) | Q(
+        **{f"{merchant_path}__in": shifts.filter(store__isnull=True).values("merchant_id")}
+    )
 
 
 def path_steps(model: type[models.Model], path: str) -> list[models.Field]:  # type: ignore[type-arg]
@@ -97,12 +125,20 @@ class ScopedQuerySet(models.QuerySet[_M]):
             return self.none()
         return self.filter(functools.reduce(operator.or_, conditions))
 
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        """The rows a cashier sees (see the module docstring); None: none."""
+        return None
+
     def _merchant_condition(self, user: User) -> Q:
         assert self.merchant_path is not None
-        merchant = apps.get_model("merchants", "Merchant")
-        members_of = merchant.members.through.objects.filter(user=user).values("merchant_id")
+        membership = apps.get_model("merchants", "Membership")
+        mine = membership._base_manager.filter(user=user)
+        full_members_of = mine.exclude(role=CASHIER).values("merchant_id")
         lookup = f"{self.merchant_path}__in" if self.merchant_path else "pk__in"
-        condition = Q(**{lookup: members_of})
+        condition = Q(**{lookup: full_members_of})
+        cashier = self.cashier_condition(user, mine.filter(role=CASHIER))
+        if cashier is not None:
+            condition |= cashier
         if self.merchant_rows is not None:
             condition &= self.merchant_rows
         if _crosses_many(self.model, self.merchant_path):

@@ -22,6 +22,8 @@ from core.types import AuthenticatedHttpRequest
 from desk import forms, services
 from desk.models import Ticket
 from desk.services import DeskError
+from helpcentre.forms import SendArticleForm
+from helpcentre.services import send_article
 
 Handler = Callable[[AuthenticatedHttpRequest, Ticket, dict[str, Any]], None]
 
@@ -118,6 +120,12 @@ def _kb(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) ->
     services.set_kb_url(ticket, d["kb_url"], by=request.user)
 
 
+def _article(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    send_article(ticket, d["article"], by=request.user, base_url=base_url)
+    messages.success(request, _("已把文章发给商户"))
+
+
 def _outage(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     services.link_to_outage([ticket], d["outage"], by=request.user)
 
@@ -142,6 +150,7 @@ ACTIONS: dict[str, Action] = {
     "commitment_done": Action(_commitment_done),
     "merge": Action(_merge, forms.MergeForm, "m"),
     "kb": Action(_kb, forms.KnowledgeForm, "k"),
+    "article": Action(_article, SendArticleForm, "h"),
     "outage": Action(_outage, forms.OutageLinkForm, "o"),
     "attach": Action(_attach),
 }

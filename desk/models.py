@@ -173,6 +173,10 @@ class Outage(models.Model):
 class TicketQuerySet(ScopedQuerySet["Ticket"]):
     merchant_path = "merchant"
 
+    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        # A cashier follows the faults they reported themselves.
+        return Q(opened_by=user, merchant__in=shifts.values("merchant_id"))
+
     def open(self) -> TicketQuerySet:
         return self.filter(is_open=True)
 
@@ -503,6 +507,9 @@ class InteractionQuerySet(ScopedQuerySet["Interaction"]):
     # Internal notes and other non-public entries never reach the portal.
     merchant_rows = Q(is_public=True)
 
+    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        return Q(ticket__opened_by=user, ticket__merchant__in=shifts.values("merchant_id"))
+
 
 class Interaction(models.Model):
     """A call, message, e-mail or note on a ticket, signed with the agent number."""
@@ -623,6 +630,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class AttachmentQuerySet(ScopedQuerySet["Attachment"]):
     merchant_path = "ticket__merchant"
+
+    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        return Q(ticket__opened_by=user, ticket__merchant__in=shifts.values("merchant_id"))
 
 
 class Attachment(models.Model):

@@ -8,6 +8,11 @@ situations the health pages must find:
   one with little storage left, one whose card reader errors climbed;
 * 24 terminals on firmware `V9.0.0-rc1`, a version known to break sign-in, failing to sign in;
 * a refund spike and a regional 96 spike in the transactions (`fleet/demo_transactions.py`).
+
+The wear process runs for 120 days: the 64 before the raw telemetry exist only as daily
+roll-ups (as the 90-day retention leaves them), and every failure it simulates is recorded as
+a `FailureEvent` — so `fleet_train` has an earlier period to learn from and a later one to be
+measured on; the demo trains the failure model, scores the fleet and opens proactive work.
 """
 
 from __future__ import annotations
@@ -17,21 +22,22 @@ import random
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from fleet import demo_transactions, wear
+from fleet import demo_transactions, predictive, proactive, retention, wear
 from fleet.evaluation import evaluate_fleet
 from fleet.ingest import ingest
-from fleet.models import FirmwareIssue
+from fleet.models import FailureEvent, FailureRisk, FirmwareIssue
 from fleet.outages import propose_outages
-from fleet.retention import roll_up
 from fleet.txnhealth import scan_transactions
 from merchants.models import Merchant
 from terminals.models import Terminal
 
 ORDER = 60
-DAYS = 56
+DAYS = 56  # raw telemetry
+HISTORY_DAYS = 120  # days of simulated wear; the older ones only as daily roll-ups
 BAD_FIRMWARE = "V9.0.0-rc1"
 
 
@@ -53,7 +59,7 @@ def _planted(terminals: list[Terminal]) -> dict[str, list[int]]:
 
 
 def _record(terminal: Terminal, at: dt.datetime, readings: dict[str, Any]) -> dict[str, Any]:
-    record = {key: value for key, value in readings.items() if key != "failed"}
+    record = {k: v for k, v in readings.items() if k not in ("failed", "failed_part")}
     record.update(
         terminal_id=terminal.terminal_id,
         at=at.isoformat(),
@@ -88,27 +94,91 @@ def _plant(kind: str, record: dict[str, Any], day: int, today: dt.date) -> None:
         record["signin_ok"] = False
 
 
-def _records(terminals: list[Terminal], rng: random.Random) -> Any:
+def _failure(terminal: Terminal, date: dt.date, readings: dict[str, Any]) -> FailureEvent:
+    return FailureEvent(
+        terminal=terminal,
+        failed_on=date,
+        part=readings["failed_part"],
+        source=FailureEvent.Source.DEMO,
+    )
+
+
+def _history(
+    terminals: list[Terminal], units: list[wear.Unit], rng: random.Random
+) -> tuple[int, list[FailureEvent]]:
+    """The days before the raw telemetry, straight to daily roll-ups (plain bulk inserts)."""
+    today = timezone.localdate()
+    failures: list[FailureEvent] = []
+    sql = (
+        f"INSERT INTO fleet_telemetrydaily ({', '.join(retention.DAILY_COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(retention.DAILY_COLUMNS))})"
+    )
+    count = 0
+    with connection.cursor() as cursor:
+        for day in range(HISTORY_DAYS - DAYS):
+            date = today - dt.timedelta(days=HISTORY_DAYS - day)
+            stored = connection.ops.adapt_datefield_value(date)
+            rows = []
+            for index, terminal in enumerate(terminals):
+                r = wear.step(units[index], rng, day)
+                if r["failed"]:
+                    failures.append(_failure(terminal, date, r))
+                reader = r["chip_errors"] + r["swipe_errors"] + r["contactless_errors"]
+                rows.append(
+                    (terminal.pk, stored, 1, r["battery_pct"], r["battery_cycles"])
+                    + (r["temperature_c"], r["signal_dbm"], r["print_count"])
+                    + (int(r["printer"] != "ok"), reader, r["reboots"], r["free_storage_mb"])
+                    + (0, terminal.firmware_version)
+                )
+            cursor.executemany(sql, rows)
+            count += len(rows)
+    return count, failures
+
+
+def _records(
+    terminals: list[Terminal],
+    units: list[wear.Unit],
+    rng: random.Random,
+    failures: list[FailureEvent],
+) -> Any:
     today = timezone.localdate()
     tz = timezone.get_default_timezone()
     planted = {i: kind for kind, indexes in _planted(terminals).items() for i in indexes}
-    units = [
-        wear.new_unit(rng, (today - (t.install_date or today)).days, rng.uniform(0.6, 1.6))
-        for t in terminals
-    ]
     row = 0
     for day in range(DAYS):
         date = today - dt.timedelta(days=DAYS - day)
         for index, terminal in enumerate(terminals):
             kind = planted.get(index, "")
+            readings = wear.step(units[index], rng, HISTORY_DAYS - DAYS + day)
+            if readings["failed"]:
+                failures.append(_failure(terminal, date, readings))
             if kind == "silent" and day >= DAYS - 2:
                 continue
             at = dt.datetime.combine(date, dt.time(10, index % 60), tzinfo=tz)
-            record = _record(terminal, at, wear.step(units[index], rng, day))
+            record = _record(terminal, at, readings)
             if kind:
                 _plant(kind, record, day, today)
             row += 1
             yield row, record
+
+
+def _predict(log: Any) -> None:
+    """Train the failure model on the demo's history, score the fleet, open proactive work."""
+    try:
+        bundle = predictive.train()
+    except predictive.TrainingError as error:
+        log(f"  failure model not trained: {error}")
+        return
+    bundle.save()
+    metrics = bundle.metrics
+    log(
+        f"  failure model {bundle.version}: precision among the top {metrics['top']} "
+        f"{metrics['precision_top_model']} vs oldest-first {metrics['precision_top_oldest_first']}"
+    )
+    scored = predictive.score_fleet(bundle)
+    opened = proactive.open_proactive_work()
+    high = sum(1 for risk in scored if risk.level == FailureRisk.Level.HIGH)
+    log(f"  {high} terminals at high risk, {len(opened)} proactive tickets")
 
 
 def load(rng: random.Random, log: Any) -> None:
@@ -122,19 +192,31 @@ def load(rng: random.Random, log: Any) -> None:
     integration = User(username="tms", role=User.Role.INTEGRATION, display_name="TMS")
     integration.set_password(settings.DEMO_PASSWORD)
     integration.save()
+    today = timezone.localdate()
     terminals = list(
         Terminal.objects.filter(status=Terminal.Status.ACTIVE)
         .select_related("merchant")
         .order_by("terminal_id")
     )
-    result = ingest(_records(terminals, rng))
+    units = [
+        wear.new_unit(
+            rng,
+            max(0, (today - (t.install_date or today)).days - HISTORY_DAYS),
+            rng.uniform(0.6, 1.6),
+        )
+        for t in terminals
+    ]
+    days, failures = _history(terminals, units, rng)
+    result = ingest(_records(terminals, units, rng, failures))
     log(f"  {result.stored} telemetry records for {len(terminals)} terminals")
-    today = timezone.localdate()
     for back in range(DAYS, 0, -1):
-        roll_up(today - dt.timedelta(days=back))
+        retention.roll_up(today - dt.timedelta(days=back))
+    FailureEvent.objects.bulk_create(failures, batch_size=5000)
+    log(f"  {days} older daily roll-ups, {len(failures)} simulated failures")
     counts = evaluate_fleet()
     log(f"  {counts['findings']} health findings")
     demo_transactions.plant(rng, log)
     alerts = scan_transactions()
     proposals = propose_outages()
     log(f"  {len(alerts)} transaction-health alerts, {len(proposals)} proposed outage(s)")
+    _predict(log)

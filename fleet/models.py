@@ -439,3 +439,93 @@ class OutageProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_dimension_display()} {self.key}"
+
+
+class FailureEvent(models.Model):
+    """A terminal that failed (a part broke and was repaired or replaced) on a day: what the
+    failure model learns from. Desk repairs (field visits, replacements) count as well; these
+    rows carry the failures the desk does not see (a TMS's RMA feed, the demo's wear process)."""
+
+    class Part(models.TextChoices):
+        BATTERY = "battery", _("电池")
+        PRINTER_HEAD = "printer_head", _("打印头")
+        READER = "reader", _("读卡器")
+        BOARD = "board", _("主板")
+        UNKNOWN = "unknown", _("未知")
+
+    class Source(models.TextChoices):
+        TMS = "tms", _("终端管理系统")
+        DESK = "desk", _("工单")
+        DEMO = "demo", _("演示数据")
+
+    terminal = models.ForeignKey(
+        "terminals.Terminal",
+        verbose_name=_("终端"),
+        on_delete=models.CASCADE,
+        related_name="failure_events",
+    )
+    failed_on = models.DateField(_("故障日期"))
+    part = models.CharField(_("故障部件"), max_length=16, choices=Part.choices)
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+
+    objects = ByTerminalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("终端故障记录")
+        verbose_name_plural = _("终端故障记录")
+        ordering = ["-failed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["terminal", "failed_on", "part"], name="one_failure_per_part_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.failed_on} {self.part}"
+
+
+class FailureRisk(models.Model):
+    """The failure model's latest score of a terminal: the risk of a failure within 30 days,
+    the reasons behind it, the part most likely at fault and the proactive ticket if any."""
+
+    class Level(models.TextChoices):
+        LOW = "low", _("低")
+        MEDIUM = "medium", _("中")
+        HIGH = "high", _("高")
+
+    terminal = models.OneToOneField(
+        "terminals.Terminal",
+        verbose_name=_("终端"),
+        on_delete=models.CASCADE,
+        related_name="failure_risk",
+        primary_key=True,
+    )
+    risk = models.FloatField(_("30 天内故障概率"))
+    level = models.CharField(_("风险等级"), max_length=8, choices=Level.choices, db_index=True)
+    part = models.CharField(_("最可能的故障部件"), max_length=16, choices=FailureEvent.Part.choices)
+    reasons = models.JSONField(_("主要原因"), default=list)
+    model_version = models.CharField(_("模型版本"), max_length=40)
+    scored_at = models.DateTimeField(_("评分时间"))
+    ticket = models.ForeignKey(
+        "desk.Ticket",
+        verbose_name=_("预防性维护工单"),
+        on_delete=models.SET_NULL,
+        related_name="failure_risks",
+        null=True,
+        blank=True,
+    )
+
+    objects = ByTerminalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("故障风险")
+        verbose_name_plural = _("故障风险")
+        ordering = ["-risk"]
+        indexes = [models.Index(fields=["-risk"], name="failure_risk_top")]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.risk:.2f}"
+
+    @property
+    def percent(self) -> int:
+        return round(self.risk * 100)

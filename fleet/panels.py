@@ -9,9 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from fleet.charts import sparkline
-from fleet.describe import describe_finding
+from fleet.describe import describe_finding, describe_risk
 from fleet.models import (
     Diagnosis,
+    FailureRisk,
     Finding,
     OutageProposal,
     RemoteAction,
@@ -32,6 +33,31 @@ def _open_findings(request: HttpRequest, **scope: Any) -> list[dict[str, Any]]:
     return [describe_finding(f) for f in rows]
 
 
+def risks(request: HttpRequest, limit: int = 20, **scope: Any) -> list[dict[str, Any]]:
+    """The terminals most at risk of failing (medium or high), for agents."""
+    if not getattr(request.user, "is_agent", False):
+        return []
+    rows = (
+        FailureRisk.objects.visible_to(request.user)
+        .filter(level__in=(FailureRisk.Level.HIGH, FailureRisk.Level.MEDIUM), **scope)
+        .select_related("terminal", "ticket")
+        .order_by("-risk")[:limit]
+    )
+    return [describe_risk(r) for r in rows]
+
+
+def _risk(request: HttpRequest, terminal: Any) -> dict[str, Any] | None:
+    if not getattr(request.user, "is_agent", False):
+        return None
+    row = (
+        FailureRisk.objects.visible_to(request.user)
+        .filter(terminal=terminal)
+        .select_related("ticket")
+        .first()
+    )
+    return describe_risk(row) if row else None
+
+
 def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
     state = TerminalState.objects.visible_to(request.user).filter(terminal=terminal).first()
     days = list(
@@ -50,6 +76,7 @@ def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
             RemoteAction.objects.visible_to(request.user).filter(terminal=terminal)[:5]
         ),
         "can_act": bool(getattr(request.user, "is_agent", False)),
+        "risk": _risk(request, terminal),
         "action_kinds": RemoteAction.Kind.choices,
     }
 
@@ -60,6 +87,7 @@ def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
         "merchant": merchant,
         "findings": _open_findings(request, terminal__merchant=merchant),
         "alerts": list(alerts[:10]),
+        "risks": risks(request, terminal__merchant=merchant),
     }
 
 

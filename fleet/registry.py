@@ -22,6 +22,7 @@ def register() -> None:
     from fleet.tasks import (
         detect_outages,
         evaluate_health,
+        predict_failures,
         prepare_telemetry_partitions,
         roll_up_telemetry,
         scan_transaction_health,
@@ -72,3 +73,4 @@ def register() -> None:
     register_periodic("fleet.partitions", 24 * 3600, prepare_telemetry_partitions)
     register_periodic("fleet.transaction_health", 3600, scan_transaction_health)
     register_periodic("fleet.outages", 600, detect_outages)
+    register_periodic("fleet.predict", 24 * 3600, predict_failures)

@@ -5,69 +5,65 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, Q, Sum
+from django.db import connection, transaction
 from django.utils import timezone
 
-from fleet.models import TelemetryDaily, TelemetryRecord
+from fleet.models import TelemetryRecord
 
 RAW_DAYS = 90
 PRINTER_FAULTS = ("no_paper", "cover_open", "overheat", "head_fault")
+
+
+DAILY_COLUMNS = (
+    "terminal_id",
+    "day",
+    "reports",
+    "battery_min",
+    "battery_cycles",
+    "temperature_max",
+    "signal_avg",
+    "print_count",
+    "printer_faults",
+    "reader_errors",
+    "reboots",
+    "free_storage_min",
+    "signin_failures",
+    "firmware_version",
+)
+# One statement per day, in the database: the aggregates go straight into the roll-up table
+# (an upsert on the (terminal, day) key, so rolling a day up again rewrites it).
+ROLL_UP_SQL = f"""
+INSERT INTO fleet_telemetrydaily ({", ".join(DAILY_COLUMNS)})
+SELECT terminal_id, %s, COUNT(*), MIN(battery_pct), MAX(battery_cycles), MAX(temperature_c),
+       AVG(signal_dbm), MAX(print_count),
+       SUM(CASE WHEN printer IN ({", ".join(["%s"] * len(PRINTER_FAULTS))}) THEN 1 ELSE 0 END),
+       COALESCE(SUM(chip_errors), 0) + COALESCE(SUM(swipe_errors), 0)
+         + COALESCE(SUM(contactless_errors), 0),
+       COALESCE(SUM(reboots), 0), MIN(free_storage_mb),
+       SUM(CASE WHEN signin_ok = %s THEN 1 ELSE 0 END), COALESCE(MAX(firmware_version), '')
+FROM fleet_telemetryrecord
+WHERE at >= %s AND at < %s
+GROUP BY terminal_id
+ON CONFLICT (terminal_id, day) DO UPDATE SET
+{", ".join(f"{c} = excluded.{c}" for c in DAILY_COLUMNS[2:])}
+"""  # noqa: S608 — built from the constants above; the values are parameters
 
 
 def roll_up(day: dt.date) -> int:
     """Write (or rewrite) the daily aggregates of every terminal that reported on `day`."""
     tz = timezone.get_default_timezone()
     start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-    rows = (
-        TelemetryRecord.objects.filter(at__gte=start, at__lt=start + dt.timedelta(days=1))
-        .values("terminal_id")
-        .annotate(
-            reports=Count("id"),
-            battery_min=Min("battery_pct"),
-            battery_cycles=Max("battery_cycles"),
-            temperature_max=Max("temperature_c"),
-            signal_avg=Avg("signal_dbm"),
-            print_count=Max("print_count"),
-            printer_faults=Count("id", filter=Q(printer__in=PRINTER_FAULTS)),
-            chip=Sum("chip_errors"),
-            swipe=Sum("swipe_errors"),
-            contactless=Sum("contactless_errors"),
-            reboots=Sum("reboots"),
-            free_storage_min=Min("free_storage_mb"),
-            signin_failures=Count("id", filter=Q(signin_ok=False)),
-            firmware_version=Max("firmware_version"),
-        )
-    )
-    daily = []
-    for row in rows:
-        daily.append(
-            TelemetryDaily(
-                terminal_id=row["terminal_id"],
-                day=day,
-                reports=row["reports"],
-                battery_min=row["battery_min"],
-                battery_cycles=row["battery_cycles"],
-                temperature_max=row["temperature_max"],
-                signal_avg=row["signal_avg"],
-                print_count=row["print_count"],
-                printer_faults=row["printer_faults"],
-                reader_errors=(row["chip"] or 0) + (row["swipe"] or 0) + (row["contactless"] or 0),
-                reboots=row["reboots"] or 0,
-                free_storage_min=row["free_storage_min"],
-                signin_failures=row["signin_failures"],
-                firmware_version=row["firmware_version"] or "",
-            )
-        )
-    fields = [f.name for f in TelemetryDaily._meta.concrete_fields if f.name not in ("id",)]
-    TelemetryDaily.objects.bulk_create(
-        daily,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["terminal", "day"],
-        update_fields=[f for f in fields if f not in ("terminal", "day")],
-    )
-    return len(daily)
+    ops = connection.ops
+    params = [
+        ops.adapt_datefield_value(day),
+        *PRINTER_FAULTS,
+        False,
+        ops.adapt_datetimefield_value(start),
+        ops.adapt_datetimefield_value(start + dt.timedelta(days=1)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(ROLL_UP_SQL, params)
+        return max(cursor.rowcount, 0)
 
 
 @transaction.atomic

@@ -40,3 +40,14 @@ def detect_outages() -> int:
     from fleet.outages import propose_outages
 
     return len(propose_outages())
+
+
+@task()
+def predict_failures() -> dict:
+    """Score every terminal with the saved failure model; proactive work for high risk."""
+    from fleet import riskmodel
+    from fleet.proactive import predict_and_act
+
+    if not riskmodel.DEFAULT_PATH.exists():
+        return {"skipped": "no failure model; run manage.py fleet_train"}
+    return predict_and_act()

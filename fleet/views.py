@@ -22,6 +22,7 @@ from fleet.diagnosis import run_diagnosis
 from fleet.forms import RemoteActionForm
 from fleet.models import Finding, OutageProposal, TerminalState
 from fleet.outages import OutageError, confirm_proposal, dismiss_proposal
+from fleet.panels import risks
 from fleet.remote import RemoteActionError, run_remote_action
 from merchants.regions import region_label
 from terminals.models import Terminal
@@ -75,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "terminals_with_findings": findings.values("terminal").distinct().count(),
         "charts": _breakdown(findings),
         "critical": critical,
+        "risks": risks(request),
     }
     return render(request, "fleet/dashboard.html", context)
 

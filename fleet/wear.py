@@ -112,6 +112,7 @@ def step(unit: Unit, rng: random.Random, day: int) -> dict:
         "reboots": _poisson(rng, 0.05 + reboot_extra),
         "free_storage_mb": int(unit.free_storage_mb),
         "failed": failed,
+        "failed_part": unit.fault if failed else "",
     }
     if failed:  # repaired: the part is replaced, the fault is gone
         if unit.fault == "battery":

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from merchants.models import Contact, Merchant, Store
+from merchants.models import Contact, Membership, Merchant, Store
 
 
 class StoreInline(admin.TabularInline):
@@ -11,6 +11,12 @@ class StoreInline(admin.TabularInline):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
 
 
 @admin.register(Merchant)
@@ -26,8 +32,7 @@ class MerchantAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "settlement_cycle", "acquirer")
     search_fields = ("merchant_id", "name", "short_name", "contacts__phone")
-    inlines = [StoreInline, ContactInline]
-    filter_horizontal = ("members",)
+    inlines = [StoreInline, ContactInline, MembershipInline]
     readonly_fields = ("created_at", "updated_at")
 
 

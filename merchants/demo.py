@@ -284,4 +284,23 @@ def load(rng: random.Random, log: Any) -> None:
         owners[index * 7].members.add(user)
         if username == "merchant":
             owners[1].members.add(user)
-    log(f"  {len(DEMO_STAFF)} staff and 3 merchant users (password: {password})")
+    _team(owners[0], password)
+    log(f"  {len(DEMO_STAFF)} staff, 3 merchant owners and their team (password: {password})")
+
+
+def _team(merchant: Any, password: str) -> None:
+    """The "merchant" user's first shop has a manager and a cashier of its first store."""
+    from accounts.models import User
+    from merchants.models import Membership
+
+    store = merchant.stores.order_by("store_code").first()
+    for username, role, name in (
+        ("manager", "manager", "店长 刘洋"),
+        ("cashier", "cashier", "收银员 小周"),
+    ):
+        user = User(username=username, role=User.Role.MERCHANT, display_name=name)
+        user.set_password(password)
+        user.save()
+        Membership.objects.create(
+            merchant=merchant, user=user, role=role, store=store if role == "cashier" else None
+        )

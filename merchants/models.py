@@ -14,7 +14,7 @@ from core.identifiers import MERCHANT_ID_PATTERN, MERCHANT_ID_RE
 from core.language import current_language
 from core.masking import mask_phone
 from core.phones import display_phone
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, shop_condition
 from merchants.regions import is_valid_region, mcc_label, region_label
 
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ def validate_mcc(value: str) -> None:
 
 class MerchantQuerySet(ScopedQuerySet["Merchant"]):
     merchant_path = ""
+
+    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        return Q(pk__in=shifts.values("merchant_id"))  # the merchant they work for
 
     def search(self, query: str, user: Any = None) -> MerchantQuerySet:
         """Name, merchant ID, or contact phone — the phone only for a user who sees phones in
@@ -111,6 +114,7 @@ class Merchant(models.Model):
         verbose_name=_("商户用户"),
         related_name="merchants",
         blank=True,
+        through="Membership",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -146,6 +150,9 @@ class Merchant(models.Model):
 
 class StoreQuerySet(ScopedQuerySet["Store"]):
     merchant_path = "merchant"
+
+    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        return shop_condition(shifts, "pk", "merchant")
 
 
 class Store(models.Model):
@@ -212,3 +219,155 @@ class Contact(models.Model):
         ):
             return display_phone(self.phone)
         return mask_phone(self.phone)
+
+
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
+    # The merchant's owner and managers see the team; each user sees their own membership.
+    merchant_path = "merchant"
+    owner_path = "user"
+
+
+class Membership(models.Model):
+    """A user's place in a merchant's team: the owner (who signed the contract), managers, and
+    cashiers of one shop. The role decides what the portal shows them (`core.scoping`)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("店主")
+        MANAGER = "manager", _("店长")
+        CASHIER = "cashier", _("收银员")
+
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("商户"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("团队角色"), max_length=12, choices=Role.choices, default=Role.OWNER)
+    store = models.ForeignKey(
+        Store,
+        verbose_name=_("门店"),
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text=_("收银员只看这家门店；空 = 全部门店。"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        # The table Django made for the plain many-to-many before roles existed.
+        db_table = "merchants_merchant_members"
+        verbose_name = _("团队成员")
+        verbose_name_plural = _("团队成员")
+        unique_together = [("merchant", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.user} ({self.get_role_display()})"
+
+
+class TeamInviteQuerySet(ScopedQuerySet["TeamInvite"]):
+    merchant_path = "merchant"
+
+
+class TeamInvite(models.Model):
+    """An owner's invitation to join the team; the link carries a token of which only a digest
+    is stored. Used once, within `VALID_DAYS`."""
+
+    VALID_DAYS = 7
+
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("商户"), on_delete=models.CASCADE, related_name="invites"
+    )
+    role = models.CharField(_("团队角色"), max_length=12, choices=Membership.Role.choices)
+    store = models.ForeignKey(
+        Store,
+        verbose_name=_("门店"),
+        on_delete=models.CASCADE,
+        related_name="invites",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("姓名"), max_length=64)
+    token_digest = models.CharField(_("邀请码摘要"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("邀请人"),
+        on_delete=models.CASCADE,
+        related_name="team_invites_sent",
+    )
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接受人"),
+        on_delete=models.SET_NULL,
+        related_name="team_invites_accepted",
+        null=True,
+        blank=True,
+    )
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    objects = TeamInviteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("团队邀请")
+        verbose_name_plural = _("团队邀请")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} {self.name} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class TeamEventQuerySet(ScopedQuerySet["TeamEvent"]):
+    merchant_path = "merchant"
+
+
+class TeamEvent(models.Model):
+    """Who changed the team, and how: part of the owner's activity list."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("发出邀请")
+        JOINED = "joined", _("加入团队")
+        ROLE_CHANGED = "role_changed", _("调整角色")
+        REMOVED = "removed", _("移出团队")
+        REVOKED = "revoked", _("撤回邀请")
+
+    merchant = models.ForeignKey(
+        Merchant, verbose_name=_("商户"), on_delete=models.CASCADE, related_name="team_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        related_name="team_events",
+        null=True,
+    )
+    kind = models.CharField(_("事件"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("对象"), max_length=100)
+    role = models.CharField(_("团队角色"), max_length=12, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = TeamEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("团队变更")
+        verbose_name_plural = _("团队变更")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject}"

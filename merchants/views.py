@@ -8,14 +8,18 @@ from django.shortcuts import get_object_or_404, render
 from accounts.permissions import agent_required, merchant_required
 from core import panels
 from core.types import AuthenticatedHttpRequest
-from merchants.models import Merchant
+from merchants import team
+from merchants.models import Membership, Merchant
 from terminals.models import Terminal
 
 
-def _terminals() -> Prefetch:
+def _terminals(user: object = None) -> Prefetch:
+    # Through visible_to: a cashier of the team sees only their shop's terminals.
     return Prefetch(
         "terminals",
-        queryset=Terminal.objects.select_related("model", "store").order_by("terminal_id"),
+        queryset=Terminal.objects.visible_to(user)  # type: ignore[arg-type]
+        .select_related("model", "store")
+        .order_by("terminal_id"),
     )
 
 
@@ -24,11 +28,12 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The merchant's start page (mobile first): their merchants, shops and terminals."""
     merchants = (
         Merchant.objects.visible_to(request.user)
-        .prefetch_related("stores", _terminals())
+        .prefetch_related("stores", _terminals(request.user))
         .annotate(terminal_count=Count("terminals", distinct=True))
     )
     context = {
         "merchants": merchants,
+        "owns_a_merchant": team.owned_merchants(request.user).exists(),
         "panels": panels.render_panels(panels.PORTAL_HOME, request, None),
     }
     return render(request, "merchants/portal.html", context)
@@ -38,13 +43,17 @@ def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
 def portal_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
     merchant = get_object_or_404(
         Merchant.objects.visible_to(request.user).prefetch_related(
-            "stores", _terminals(), "contacts"
+            "stores", _terminals(request.user), "contacts"
         ),
         merchant_id=merchant_id,
     )
+    # A cashier works the till; the owner's contact details are not theirs to see.
+    cashier = team.role_of(request.user, merchant) == Membership.Role.CASHIER
     context = {
         "merchant": merchant,
-        "contacts": [(c, c.phone_for(request.user)) for c in merchant.contacts.all()],
+        "contacts": []
+        if cashier
+        else [(c, c.phone_for(request.user)) for c in merchant.contacts.all()],
         "panels": panels.render_panels(panels.PORTAL_MERCHANT, request, merchant),
     }
     return render(request, "merchants/portal_merchant.html", context)
@@ -56,7 +65,7 @@ def merchant_360(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpRes
     merchant = get_object_or_404(
         Merchant.objects.visible_to(request.user)
         .select_related("acquirer")
-        .prefetch_related("stores", _terminals(), "contacts"),
+        .prefetch_related("stores", _terminals(request.user), "contacts"),
         merchant_id=merchant_id,
     )
     context = {

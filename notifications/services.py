@@ -56,7 +56,11 @@ def notify(
     scope = f"merchant:{recipient.pk}" if merchant else f"user:{recipient.pk}"
     if dedupe_key and not _claim(scope, dedupe_key):
         return False
-    users = list(merchant.members.filter(is_active=True)) if merchant else [recipient]
+    # A merchant's notices go to the people who run it: owners and managers, not cashiers.
+    users = [recipient]
+    if merchant is not None:
+        team = merchant.memberships.filter(user__is_active=True).exclude(role="cashier")
+        users = [m.user for m in team.select_related("user").order_by("user_id")]
     spec = get_event(event)
     wanted = list(channels or spec.default_channels)
     choices = _choices(users, event)

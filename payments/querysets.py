@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.apps import apps
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, shop_condition
 from payments.vocabulary import CREDIT_TYPES, TransactionStatus
 
 if TYPE_CHECKING:  # the models import these querysets; names for the type checker only
@@ -26,6 +28,13 @@ class SettlementTermsQuerySet(ScopedQuerySet["SettlementTerms"]):
 
 class TransactionQuerySet(ScopedQuerySet["Transaction"]):
     merchant_path = "merchant"
+
+    def cashier_condition(self, user: object, shifts: QuerySet) -> Q | None:  # type: ignore[type-arg]
+        """A cashier sees today's transactions of their shop's terminals."""
+        terminal = apps.get_model("terminals", "Terminal")
+        shop = terminal._base_manager.filter(shop_condition(shifts, "store", "merchant"))
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        return Q(terminal__in=shop.values("pk"), local_time__gte=midnight)
 
     def by_rrn(self, rrn: str) -> TransactionQuerySet:
         return self.filter(rrn=rrn.strip())

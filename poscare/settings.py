@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "notifications",
     "fleet",
     "channels",
+    "helpcentre",
+    "chargebacks",
 ]
 
 MIDDLEWARE = [

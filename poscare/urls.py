@@ -41,6 +41,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("notifications.urls")),
     path("", include("fleet.urls")),
     path("", include("channels.urls")),
+    path("", include("helpcentre.urls")),
+    path("", include("chargebacks.urls")),
 ]
 # Uploaded files (receipt photos, import spreadsheets) are never served from MEDIA_URL, not even
 # in the demo: they go out through views that scope them (desk_attachment, import_job_errors).

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import TERMINAL_ID_PATTERN, TERMINAL_ID_RE
 from core.language import current_language
-from core.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet, shop_condition
 
 
 def validate_terminal_id(value: str) -> None:
@@ -57,6 +58,9 @@ class TerminalModel(models.Model):
 
 class TerminalQuerySet(ScopedQuerySet["Terminal"]):
     merchant_path = "merchant"
+
+    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+        return shop_condition(shifts, "store", "merchant")  # their shop's terminals
 
     def search(self, query: str) -> TerminalQuerySet:
         query = query.strip().upper()

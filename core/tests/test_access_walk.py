@@ -70,6 +70,12 @@ OPEN_PAGES = {
     "merchant-list": "the user's own merchants (API)",
     "terminal-list": "the user's own terminals (API)",
     "export": "exports what the user may see (visible_to)",
+    "help_home": "the public help centre: published articles only",
+    "help_article": "a published help-centre article (drafts are 404); quiz attempts per user",
+    "portal_team": "the owner's own team (others: 403)",
+    "portal_team_activity": "what happened in the owner's own merchants (others: 403)",
+    "portal_cases": "the user's own merchants' cases",
+    "report_fraud": "a form listing the user's own merchants",
 }
 
 # What a URL parameter names; `pk` depends on the URL (OBJECT_OF_PK).
@@ -86,6 +92,8 @@ OBJECT_OF_KWARG = {
     "key": lambda w: w["call"].integration.key,
     "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password",
+    "slug": lambda w: w["draft_article"].slug,
+    "case_no": lambda w: w["case"].number,
 }
 OBJECT_OF_PK = {
     "transaction-detail": "transaction",
@@ -115,6 +123,9 @@ OBJECT_OF_PK = {
     "calls_attach": "call",
     "fleet_outage_confirm": "outage_proposal",
     "fleet_outage_dismiss": "outage_proposal",
+    "portal_team_member": "membership",
+    "portal_team_invite_revoke": "team_invite",
+    "case_evidence": "case_evidence",
 }
 DENIED = {302, 401, 403, 404, 405}
 
@@ -212,7 +223,24 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
         content=SECRET,
         requested_by=agent,
     )
+    from chargebacks.models import Evidence
+    from chargebacks.services import open_case
+    from merchants.models import Membership
+    from merchants.team import invite
+
+    case = open_case("chargeback", merchant_a, by=agent, transaction_row=txn, description=SECRET)
     return {
+        "case": case,
+        "case_evidence": Evidence.objects.create(
+            case=case,
+            file=ContentFile(b"\xff\xd8\xff" + b"0" * 64, name="slip.jpg"),
+            original_name=f"{SECRET}.jpg",
+            content_type="image/jpeg",
+            size=67,
+            uploaded_by=alice,
+        ),
+        "membership": Membership.objects.get(user=alice, merchant=merchant_a),
+        "team_invite": invite(merchant_a, by=alice, role="manager", name=SECRET)[0],
         "call": phone_call(merchant_a, ticket),
         "merchant": merchant_a,
         "terminal": terminal_a,

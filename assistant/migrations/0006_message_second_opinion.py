@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistant', '0004_learned_examples'),
+        ('assistant', '0005_article_help_centre'),
     ]
 
     operations = [

@@ -1,0 +1,15 @@
+"""Demo data of the help centre: the articles from `helpcentre/data/articles/` (after the
+assistant's own articles, so both are there)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+ORDER = 55
+
+
+def load(rng: random.Random, log: Any) -> None:
+    from helpcentre.services import sync_articles
+
+    log(f"  {sync_articles()} help-centre articles")
