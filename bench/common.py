@@ -16,8 +16,9 @@ RESULTS = ROOT / "bench" / "results"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/poscare"
 
 
-def fresh_database(backend: str, name: str) -> str:
-    """Create an empty database for one benchmark and return its DATABASE_URL."""
+def fresh_database(backend: str, name: str, keep: bool = False) -> str:
+    """Create an empty database for one benchmark and return its DATABASE_URL (with `keep`,
+    the URL of the one a previous run left)."""
     if backend == "sqlite":
         path = ROOT / "var" / f"bench_{name}.sqlite3"
         path.parent.mkdir(exist_ok=True)
@@ -30,6 +31,8 @@ def fresh_database(backend: str, name: str) -> str:
     if not base.scheme.startswith("postgres"):
         base = urlparse(DEFAULT_PG)
     db = f"poscare_bench_{name}"
+    if keep:
+        return base._replace(path=f"/{db}").geturl()
     admin = base._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')

@@ -5,16 +5,22 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import in_both_languages
 from core.masking import mask_pans_in_data, mask_pans_in_text
+
+logger = logging.getLogger(__name__)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -132,3 +138,47 @@ def signed_body(request: HttpRequest) -> bytes:
     """The body exactly as the sender sent it, to check a signature over it (webhooks).
     Never parse or store it: `request.body` is the masked form to work with."""
     return getattr(request, "_signed_body", None) or request.body
+
+
+OUTAGE_MESSAGE = _("服务暂时不可用（数据库或队列连接中断），请稍后重试。")
+
+
+def is_outage(error: BaseException) -> bool:
+    """A lost connection to PostgreSQL or Redis: the request failed, not poscare."""
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(
+        error, OperationalError | InterfaceError | RedisConnectionError | RedisTimeoutError
+    )
+
+
+class OutageMiddleware:
+    """A database or Redis outage in a view answers 503 with a message in Chinese and English
+    and `Retry-After`, instead of a 500. Django drops the broken connection when the request
+    ends (and checks a kept one before reuse, DB_CONN_HEALTH_CHECKS), so the next request
+    reconnects by itself: poscare needs no restart when the database comes back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_outage(exception):
+            return None
+        logger.warning("outage answered with 503 at %s: %r", request.path, exception)
+        messages = in_both_languages(OUTAGE_MESSAGE)
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"detail": f"{messages['zh']} / {messages['en']}", **messages}, status=503
+            )
+        else:
+            # No request context, no base layout: they read the session and the navigation,
+            # which need the database that just failed.
+            page = render_to_string("503.html", {"messages": messages})
+            response = HttpResponse(page, status=503)
+        response["Retry-After"] = "5"
+        return response

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the WSGI server (gunicorn): compressed, cached forever.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request: card numbers are masked where they come in.
     "core.middleware.PanMaskingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
+    # A lost database or Redis connection in a view: 503 in both languages, not a 500.
+    "core.middleware.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "poscare.urls"
@@ -137,6 +141,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'poscare.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A kept connection is tested before each request reuses it, so a database restart
+        # or a terminated backend costs the requests in flight, not a restart of poscare.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
@@ -180,7 +187,8 @@ TASK_BACKEND = env_str("TASK_BACKEND", "database")
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    # RQ while Redis answers; the database queue ("fallback") when it does not.
+    "rq": {"BACKEND": "core.task_backends.ResilientRQBackend", "QUEUES": ["default"]},
 }
 if TASK_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
@@ -188,7 +196,9 @@ if TASK_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
 if TASK_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    TASKS["fallback"] = _TASK_BACKENDS["database"]
+    # django_rq brings the worker command: `manage.py rqworker --job-class django_tasks_rq.Job`.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 
 AUTH_USER_MODEL = "accounts.User"
@@ -222,7 +232,18 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` gathers the files here; WhiteNoise serves them. With DEBUG off they
+# carry a content hash in their names (so browsers may cache them for ever) and come
+# pre-compressed; `make serve`, the deploy units and the container run collectstatic first.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from core.tabular import TabularError
-from payments.ingest import IngestResult, ingest_file
+from payments.ingest import BATCH_SIZE, IngestResult, ingest_file
 
 
 class Command(BaseCommand):
@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
         parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help=f"rows per database transaction (default {BATCH_SIZE:,})",
+        )
+        parser.add_argument(
             "--settlement-date",
             type=dt.date.fromisoformat,
             help="the batch's settlement date, YYYY-MM-DD: the year of MMDDhhmmss times",
@@ -36,9 +42,12 @@ class Command(BaseCommand):
         json: bool,
         quiet: bool,
         settlement_date: dt.date | None = None,
+        batch_size: int = BATCH_SIZE,
         **options: Any,
     ) -> None:
         path = Path(file)
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
         if not path.exists():
             raise CommandError(f"{file}: no such file")
 
@@ -50,7 +59,9 @@ class Command(BaseCommand):
                 )
 
         try:
-            result = ingest_file(path, progress=progress, settlement_date=settlement_date)
+            result = ingest_file(
+                path, progress=progress, settlement_date=settlement_date, batch_size=batch_size
+            )
         except TabularError as error:
             texts = error.messages
             raise CommandError(f"{texts['zh']} / {texts['en']}") from None

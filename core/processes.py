@@ -1,0 +1,69 @@
+"""Run a few long-lived processes as one: the web server, the task worker and the scheduler.
+
+`run_together` starts every command, then waits. SIGINT (Ctrl-C) or SIGTERM (systemd, a
+container runtime) stops them all; so does any one of them exiting, because a poscare without
+its worker or scheduler must not look healthy. Each child gets SIGTERM first, then SIGKILL
+after a grace period. Used by `manage.py serve`.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+GRACE_SECONDS = 30.0
+
+
+def run_together(
+    commands: Mapping[str, Sequence[str]],
+    *,
+    grace_seconds: float = GRACE_SECONDS,
+    out: Any = sys.stderr,  # a text stream, or a command's OutputWrapper
+) -> int:
+    """Start every command, stop them all when one exits or on a signal. Returns the exit
+    status: the first child's that exited on its own (1 if that was 0), 0 on a signal."""
+    stopping: list[int] = []
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stopping.append(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    status = 0
+    try:
+        for name, command in commands.items():
+            children[name] = subprocess.Popen(list(command), start_new_session=True)
+            out.write(f"poscare: started {name} (pid {children[name].pid})\n")
+        while not stopping:
+            exited = [(name, p) for name, p in children.items() if p.poll() is not None]
+            if exited:
+                name, process = exited[0]
+                out.write(f"poscare: {name} exited with {process.returncode}; stopping the rest\n")
+                status = process.returncode or 1
+                break
+            time.sleep(0.2)
+    finally:
+        _stop_all(children, grace_seconds, out)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status
+
+
+def _stop_all(
+    children: Mapping[str, subprocess.Popen[bytes]], grace_seconds: float, out: Any
+) -> None:
+    for process in children.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + grace_seconds
+    for name, process in children.items():
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            out.write(f"poscare: {name} did not stop in {grace_seconds:.0f}s; killed\n")
+            process.kill()
+            process.wait()
