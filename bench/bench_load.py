@@ -91,7 +91,8 @@ def production(server: str = "gunicorn", merchants: int = 200, agents: int = 50)
     env = server_env(fresh_database("postgresql", "load", keep=bool(os.environ.get("LOAD_REUSE"))))
     subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True)
     users = prepare(env, 200, 50)
-    manage(["collectstatic", "--noinput", "-v0"], env)
+    if not (ROOT / "var" / "static" / "staticfiles.json").exists():  # compressing takes minutes
+        manage(["collectstatic", "--noinput", "-v0"], env)
     log = VAR / f"serve-{server}.log"
     bind = f"127.0.0.1:{PG_PORT}"
     if server == "serve":  # production: gunicorn, RQ worker, scheduler

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "channels",
     "helpcentre",
     "chargebacks",
+    "statements",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("channels.urls")),
     path("", include("helpcentre.urls")),
     path("", include("chargebacks.urls")),
+    path("", include("statements.urls")),
 ]
 # Uploaded files (receipt photos, import spreadsheets) are never served from MEDIA_URL, not even
 # in the demo: they go out through views that scope them (desk_attachment, import_job_errors).

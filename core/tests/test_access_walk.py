@@ -76,6 +76,7 @@ OPEN_PAGES = {
     "portal_team_activity": "what happened in the owner's own merchants (others: 403)",
     "portal_cases": "the user's own merchants' cases",
     "report_fraud": "a form listing the user's own merchants",
+    "statements": "links to the user's own merchants' statements",
 }
 
 # What a URL parameter names; `pk` depends on the URL (OBJECT_OF_PK).
@@ -94,6 +95,8 @@ OBJECT_OF_KWARG = {
     "token": lambda w: "set-password",
     "slug": lambda w: w["draft_article"].slug,
     "case_no": lambda w: w["case"].number,
+    "period": lambda w: "2025-09",
+    "fmt": lambda w: "csv",
 }
 OBJECT_OF_PK = {
     "transaction-detail": "transaction",
