@@ -529,3 +529,108 @@ class FailureRisk(models.Model):
     @property
     def percent(self) -> int:
         return round(self.risk * 100)
+
+
+class UpdateCampaign(models.Model):
+    """A firmware or app version rolled out in stages, each terminal in its merchant's quiet
+    hour; halted on its own when failures rise after an update (fleet/campaigns.py)."""
+
+    class Target(models.TextChoices):
+        FIRMWARE = "firmware", _("固件")
+        APP = "app", _("应用")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        RUNNING = "running", _("进行中")
+        PAUSED = "paused", _("已暂停")
+        HALTED = "halted", _("已自动停止")
+        COMPLETED = "completed", _("已完成")
+
+    name = models.CharField(_("名称"), max_length=80)
+    target = models.CharField(_("升级对象"), max_length=8, choices=Target.choices)
+    version = models.CharField(_("目标版本"), max_length=32)
+    model = models.ForeignKey(
+        "terminals.TerminalModel",
+        verbose_name=_("型号"),
+        on_delete=models.PROTECT,
+        related_name="update_campaigns",
+        null=True,
+        blank=True,
+        help_text=_("留空表示所有型号。"),
+    )
+    stages = models.JSONField(_("分批比例"), default=list)
+    stage = models.PositiveSmallIntegerField(_("当前批次"), default=0)
+    stage_started_at = models.DateTimeField(_("本批开始"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    observe_hours = models.PositiveSmallIntegerField(_("每批观察小时数"), default=24)
+    min_volume = models.PositiveIntegerField(_("最小样本量"), default=50)
+    halt_reason = models.JSONField(_("停止原因"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="fleet_campaigns",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("升级任务")
+        verbose_name_plural = _("升级任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.version}"
+
+    def halt_text(self) -> str:
+        key = "en" if (get_language() or "").startswith("en") else "zh"
+        return self.halt_reason.get(key, "")
+
+
+class CampaignTarget(models.Model):
+    """One terminal of a campaign: its stage, its slot in the merchant's quiet hour, and what
+    happened when the update was pushed."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("等待")
+        SCHEDULED = "scheduled", _("已排期")
+        PUSHED = "pushed", _("已推送")
+        FAILED = "failed", _("推送失败")
+
+    campaign = models.ForeignKey(
+        UpdateCampaign,
+        verbose_name=_("升级任务"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    terminal = models.ForeignKey(
+        "terminals.Terminal",
+        verbose_name=_("终端"),
+        on_delete=models.CASCADE,
+        related_name="campaign_targets",
+    )
+    stage = models.PositiveSmallIntegerField(_("批次"))
+    quiet_hour = models.PositiveSmallIntegerField(_("商户空闲时段"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    scheduled_at = models.DateTimeField(_("计划推送时间"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("推送时间"), null=True, blank=True)
+    previous_version = models.CharField(_("原版本"), max_length=32, blank=True)
+
+    objects = ByTerminalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("升级终端")
+        verbose_name_plural = _("升级终端")
+        ordering = ["campaign", "stage", "scheduled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "terminal"], name="one_target_per_campaign")
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "scheduled_at"], name="campaign_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.terminal_id} #{self.stage}"

@@ -13,6 +13,10 @@ def _is_merchant_user(user: object) -> bool:
     return bool(getattr(user, "is_merchant_user", False))
 
 
+def _is_supervisor(user: object) -> bool:
+    return bool(getattr(user, "is_supervisor", False))
+
+
 def _is_agent(user: object) -> bool:
     return bool(getattr(user, "is_agent", False))
 
@@ -20,6 +24,7 @@ def _is_agent(user: object) -> bool:
 def register() -> None:
     from fleet import panels as fleet_panels
     from fleet.tasks import (
+        advance_campaigns,
         detect_outages,
         evaluate_health,
         predict_failures,
@@ -68,9 +73,20 @@ def register() -> None:
         )
     )
     register_nav(NavLink("console", "fleet", _("终端健康"), "fleet_dashboard", order=30))
+    register_nav(
+        NavLink(
+            "console",
+            "fleet_campaigns",
+            _("终端升级"),
+            "fleet_campaigns",
+            order=31,
+            visible=_is_supervisor,
+        )
+    )
     register_periodic("fleet.roll_up", 6 * 3600, roll_up_telemetry)
     register_periodic("fleet.health", 3600, evaluate_health)
     register_periodic("fleet.partitions", 24 * 3600, prepare_telemetry_partitions)
     register_periodic("fleet.transaction_health", 3600, scan_transaction_health)
     register_periodic("fleet.outages", 600, detect_outages)
     register_periodic("fleet.predict", 24 * 3600, predict_failures)
+    register_periodic("fleet.campaigns", 600, advance_campaigns)

@@ -45,7 +45,8 @@ def _after(kind: str, state: dict[str, Any], parameters: dict[str, Any], now: dt
             key_expires_on=(now.date() + dt.timedelta(days=365)).isoformat(),
         )
     elif kind == "push_version":
-        report["firmware_version"] = parameters["version"]
+        field = "app_version" if parameters.get("target") == "app" else "firmware_version"
+        report[field] = parameters["version"]
     elif kind == "parameters":
         report["free_storage_mb"] = max(report.get("free_storage_mb") or 0, 800)
     elif kind == "reboot":
@@ -60,6 +61,7 @@ def run_remote_action(
     by: Any,
     ticket: Any = None,
     version: str = "",
+    target: str = "firmware",
 ) -> RemoteAction:
     """Send one command through the TMS and record it (and its result on the ticket)."""
     from desk.services import add_interaction
@@ -70,7 +72,9 @@ def run_remote_action(
         raise RemoteActionError(lazy_format(_("未知的远程操作“%(kind)s”"), kind=kind))
     if ticket is not None and ticket.terminal_id not in (None, terminal.pk):
         raise RemoteActionError(_("工单对应的不是这台终端"))
-    parameters = {"version": version.strip()[:32]} if version.strip() else {}
+    parameters: dict[str, Any] = {"version": version.strip()[:32]} if version.strip() else {}
+    if parameters and target == "app":
+        parameters["target"] = "app"
     now = timezone.now()
     state_row = TerminalState.objects.filter(terminal=terminal).first()
     state = dict(state_row.data) if state_row else {}

@@ -51,3 +51,11 @@ def predict_failures() -> dict:
     if not riskmodel.DEFAULT_PATH.exists():
         return {"skipped": "no failure model; run manage.py fleet_train"}
     return predict_and_act()
+
+
+@task()
+def advance_campaigns() -> dict:
+    """Push what is due in running update campaigns; judge the stages that are done."""
+    from fleet.campaigns import advance_campaigns as advance
+
+    return advance()

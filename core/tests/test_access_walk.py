@@ -126,6 +126,10 @@ OBJECT_OF_PK = {
     "calls_attach": "call",
     "fleet_outage_confirm": "outage_proposal",
     "fleet_outage_dismiss": "outage_proposal",
+    "fleet_campaign": "fleet_campaign",
+    "fleet_campaign_start": "fleet_campaign",
+    "fleet_campaign_pause": "fleet_campaign",
+    "fleet_campaign_resume": "fleet_campaign",
     "portal_team_member": "membership",
     "portal_team_invite_revoke": "team_invite",
     "case_evidence": "case_evidence",
@@ -155,6 +159,19 @@ def url_for(route: str, entry: URLPattern, world: dict) -> str:
     if entry.name is None:
         return "/" + route
     return reverse(entry.name, kwargs=kwargs)
+
+
+def _fleet_campaign(supervisor, terminal_a):
+    """An update campaign over merchant A's terminal (supervisors only)."""
+    from fleet.models import CampaignTarget, UpdateCampaign
+
+    campaign = UpdateCampaign.objects.create(
+        name=SECRET, target="firmware", version="V2.0", stages=[1.0], created_by=supervisor
+    )
+    CampaignTarget.objects.create(
+        campaign=campaign, terminal=terminal_a, stage=1, quiet_hour=3, previous_version=SECRET
+    )
+    return campaign
 
 
 @pytest.fixture
@@ -266,6 +283,7 @@ def world(alice, agent, technician, supervisor, merchant_a, terminal_a):
             terminal_count=5,
             merchant_ids=[merchant_a.merchant_id],
         ),
+        "fleet_campaign": _fleet_campaign(supervisor, terminal_a),
         "request": request,
         # Within calling hours the request already made its call task; at night it did not.
         "call_task": CallTask.objects.filter(request=request).first()
