@@ -13,6 +13,7 @@ from desk.models import (
     Ticket,
     TicketEvent,
 )
+from ledger.admin import AppendOnlyAdmin
 
 
 @admin.register(BusinessCalendar)
@@ -47,6 +48,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
 class InteractionInline(admin.TabularInline):
     model = Interaction
     extra = 0
+    can_delete = False  # evidence (ledger): append-only
     fields = ["created_at", "kind", "direction", "is_public", "agent_no", "body", "outcome"]
     readonly_fields = [
         "created_at",
@@ -62,6 +64,7 @@ class InteractionInline(admin.TabularInline):
 class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
+    can_delete = False
     fields = ["at", "kind", "from_status", "to_status", "reason", "actor"]
     readonly_fields = ["at", "kind", "from_status", "to_status", "reason", "actor"]
 
@@ -77,7 +80,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(AppendOnlyAdmin):
     list_display = ["promise", "ticket", "owner", "due_at", "status"]
     raw_id_fields = ["ticket"]
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ledger.admin import AppendOnlyAdmin
 from outreach.models import (
     CallTask,
     Campaign,
@@ -20,7 +21,7 @@ class ContactRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactAttempt)
-class ContactAttemptAdmin(admin.ModelAdmin):
+class ContactAttemptAdmin(AppendOnlyAdmin):
     list_display = ("occurred_at", "merchant", "purpose", "channel", "from_number", "agent_no")
     list_filter = ("channel", "purpose", "outcome")
     search_fields = ("merchant__merchant_id", "from_number", "verification_code")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ledger.admin import AppendOnlyAdmin
 from payments.models import (
     DisputeCase,
     Investigation,
@@ -42,7 +43,7 @@ class SettlementTermsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transaction)
-class TransactionAdmin(admin.ModelAdmin):
+class TransactionAdmin(AppendOnlyAdmin):
     list_display = (
         "local_time",
         "merchant",
@@ -57,12 +58,9 @@ class TransactionAdmin(admin.ModelAdmin):
     raw_id_fields = ("merchant", "terminal", "original")
     show_full_result_count = False  # counting a partitioned table of millions is slow
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False  # transactions come from the acquirer host, never edited by hand
-
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(AppendOnlyAdmin):
     list_display = ("payout_date", "merchant", "amount", "status", "reason")
     list_filter = ("status", "reason")
     search_fields = ("merchant__merchant_id", "merchant__name", "bank_reference")
@@ -75,7 +73,7 @@ class MaintenanceWindowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Investigation)
-class InvestigationAdmin(admin.ModelAdmin):
+class InvestigationAdmin(AppendOnlyAdmin):
     list_display = ("created_at", "merchant", "business_date", "verdict", "ticket")
     list_filter = ("verdict",)
     raw_id_fields = ("merchant", "transaction", "opened_by")

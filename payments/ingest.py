@@ -46,6 +46,8 @@ from core.importing import RowError
 from core.language import current_language
 from core.masking import mask_pans_in_text
 from core.tabular import SNIFF_BYTES, TabularError, detect_encoding, normalize_header
+from ledger import services as ledger
+from ledger.evidence import TRANSACTION_FIELDS
 from payments import partitions
 from payments.cards import InvalidCardNumber, normalize_pan
 from payments.iso8583 import REASONS, LogError, iter_log_records
@@ -666,6 +668,10 @@ _LINK_QUERIES = [
 ]
 
 
+_LEDGER_COLUMNS = ("id", *TRANSACTION_FIELDS)
+_LEDGER_RETURNING = ", ".join(_LEDGER_COLUMNS)
+
+
 @dataclass(frozen=True)
 class PreparedBatch:
     payload: bytes  # COPY text format
@@ -701,14 +707,15 @@ class BatchWriter:
                 f"INSERT INTO {STAGE_TABLE} ({columns}) VALUES ({placeholders})",  # noqa: S608
                 [self._sqlite_row(row) for row in rows],
             )
-            raw = connection.connection
-            before = raw.total_changes
             cursor.execute(
                 f"INSERT OR IGNORE INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
-                f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE}",  # noqa: S608
+                f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} RETURNING id",  # noqa: S608
                 [now.replace(tzinfo=None).isoformat(sep=" ")],
             )
-            inserted = raw.total_changes - before
+            created = [pk for (pk,) in cursor.fetchall()]
+            inserted = len(created)
+            # Each new record gets its ledger entry in the same transaction.
+            ledger.record("transaction", created, new=True)
             linked = self._link(cursor) if has_adjustments else 0
         return inserted, linked
 
@@ -744,10 +751,14 @@ class BatchWriter:
                 copy.write(batch.payload)
             cursor.execute(
                 f"INSERT INTO payments_transaction ({_MOVE_COLUMNS}, created_at) "  # noqa: S608
-                f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} ON CONFLICT DO NOTHING",  # noqa: S608
+                f"SELECT {_MOVE_COLUMNS}, %s FROM {STAGE_TABLE} ON CONFLICT DO NOTHING "  # noqa: S608
+                f"RETURNING {_LEDGER_RETURNING}",
                 [timezone.now()],
             )
-            inserted = cursor.rowcount
+            created = cursor.fetchall()
+            inserted = len(created)
+            # Each new record gets its ledger entry in the same transaction (COPY).
+            ledger.copy_new_rows(cursor, "transaction", _LEDGER_COLUMNS, created)
             linked = self._link(cursor) if batch.has_adjustments else 0
         return inserted, linked
 

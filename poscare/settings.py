@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "notifications",
     "fleet",
     "channels",
+    "ledger",
     "helpcentre",
     "chargebacks",
     "statements",
@@ -267,6 +268,18 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "poscare <noreply@poscare.local>")
+
+# The tamper-evident ledger (ledger/checkpoints.py): the log's name, its Ed25519 signing key(s)
+# from the environment or a file, and how often at most a checkpoint is signed.
+LEDGER_ORIGIN = env_str("LEDGER_ORIGIN", "poscare.example/ledger")
+LEDGER_SIGNING_KEY = env_str("LEDGER_SIGNING_KEY", "")
+LEDGER_SIGNING_KEY_FILE = Path(
+    env_str("LEDGER_SIGNING_KEY_FILE", str(VAR_DIR / "ledger-signing.key"))
+)
+LEDGER_CREATE_KEY = env_bool("LEDGER_CREATE_KEY", DEBUG)
+LEDGER_CHECKPOINT_SECONDS = env_int("LEDGER_CHECKPOINT_SECONDS", 60)
+# Verifier keys of signing keys rotated away: their checkpoints still pass the audit.
+LEDGER_PAST_VERIFIER_KEYS = env_list("LEDGER_PAST_VERIFIER_KEYS", [])
 
 # Rows per page on every list page and API list (core.pagination).
 PAGE_SIZE = 50

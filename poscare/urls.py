@@ -22,6 +22,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("outreach.api_urls")),
     path("", include("fleet.api_urls")),
     path("", include("channels.api_urls")),
+    path("", include("ledger.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -41,6 +42,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("notifications.urls")),
     path("", include("fleet.urls")),
     path("", include("channels.urls")),
+    path("", include("ledger.urls")),
     path("", include("helpcentre.urls")),
     path("", include("chargebacks.urls")),
     path("", include("statements.urls")),

@@ -70,6 +70,11 @@ OPEN_PAGES = {
     "merchant-list": "the user's own merchants (API)",
     "terminal-list": "the user's own terminals (API)",
     "export": "exports what the user may see (visible_to)",
+    "ledger_home": "the ledger's public verifier keys and latest checkpoint (no record data)",
+    "ledger_checkpoint": "the latest signed checkpoint: a tree size and a root hash",
+    "api_ledger_checkpoint": "the latest signed checkpoint (API)",
+    "api_ledger_inclusion": "an inclusion proof: hashes only, no entry content",
+    "api_ledger_consistency": "a consistency proof: hashes only",
     "help_home": "the public help centre: published articles only",
     "help_article": "a published help-centre article (drafts are 404); quiz attempts per user",
     "portal_team": "the owner's own team (others: 403)",
@@ -93,11 +98,27 @@ OBJECT_OF_KWARG = {
     "key": lambda w: w["call"].integration.key,
     "uidb64": lambda w: "MQ",
     "token": lambda w: "set-password",
+    "evidence_kind": lambda w: "transaction",
+    "record": lambda w: w["transaction"].pk,
+    "index": lambda w: ledger_index(w["transaction"]),
     "slug": lambda w: w["draft_article"].slug,
     "case_no": lambda w: w["case"].number,
     "period": lambda w: "2025-09",
     "fmt": lambda w: "csv",
 }
+
+
+def ledger_index(record) -> int:
+    """The ledger index of merchant A's transaction (sequenced on demand)."""
+    from ledger import log
+    from ledger.models import LedgerEntry
+
+    log.sequence_all()
+    index = LedgerEntry.objects.get(kind="transaction", record_id=record.pk).index
+    assert index is not None
+    return index
+
+
 OBJECT_OF_PK = {
     "transaction-detail": "transaction",
     "transaction-investigate": "transaction",

@@ -35,6 +35,7 @@ from desk.services.common import (
 )
 from desk.services.intake import known_facts
 from desk.services.sla_tracking import refresh_sla
+from ledger import services as ledger
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -448,8 +449,14 @@ def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ti
         raise DeskError(_("只能合并同一商户的工单"))
     if not target.is_open:
         raise DeskError(_("目标工单已解决，不能合并"))
+    moved = {
+        "interaction": list(source.interactions.values_list("pk", flat=True)),
+        "commitment": list(source.commitments.values_list("pk", flat=True)),
+    }
     source.interactions.update(ticket=target)
     source.commitments.update(ticket=target)
+    for kind, ids in moved.items():  # the move is a change of logged records: log it
+        ledger.record(kind, ids)
     source.attachments.update(ticket=target)
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
