@@ -2,8 +2,8 @@
 
 The dialogue asks this module questions in the assistant's own terms ("what does code 51
 mean?", "open a ticket with these facts") and gets plain values back, so flows do not care
-how the desk or payments are built — and keep working, with a person offered instead, when
-one of them is not installed.
+how the desk or payments are built. Those apps are part of every installation; the imports
+stay inside the functions so that the assistant's modules load without them at import time.
 """
 
 from __future__ import annotations
@@ -175,8 +175,32 @@ def _desk_hours(now: dt.datetime) -> Staffing | None:
     policy = SLAPolicy.objects.filter(priority="P3", category="").select_related("calendar").first()
     if policy is None:
         return None
-    calendar = policy.calendar
-    hours = calendar.business_hours(working_calendar())
+    return _calendar_staffing(
+        policy.calendar, policy.calendar.business_hours(working_calendar()), now
+    )
+
+
+def ticket_staffing(ticket: TicketInfo, now: dt.datetime | None = None) -> Staffing:
+    """When people work on this ticket: the calendar of the ticket's own SLA policy (a P2 on a
+    7×24 policy is worked at 00:25); the assistant's staffed hours when no policy applies."""
+    from desk.models import Ticket
+    from desk.services.sla_tracking import SLAContext
+
+    now = timezone.localtime(now or timezone.now())
+    found = Ticket.objects.filter(pk=ticket.pk).only("priority", "category").first()
+    context = SLAContext.load()
+    policy = context.policy_for(found.priority, found.category) if found is not None else None
+    if policy is not None:
+        own = _calendar_staffing(policy.calendar, context.hours(policy.calendar), now)
+        if own is not None:
+            return own
+    return staffing(now)
+
+
+def _calendar_staffing(calendar: Any, hours: Any, now: dt.datetime) -> Staffing | None:
+    """Staffed now, or when next, by one desk calendar (None: no period in two weeks)."""
+    if calendar.always_open:
+        return Staffing(True, "7×24", now)
     periods = ", ".join(f"{opens}–{closes}" for opens, closes in calendar.workday_periods)
     label = str(_("工作日 %(periods)s") % {"periods": periods}) if periods else "7×24"
     for offset in range(0, 15):
@@ -247,8 +271,8 @@ def open_ticket(
     transcript: list[dict[str, Any]],
     idempotency_key: str,
     opened_by: Any = None,
-) -> TicketInfo | None:
-    """Open a desk ticket (idempotent per key); None when the desk is not installed."""
+) -> TicketInfo:
+    """Open a desk ticket (idempotent per key)."""
     import desk.services as services
 
     ticket = services.open_ticket(
@@ -366,10 +390,10 @@ def _txn_info(txn: Any, language: str) -> TxnInfo:
 
 def find_transactions(
     user: Any, merchant: Any, entities: dict[str, Any], language: str = "zh"
-) -> list[TxnInfo] | None:
+) -> list[TxnInfo]:
     """Transactions of this merchant matching what the merchant said (RRN, trace number and
-    date, amount and time, card last four). None when payments is not installed; [] when the
-    message names nothing to look for or nothing matches."""
+    date, amount and time, card last four); [] when the message names nothing to look for or
+    nothing matches."""
     from payments.models import Transaction
 
     queryset = Transaction.objects.visible_to(user).filter(merchant=merchant)
@@ -407,8 +431,8 @@ def _window(dates: list[dict[str, Any]]) -> tuple[dt.datetime, dt.datetime]:
 
 def todays_transactions(
     user: Any, merchant: Any, language: str = "zh"
-) -> tuple[int, int, list[TxnInfo]] | None:
-    """(count, approved amount in fen, the latest three) of today; None without payments."""
+) -> tuple[int, int, list[TxnInfo]]:
+    """(count, approved amount in fen, the latest three) of today."""
     from django.db.models import Sum
 
     from payments.models import Transaction
@@ -436,8 +460,8 @@ def investigate_funds(
     date: dt.date | None,
     today: dt.date | None = None,
     language: str = "zh",
-) -> InvestigationInfo | None:
-    """Run payments' funds-not-arrived checklist; None without payments."""
+) -> InvestigationInfo:
+    """Run payments' funds-not-arrived checklist."""
     import payments.services as services
     from payments.models import Transaction
 
@@ -468,7 +492,7 @@ class SettlementInfo:
     explanation: str
 
 
-def settlement_for_today(merchant: Any, language: str = "zh") -> SettlementInfo | None:
+def settlement_for_today(merchant: Any, language: str = "zh") -> SettlementInfo:
     """When today's takings reach this merchant's account, under its contract."""
     import payments.services as services
 

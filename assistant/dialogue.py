@@ -1,162 +1,47 @@
 """The dialogue: what the assistant says next, given what it understood and where the
-conversation stands (troubleshooting step, facts being collected, a clarifying question).
+conversation stands.
 
-`respond(ctx)` is the one entry point. It reads and updates `ctx.state` (stored on the
-conversation), calls the per-intent handlers in `assistant.handlers` and the hand-off in
-`assistant.handoff`, and returns a `Reply`. It never writes messages itself
-(`services.post_message` does), so each flow can be tested on its own.
+Where it stands is a typed ``State`` (``assistant.turn``) whose ``Flow`` picks, from the one
+transition table ``TRANSITIONS``, the function that reads the next message: a troubleshooting
+step's "did it help?", a clarifying question's answer, a detail the assistant asked for, a fact a
+hand-off needs. That function returns the reply — with the state for the next message — or
+``None`` when the message is a new question rather than the answer; ``new_question`` then
+answers it. ``respond`` never writes messages itself (``services.post_message`` does), so each
+flow can be tested on its own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assistant import backends
 from assistant import clarify as readings
+from assistant import handlers, handoff
 from assistant.intents import INTENT_LABELS, intent_label
-from assistant.nlu import Understanding
+from assistant.turn import HUMAN, NOT_TOPICS, Context, Flow, Reply, State
+from chargebacks.chat import topic_reply as cases_topic_reply
 
-HUMAN = "human_agent"
-NOT_TOPICS = frozenset({"other", "greeting", "complaint", HUMAN})
+__all__ = ["TRANSITIONS", "Context", "Reply", "State", "respond"]
 
-# Answers to "did that fix it?". "No" is checked first: "还是不行" contains "行".
-_NO = re.compile(
-    r"不行|没用|没有用|没好|不好|不能|没反应|还是|依然|仍然|一样|无效|失败|没解决|未解决|"
-    r"\bno\b|\bnope\b|\bstill\b|not (?:work|fix|solved)|doesn'?t|didn'?t|won'?t"
-)
-_YES = re.compile(
-    r"好了|可以了|行了|解决了|正常了|能用了|搞定|没问题了|谢谢|有用|^(?:好|是|对|嗯|可以|行)[的啊呀吧!！。]*$|"
-    r"\byes\b|\bfixed\b|\bworks\b|\bworking\b|\bsolved\b|\bok\b"
-)
-
-
-@dataclass
-class Reply:
-    text: str
-    action: str  # answer / clarify / handoff / ask
-    intent: str
-    quick_replies: list[str] = field(default_factory=list)
-    unanswered: bool = False
-    ticket_number: str = ""
-
-
-@dataclass
-class Context:
-    """One incoming message and everything a handler may use to answer it."""
-
-    user: Any
-    conversation: Any  # assistant.models.Conversation
-    understanding: Understanding
-    text: str  # already masked
-    now: dt.datetime
-    language: str = "zh"
-
-    @property
-    def state(self) -> dict[str, Any]:
-        return self.conversation.state
-
-    @property
-    def entities(self) -> dict[str, Any]:
-        return self.understanding.entities
-
-    @property
-    def english(self) -> bool:
-        return self.language.startswith("en")
-
-    @property
-    def is_merchant_user(self) -> bool:
-        return bool(getattr(self.user, "is_authenticated", False) and self.user.is_merchant_user)
-
-    @cached_property
-    def merchants(self) -> list[Any]:
-        return backends.merchants_of(self.user)
-
-    @property
-    def merchant(self) -> Any:
-        """The merchant this conversation is about, when it is known without asking."""
-        if self.conversation.merchant_id:
-            return self.conversation.merchant
-        merchants = self.merchants
-        wanted = set(self.entities.get("merchant_id", []))
-        for merchant in merchants:
-            if merchant.merchant_id in wanted:
-                return self._choose(merchant)
-        for value in self.entities.get("terminal_id", []) + self.entities.get("serial_no", []):
-            terminal = backends.find_terminal(self.user, value)
-            if terminal is not None:
-                self.conversation.terminal = terminal
-                return self._choose(terminal.merchant)
-        if len(merchants) == 1:
-            return self._choose(merchants[0])
-        return None
-
-    def _choose(self, merchant: Any) -> Any:
-        self.conversation.merchant = merchant
-        return merchant
-
-    @property
-    def terminal(self) -> Any:
-        if self.conversation.terminal_id:
-            return self.conversation.terminal
-        merchant = self.merchant
-        if merchant is None:
-            return None
-        for value in self.entities.get("terminal_id", []) + self.entities.get("serial_no", []):
-            terminal = backends.find_terminal(self.user, value)
-            if terminal is not None and terminal.merchant_id == merchant.pk:
-                self.conversation.terminal = terminal
-                return terminal
-        terminals = backends.terminals_of(self.user, merchant)
-        if len(terminals) == 1:
-            self.conversation.terminal = terminals[0]
-            return terminals[0]
-        return None
+Transition = Callable[[Context], Reply | None]
 
 
 def respond(ctx: Context) -> Reply:
-    """The reply to one message; updates ctx.state for the next one."""
-    return with_safety_notes(ctx, _respond(ctx))
+    """The reply to one message; ``reply.state`` is where the conversation stands next."""
+    reply = TRANSITIONS[ctx.state.flow](ctx) or new_question(ctx)
+    return with_safety_notes(ctx, reply)
 
 
-def _respond(ctx: Context) -> Reply:
-    from assistant import handlers, handoff
-    from chargebacks.chat import topic_reply as cases_topic_reply
-
+def new_question(ctx: Context) -> Reply:
+    """A message that is not the answer to anything: answer it, ask, or hand it to a person."""
     understanding = ctx.understanding
-    flow = ctx.state.get("flow")
-    if flow == "collect":
-        return handoff.continue_collecting(ctx)
-    if understanding.intent == HUMAN and understanding.action == "handoff":
-        return handoff.start(ctx, reason="requested", intent=ctx.state.get("topic") or HUMAN)
-    if flow == "troubleshoot":
-        reply = handlers.continue_troubleshooting(ctx)
-        if reply is not None:
-            return reply
-    if flow == "clarify":
-        chosen = _chosen_option(ctx)
-        if chosen is not None:
-            question, options = ctx.state.get("question", ""), ctx.state.get("options", [])
-            readings.learn(ctx.conversation, question, chosen, options)
-            ctx.state.clear()
-            return answer(ctx, chosen)
-    if flow == "await_details":
-        reply = handlers.continue_with_details(ctx)
-        if reply is not None:
-            return reply
-    ctx.state.clear()
     topic = cases_topic_reply(ctx)  # chargebacks and card fraud: a topic, not an intent
     if topic is not None:
         return topic
     if understanding.action == "handoff":
-        reason = {"complaint": "complaint", HUMAN: "requested"}.get(
-            understanding.intent, "out_of_scope"
-        )
+        reason = "complaint" if understanding.intent == "complaint" else "requested"
         return handoff.start(ctx, reason=reason, intent=understanding.intent)
     pair = readings.confusable_readings(understanding, ctx.text)
     if pair is not None:
@@ -166,9 +51,40 @@ def _respond(ctx: Context) -> Reply:
     return answer(ctx, understanding.intent)
 
 
-def answer(ctx: Context, intent: str) -> Reply:
-    from assistant import handlers, handoff
+def person_first(transition: Transition) -> Transition:
+    """Asking for a person ends any flow: the hand-off keeps the flow's topic."""
 
+    def step(ctx: Context) -> Reply | None:
+        understanding = ctx.understanding
+        if understanding.intent == HUMAN and understanding.action == "handoff":
+            return handoff.start(ctx, reason="requested", intent=ctx.state.topic or HUMAN)
+        return transition(ctx)
+
+    step.__doc__ = transition.__doc__
+    return step
+
+
+def continue_clarifying(ctx: Context) -> Reply | None:
+    """The merchant picked one of the readings offered (or said it in other words)."""
+    chosen = _chosen_option(ctx)
+    if chosen is None:
+        return None
+    readings.learn(ctx.conversation, ctx.state.question, chosen, ctx.state.options)
+    return answer(ctx, chosen)
+
+
+# Where the conversation stands → the function that reads the next message. Every flow is a
+# row; ``assistant/tests/test_dialogue_states.py`` checks that none is missing.
+TRANSITIONS: dict[Flow, Transition] = {
+    Flow.IDLE: new_question,
+    Flow.COLLECT: handoff.continue_collecting,
+    Flow.TROUBLESHOOT: person_first(handlers.continue_troubleshooting),
+    Flow.CLARIFY: person_first(continue_clarifying),
+    Flow.AWAIT_DETAILS: person_first(handlers.continue_with_details),
+}
+
+
+def answer(ctx: Context, intent: str) -> Reply:
     if intent in ("complaint", HUMAN):
         reason = {"complaint": "complaint", HUMAN: "requested"}[intent]
         return handoff.start(ctx, reason=reason, intent=intent)
@@ -183,8 +99,8 @@ def clarify(ctx: Context) -> Reply:
     candidates = [understanding.intent] + [intent for intent, _p in understanding.alternatives]
     options = [intent for intent in candidates if intent not in NOT_TOPICS][:2]
     if not options:
-        options = [understanding.intent]
-    ctx.state.update({"flow": "clarify", "options": options, "question": ctx.text})
+        # Nothing to offer (unsure between "other" and small talk): say what we can help with.
+        return handlers.out_of_scope(ctx, "other")
     labels = [intent_label(intent) for intent in options]
     if len(labels) > 1:
         text = _(
@@ -199,20 +115,13 @@ def clarify(ctx: Context) -> Reply:
         action="clarify",
         intent=understanding.intent,
         quick_replies=[*labels, _("转人工")],
+        state=State(flow=Flow.CLARIFY, options=options, question=ctx.text),
     )
 
 
 def clarify_readings(ctx: Context, pair: tuple[readings.Reading, readings.Reading]) -> Reply:
     """Offer the two readings of a confusable pair in plain words."""
     first, second = pair
-    ctx.state.update(
-        {
-            "flow": "clarify",
-            "options": [first.intent, second.intent],
-            "readings": {first.intent: str(first.words), second.intent: str(second.words)},
-            "question": ctx.text,
-        }
-    )
     text = _("为了不答错，我想先确认一下：您是想说“%(first)s”，还是“%(second)s”？") % {
         "first": first.words,
         "second": second.words,
@@ -222,21 +131,25 @@ def clarify_readings(ctx: Context, pair: tuple[readings.Reading, readings.Readin
         action="clarify",
         intent=ctx.understanding.intent,
         quick_replies=[str(first.words), str(second.words), _("转人工")],
+        state=State(
+            flow=Flow.CLARIFY,
+            options=[first.intent, second.intent],
+            readings={first.intent: str(first.words), second.intent: str(second.words)},
+            question=ctx.text,
+        ),
     )
 
 
 def _chosen_option(ctx: Context) -> str | None:
-    options: list[str] = ctx.state.get("options", [])
+    options = ctx.state.options
     said = ctx.text.strip().lower()
-    tapped = readings.reading_names(ctx.state.get("readings", {})).get(said)
+    tapped = readings.reading_names(ctx.state.readings).get(said)
     if tapped in options:
         return tapped
     for intent in options:
         label = INTENT_LABELS.get(intent)
         names = {intent}
         if label is not None:
-            from django.utils import translation
-
             for code in ("zh-hans", "en"):
                 with translation.override(code):
                     names.add(str(label).lower())
@@ -245,14 +158,6 @@ def _chosen_option(ctx: Context) -> str | None:
     if ctx.understanding.intent in options and ctx.understanding.action != "handoff":
         return ctx.understanding.intent
     return None
-
-
-def is_no(text: str) -> bool:
-    return bool(_NO.search(text.lower()))
-
-
-def is_yes(text: str) -> bool:
-    return not is_no(text) and bool(_YES.search(text.strip().lower()))
 
 
 def with_safety_notes(ctx: Context, reply: Reply) -> Reply:

@@ -1,21 +1,35 @@
-"""Per-intent answers. Each handler takes the dialogue context and the intent and returns a
-Reply. Facts about money and transactions come only from the payments app (through
-`assistant.backends`); when a fact is not there, the handler says so and offers a person."""
+"""Per-intent answers. Each handler is a plain function of the context (the message and where
+the conversation stands) and the intent to a Reply that carries the next state. Facts about
+money and transactions come only from the payments app (through `assistant.backends`); when a
+fact is not there, the handler says so and offers a person."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistant import backends
-from assistant.dialogue import Context, Reply, is_no, is_yes
+from assistant import backends, handoff
 from assistant.intents import intent_label
 from assistant.models import Article
 from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+from assistant.turn import (
+    NOT_TOPICS,
+    Context,
+    Flow,
+    Reply,
+    State,
+    Wanted,
+    asks_something_else,
+    is_no,
+    is_yes,
+    merchant_choices,
+)
 from core.money import yuan
 from fleet.diagnosis import diagnose_for_chat
 
@@ -160,7 +174,7 @@ def failed_generic(ctx: Context, intent: str) -> Reply:
     merchant = ctx.merchant if ctx.is_merchant_user else None
     if merchant is not None:
         today = backends.todays_transactions(ctx.user, merchant, ctx.language)
-        declined = [t for t in (today[2] if today else []) if t.response_code != "00"]
+        declined = [t for t in today[2] if t.response_code != "00"]
         if declined:
             latest = declined[0]
             return Reply(
@@ -174,7 +188,6 @@ def failed_generic(ctx: Context, intent: str) -> Reply:
                 intent=intent,
                 quick_replies=[person()],
             )
-    ctx.state.update({"flow": "await_details", "for": "code", "intent": intent})
     return Reply(
         text=_(
             "交易失败时，屏幕或小票上通常会显示两位应答码（如 51、55、96、A0）。"
@@ -183,6 +196,7 @@ def failed_generic(ctx: Context, intent: str) -> Reply:
         action="answer",
         intent=intent,
         quick_replies=[_("没有代码"), person()],
+        state=State(flow=Flow.AWAIT_DETAILS, wanted=Wanted.CODE, topic=intent),
     )
 
 
@@ -203,14 +217,12 @@ def start_troubleshooting(ctx: Context, intent: str) -> Reply:
         outages = backends.active_outages(ctx.merchant)
         if outages:
             return _outage_reply(ctx, intent, outages)
-    ctx.state.update(
-        {
-            "flow": "troubleshoot",
-            "topic": intent,
-            "step": 0,
-            "symptom": ctx.text,
-            "seed": _seed_entities(ctx.entities),
-        }
+    state = State(
+        flow=Flow.TROUBLESHOOT,
+        topic=intent,
+        step=0,
+        symptom=ctx.text,
+        seed=_seed_entities(ctx.entities),
     )
     text = _("我们一步一步来（共 %(count)s 步）。") % {"count": len(steps)}
     # What the remote diagnosis sees comes before any step or ticket.
@@ -219,7 +231,9 @@ def start_troubleshooting(ctx: Context, intent: str) -> Reply:
     ):
         text = seen + "\n\n" + text
     text += "\n" + _("第 1 步：") + str(steps[0].instruction) + "\n\n" + _ask_fixed()
-    return Reply(text=text, action="answer", intent=intent, quick_replies=fixed_replies())
+    return Reply(
+        text=text, action="answer", intent=intent, quick_replies=fixed_replies(), state=state
+    )
 
 
 def _seed_entities(entities: dict[str, Any]) -> dict[str, Any]:
@@ -229,13 +243,10 @@ def _seed_entities(entities: dict[str, Any]) -> dict[str, Any]:
 
 def continue_troubleshooting(ctx: Context) -> Reply | None:
     """Next step, the end of the flow, or None when the merchant moved to another topic."""
-    from assistant import handoff
-
     state = ctx.state
-    topic = state["topic"]
+    topic = state.topic
     steps = steps_for(topic)
     if is_yes(ctx.text):
-        ctx.state.clear()
         return Reply(
             text=_("太好了，问题解决了！还有其他问题随时问我。"), action="answer", intent=topic
         )
@@ -244,11 +255,14 @@ def continue_troubleshooting(ctx: Context) -> Reply | None:
         if ctx.understanding.action == "answer":
             return None  # a new question: answer it instead
         return Reply(
-            text=_ask_fixed(), action="answer", intent=topic, quick_replies=fixed_replies()
+            text=_ask_fixed(),
+            action="answer",
+            intent=topic,
+            quick_replies=fixed_replies(),
+            state=state,
         )
-    step = state["step"] + 1
+    step = state.step + 1
     if step < len(steps):
-        state["step"] = step
         text = (
             _("好的，我们试下一步。")
             + "\n"
@@ -257,76 +271,82 @@ def continue_troubleshooting(ctx: Context) -> Reply | None:
             + "\n\n"
             + _ask_fixed()
         )
-        return Reply(text=text, action="answer", intent=topic, quick_replies=fixed_replies())
+        return Reply(
+            text=text,
+            action="answer",
+            intent=topic,
+            quick_replies=fixed_replies(),
+            state=replace(state, step=step),
+        )
     tried = "；".join(str(s.tried) for s in steps)
     return handoff.start(
         ctx,
         reason="troubleshooting_failed",
         intent=topic,
-        symptom=state.get("symptom", ""),
+        symptom=state.symptom,
         tried=tried,
-        seed=state.get("seed", {}),
+        seed=state.seed,
     )
 
 
 def continue_with_details(ctx: Context) -> Reply | None:
-    """The merchant answers a question the assistant asked (a code, a date and amount)."""
-    wanted = ctx.state.get("for")
-    intent = ctx.state.get("intent", "")
+    """The merchant answers a question the assistant asked (a code; which merchant; a date and
+    amount) — or None when the message is a new question instead."""
+    wanted, intent = ctx.state.wanted, ctx.state.topic
     said = ctx.text.lower()
-    if wanted == "code":
+    if wanted == Wanted.CODE:
         if ctx.entities.get("response_codes"):
-            ctx.state.clear()
             return response_code(ctx, "txn_failed_code")
         if "没有" in said or "no code" in said or "无" in said:
-            ctx.state.clear()
             return start_troubleshooting(ctx, "network_signin")
         return None
-    if wanted == "details":
-        merged = {**ctx.state.get("entities", {}), **_seed_entities(ctx.entities)}
-        for key in ("merchant_id", "terminal_id", "serial_no"):
-            if ctx.entities.get(key):
-                merged[key] = ctx.entities[key]
-        if ctx.merchant is None and ctx.understanding.action == "answer":
-            return None
-        ctx.state.clear()
-        ctx.understanding.entities.update(merged)
-        return HANDLERS[intent](ctx, intent)
-    return None
+    if wanted != Wanted.DETAILS or intent not in HANDLERS:
+        return None
+    if ctx.merchant is None and ctx.merchant_named() is None:
+        # Not one of the shops offered: a new question ("which merchant?" is not answered).
+        return None if asks_something_else(ctx) else _which_merchant(ctx, intent)
+    if _new_topic_without_details(ctx, intent):
+        return None
+    ctx.understanding.entities.update({**ctx.state.seed, **_seed_entities(ctx.entities)})
+    return HANDLERS[intent](ctx, intent)
+
+
+def _new_topic_without_details(ctx: Context, intent: str) -> bool:
+    """A confident question about something else that names no transaction detail."""
+    understanding = ctx.understanding
+    return (
+        understanding.action == "answer"
+        and understanding.intent not in NOT_TOPICS
+        and understanding.intent != intent
+        and not _seed_entities(ctx.entities)
+        and not ctx.merchant_named()
+    )
 
 
 # ------------------------------------------------------------------ the merchant's own data
 
 
-def _no_data(ctx: Context, intent: str) -> Reply:
-    return Reply(
-        text=_("我现在查不到交易和结算数据，不能给您确切的答复。我可以为您转人工，由客服核实。"),
-        action="answer",
-        intent=intent,
-        quick_replies=[person()],
-        unanswered=True,
-    )
-
-
 def _which_merchant(ctx: Context, intent: str) -> Reply:
-    ctx.state.update(
-        {
-            "flow": "await_details",
-            "for": "details",
-            "intent": intent,
-            "entities": _seed_entities(ctx.entities),
-        }
-    )
     return Reply(
         text=_("您名下有多个商户，请问是哪一个？"),
         action="ask",
         intent=intent,
-        quick_replies=[m.merchant_id for m in ctx.merchants[:6]],
+        quick_replies=merchant_choices(ctx.merchants),
+        state=State(
+            flow=Flow.AWAIT_DETAILS,
+            wanted=Wanted.DETAILS,
+            topic=intent,
+            seed={**_earlier_seed(ctx), **_seed_entities(ctx.entities)},
+        ),
     )
 
 
+def _earlier_seed(ctx: Context) -> dict[str, Any]:
+    """Details named while the assistant was already asking (kept when it asks again)."""
+    return ctx.state.seed if ctx.state.flow == Flow.AWAIT_DETAILS else {}
+
+
 def _ask_details(ctx: Context, intent: str) -> Reply:
-    ctx.state.update({"flow": "await_details", "for": "details", "intent": intent, "entities": {}})
     return Reply(
         text=_(
             "请告诉我交易的日期、时间和金额（例如“昨天下午3点 1280元”），或小票上的参考号。"
@@ -335,6 +355,7 @@ def _ask_details(ctx: Context, intent: str) -> Reply:
         action="ask",
         intent=intent,
         quick_replies=[person()],
+        state=State(flow=Flow.AWAIT_DETAILS, wanted=Wanted.DETAILS, topic=intent),
     )
 
 
@@ -349,8 +370,6 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
         return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
     entities = ctx.entities
     txns = backends.find_transactions(ctx.user, merchant, entities, ctx.language)
-    if txns is None:
-        return _no_data(ctx, intent)
     dates = [d for d in entities.get("datetimes", []) if d.get("date")]
     named = any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no"))
     if not txns and not named and not dates:
@@ -383,15 +402,14 @@ def funds_not_arrived(ctx: Context, intent: str) -> Reply:
             ctx.user, merchant, txn_pk=None, date=day, today=ctx.now.date(), language=ctx.language
         )
         parts = [_("我核查了 %(date)s 的结算情况。") % {"date": day.isoformat()}]
-    if investigation is not None:
-        parts.append(investigation.summary)
-        if investigation.next_step:
-            parts.append(investigation.next_step)
-        if investigation.ticket_number:
-            parts.append(
-                _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
-                % {"number": investigation.ticket_number}
-            )
+    parts.append(investigation.summary)
+    if investigation.next_step:
+        parts.append(investigation.next_step)
+    if investigation.ticket_number:
+        parts.append(
+            _("已为您创建核查工单 %(number)s，客服会跟进并联系您。")
+            % {"number": investigation.ticket_number}
+        )
     return Reply(text="\n".join(parts), action="answer", intent=intent, quick_replies=[person()])
 
 
@@ -426,8 +444,6 @@ def txn_query(ctx: Context, intent: str) -> Reply:
         return _which_merchant(ctx, intent) if ctx.merchants else _no_merchant(ctx, intent)
     entities = ctx.entities
     txns = backends.find_transactions(ctx.user, merchant, entities, ctx.language)
-    if txns is None:
-        return _no_data(ctx, intent)
     if txns:
         lines = [_("找到 %(count)s 笔交易：") % {"count": len(txns)}]
         for txn in txns:
@@ -435,10 +451,7 @@ def txn_query(ctx: Context, intent: str) -> Reply:
         return Reply(text="\n".join(lines), action="answer", intent=intent)
     if any(entities.get(k) for k in ("rrn", "amounts_fen", "trace_no", "card_last4")):
         return _not_found(ctx, intent)
-    today = backends.todays_transactions(ctx.user, merchant, ctx.language)
-    if today is None:
-        return _no_data(ctx, intent)
-    count, total, latest = today
+    count, total, latest = backends.todays_transactions(ctx.user, merchant, ctx.language)
     lines = [
         _("今天共有 %(count)s 笔交易，成功收款合计 %(total)s 元。")
         % {"count": count, "total": yuan(total)}
@@ -461,15 +474,14 @@ def settlement_rules(ctx: Context, intent: str) -> Reply:
     reply = knowledge(ctx, intent)
     if ctx.is_merchant_user and ctx.merchant is not None:
         info = backends.settlement_for_today(ctx.merchant, ctx.language)
-        if info is not None:
-            mine = _("您的结算周期是 %(cycle)s；今天的交易预计 %(date)s 到账。%(explanation)s") % {
-                "cycle": info.cycle,
-                "date": info.payout_date.isoformat(),
-                "explanation": info.explanation,
-            }
-            reply.text = mine + ("\n\n" + reply.text if not reply.unanswered else "")
-            reply.unanswered = False
-            reply.quick_replies = []
+        mine = _("您的结算周期是 %(cycle)s；今天的交易预计 %(date)s 到账。%(explanation)s") % {
+            "cycle": info.cycle,
+            "date": info.payout_date.isoformat(),
+            "explanation": info.explanation,
+        }
+        reply.text = mine + ("\n\n" + reply.text if not reply.unanswered else "")
+        reply.unanswered = False
+        reply.quick_replies = []
     return reply
 
 
@@ -573,6 +585,21 @@ def verify_caller(ctx: Context, intent: str) -> Reply:
     return Reply(text="\n".join(parts), action="answer", intent=intent)
 
 
+def too_many_calls(ctx: Context, intent: str) -> Reply:
+    """A logged-in merchant called too often is offered the contact preferences at once."""
+    merchant = ctx.merchant if ctx.is_merchant_user else None
+    if merchant is None:
+        if ctx.is_merchant_user and ctx.merchants:
+            return _which_merchant(ctx, intent)
+        return knowledge(ctx, intent)
+    url = reverse("contact_preferences", kwargs={"merchant_id": merchant.merchant_id})
+    text = _(
+        "抱歉打扰您了。您可以直接设置联系偏好：哪些事可以联系您、什么时间、用电话还是短信，"
+        "也可以要求少联系；保存后，之后的联系都按您的设置安排。\n联系偏好：%(url)s"
+    ) % {"url": url}
+    return Reply(text=text, action="answer", intent=intent, quick_replies=[person()])
+
+
 def hotline(ctx: Context, intent: str) -> Reply:
     codes = ctx.entities.get("institution") or None
     lines = _hotline_lines(ctx, codes) or _hotline_lines(ctx, None)
@@ -608,6 +635,7 @@ HANDLERS: dict[str, Callable[[Context, str], Reply]] = {
     "repair_status": repair_status,
     "verify_caller": verify_caller,
     "hotline": hotline,
+    "too_many_calls": too_many_calls,
     "greeting": greeting,
     "other": out_of_scope,
     **{intent: start_troubleshooting for intent in TROUBLESHOOTING_INTENTS},

@@ -13,9 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistant import backends
-from assistant.dialogue import HUMAN, Context, Reply
 from assistant.intents import desk_category, intent_label
 from assistant.models import Conversation, HandOff
+from assistant.turn import (
+    HUMAN,
+    NOT_TOPICS,
+    Context,
+    Flow,
+    Reply,
+    State,
+    asks_something_else,
+    merchant_choices,
+)
 from core.money import yuan
 
 # What a merchant types when they do not know the answer to a question we asked.
@@ -38,7 +47,6 @@ def start(
     conversation = ctx.conversation
     recent = _recent_ticket_number(conversation, ctx.now)
     if recent:
-        ctx.state.clear()
         return Reply(
             text=_(
                 "您的问题已经转给客服，工单号 %(number)s，客服会尽快联系您。"
@@ -66,19 +74,48 @@ def start(
     return _next_question(ctx, handoff)
 
 
-def continue_collecting(ctx: Context) -> Reply:
-    handoff = HandOff.objects.get(pk=ctx.state["handoff"], conversation=ctx.conversation)
-    asking = ctx.state.get("asking", "")
+def continue_collecting(ctx: Context) -> Reply | None:
+    """The answer to the fact asked for — or None when the message is a new question."""
+    if ctx.state.handoff is None:
+        return None
+    handoff = HandOff.objects.filter(pk=ctx.state.handoff, conversation=ctx.conversation).first()
+    if handoff is None:
+        return None
+    asking = ctx.state.asking
     understanding = ctx.understanding
     if asking == "merchant":
-        merchant = ctx.merchant  # resolves a merchant ID or terminal the merchant named
+        # A merchant ID or terminal the merchant named, or a shop name they tapped.
+        merchant = ctx.merchant or ctx.merchant_named()
         if merchant is None:
-            merchant = _merchant_by_choice(ctx)
-        if merchant is None:
-            return _ask_merchant(ctx, handoff)
+            return None if asks_something_else(ctx) else _ask_merchant(ctx, handoff)
         if handoff.reason in IMMEDIATE:
             return finish(ctx, handoff)
         return _next_question(ctx, handoff)
+    if _is_new_question(ctx, handoff):
+        return None
+    _keep_answer(ctx, handoff, asking)
+    if understanding.intent == HUMAN and understanding.action == "handoff":
+        return finish(ctx, handoff)  # "just get me a person": stop asking
+    return _next_question(ctx, handoff)
+
+
+# A message this clearly about another topic, while a fact is being asked, is a new question.
+NEW_QUESTION_CONFIDENCE = 0.8
+
+
+def _is_new_question(ctx: Context, handoff: HandOff) -> bool:
+    understanding = ctx.understanding
+    return (
+        understanding.action == "answer"
+        and understanding.intent not in NOT_TOPICS
+        and understanding.intent != handoff.intent
+        and understanding.confidence >= NEW_QUESTION_CONFIDENCE
+        and not _SKIP.search(ctx.text.lower())
+    )
+
+
+def _keep_answer(ctx: Context, handoff: HandOff, asking: str) -> None:
+    """Store what the merchant said as the fact asked for (and any fact the words name)."""
     facts = dict(handoff.facts)
     facts.update(_facts_from_entities(ctx))
     if asking == "terminal" or asking in _DEVICE_FACTS:
@@ -89,9 +126,6 @@ def continue_collecting(ctx: Context) -> Reply:
         facts[asking] = _("不清楚") if _SKIP.search(ctx.text.lower()) else ctx.text.strip()
     handoff.facts = facts
     handoff.save(update_fields=["facts"])
-    if understanding.intent == HUMAN and understanding.action == "handoff":
-        return finish(ctx, handoff)  # "just get me a person": stop asking
-    return _next_question(ctx, handoff)
 
 
 def _next_question(ctx: Context, handoff: HandOff) -> Reply:
@@ -99,7 +133,7 @@ def _next_question(ctx: Context, handoff: HandOff) -> Reply:
     missing = backends.missing_facts(
         handoff.category, merchant, terminal, handoff.facts, ctx.language
     )
-    asked = set(ctx.state.get("asked", []))
+    asked = set(ctx.state.asked) if ctx.state.flow == Flow.COLLECT else set()
     # A fact asked once and still blank (the merchant skipped it) is not asked again.
     missing = [question for question in missing if question.key not in asked]
     if not missing:
@@ -109,13 +143,12 @@ def _next_question(ctx: Context, handoff: HandOff) -> Reply:
     # Model and serial number both come from the terminal record: one tap names the terminal.
     by_terminal = question.key in _DEVICE_FACTS and bool(terminals)
     keys = set(_DEVICE_FACTS) if by_terminal else {question.key}
-    ctx.state.update(
-        {
-            "flow": "collect",
-            "handoff": handoff.pk,
-            "asking": "terminal" if by_terminal else question.key,
-            "asked": sorted(asked | keys),
-        }
+    state = State(
+        flow=Flow.COLLECT,
+        topic=handoff.intent,
+        handoff=handoff.pk,
+        asking="terminal" if by_terminal else question.key,
+        asked=sorted(asked | keys),
     )
     count = len(missing) - (1 if by_terminal and len({q.key for q in missing} & keys) > 1 else 0)
     intro = ""
@@ -132,7 +165,9 @@ def _next_question(ctx: Context, handoff: HandOff) -> Reply:
         if question.hint:
             text += _("（%(hint)s）") % {"hint": question.hint}
         quick = [_("不清楚")]
-    return Reply(text=text, action="ask", intent=handoff.intent or HUMAN, quick_replies=quick)
+    return Reply(
+        text=text, action="ask", intent=handoff.intent or HUMAN, quick_replies=quick, state=state
+    )
 
 
 def finish(ctx: Context, handoff: HandOff) -> Reply:
@@ -163,9 +198,7 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         idempotency_key=f"assistant:{conversation.pk}:{handoff.sequence}",
         opened_by=ctx.user,
     )
-    if ticket is None:
-        return _no_ticket(ctx, handoff)
-    staffing = backends.staffing(ctx.now)
+    staffing = backends.ticket_staffing(ticket, ctx.now)
     handoff.ticket_id = ticket.pk
     handoff.status = HandOff.Status.TICKET_OPENED
     handoff.completed_at = timezone.now()
@@ -195,7 +228,6 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
             "现在不在人工值班时间（%(hours)s）。我们已记录回电承诺：%(when)s 前给您回电。"
         ) % {"hours": staffing.hours, "when": _local(due)}
     handoff.save()
-    ctx.state.clear()
     return Reply(
         text=text,
         action="handoff",
@@ -211,7 +243,6 @@ def _no_ticket(ctx: Context, handoff: HandOff) -> Reply:
     handoff.completed_at = timezone.now()
     handoff.save(update_fields=["status", "completed_at"])
     ctx.conversation.status = Conversation.Status.HANDED_OFF
-    ctx.state.clear()
     lines = [
         f"· {line.institution} {line.number}" for line in backends.hotlines(None, ctx.language)
     ]
@@ -222,22 +253,13 @@ def _no_ticket(ctx: Context, handoff: HandOff) -> Reply:
 
 
 def _ask_merchant(ctx: Context, handoff: HandOff) -> Reply:
-    ctx.state.update({"flow": "collect", "handoff": handoff.pk, "asking": "merchant"})
     return Reply(
         text=_("您名下有多个商户，请问是哪一个？"),
         action="ask",
         intent=handoff.intent or HUMAN,
-        quick_replies=[m.merchant_id for m in ctx.merchants[:6]],
+        quick_replies=merchant_choices(ctx.merchants),
+        state=State(flow=Flow.COLLECT, topic=handoff.intent, handoff=handoff.pk, asking="merchant"),
     )
-
-
-def _merchant_by_choice(ctx: Context) -> Any:
-    said = ctx.text.strip()
-    for merchant in ctx.merchants:
-        if said and (said == merchant.merchant_id or said in (merchant.name, merchant.short_name)):
-            ctx.conversation.merchant = merchant
-            return merchant
-    return None
 
 
 def _terminal_by_choice(ctx: Context) -> Any:
@@ -284,7 +306,7 @@ def _facts_from_entities(ctx: Context, seed: dict[str, Any] | None = None) -> di
         facts["recent_transaction"] = (
             f"{dates[0]['text']} {yuan(entities['amounts_fen'][0], grouping=False)}"
         )
-    if dates and ctx.state.get("asking") == "started_at":
+    if dates and ctx.state.asking == "started_at":
         facts["started_at"] = dates[0]["text"]
     return facts
 

@@ -173,6 +173,11 @@ class Message(models.Model):
         default=False,
         help_text=_("助手没有资料或数据回答这条消息（用于完善知识库）。"),
     )
+    second_opinion = models.BooleanField(
+        _("第二意见"),
+        default=False,
+        help_text=_("本地模型没有把握时，由第二意见（外部大模型）确定了意图或提问方式。"),
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()

@@ -31,6 +31,7 @@ def dashboard(user: Any, days: int = 30, now: dt.datetime | None = None) -> dict
     inbound = Message.objects.visible_to(user).inbound().filter(created_at__gte=since)
     message_count = inbound.count()
     unanswered_count = inbound.filter(unanswered=True).count()
+    second_opinion_count = inbound.filter(second_opinion=True).count()
 
     daily = []
     per_day = (
@@ -67,6 +68,11 @@ def dashboard(user: Any, days: int = 30, now: dt.datetime | None = None) -> dict
         "messages": message_count,
         "unanswered": unanswered_count,
         "answered_share": round(1 - unanswered_count / message_count, 3) if message_count else None,
+        # Messages whose reading the optional second opinion settled (issue 11).
+        "second_opinion": second_opinion_count,
+        "second_opinion_share": (
+            round(second_opinion_count / message_count, 3) if message_count else None
+        ),
         "daily": daily,
         "handoff_reasons": [
             {

@@ -8,13 +8,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from assistant import dialogue
+from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, Message, session_digest
-from assistant.nlu import Model, mask_pans, understand
+from assistant.nlu import Model, SecondOpinion, mask_pans, understand
+from assistant.turn import Context, Reply, State
 from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text
 
@@ -33,7 +36,7 @@ class AssistantError(BilingualError):
 class Exchange:
     inbound: Message
     outbound: Message
-    reply: dialogue.Reply
+    reply: Reply
 
 
 def mask_message(text: str) -> str:
@@ -96,6 +99,25 @@ def close_conversation(conversation: Conversation) -> None:
     conversation.save(update_fields=["status", "state", "updated_at"])
 
 
+def second_opinion() -> SecondOpinion | None:
+    """The configured second opinion (``ASSISTANT_SECOND_OPINION_URL``), or None: off."""
+    url = getattr(settings, "ASSISTANT_SECOND_OPINION_URL", "")
+    if not url:
+        return None
+    return SecondOpinion(
+        url=url,
+        model=settings.ASSISTANT_SECOND_OPINION_MODEL,
+        timeout_seconds=settings.ASSISTANT_SECOND_OPINION_TIMEOUT_MS / 1000,
+        api_key=settings.ASSISTANT_SECOND_OPINION_API_KEY,
+    )
+
+
+def intent_meanings() -> dict[str, str]:
+    """Our intents in plain English, for the second opinion's prompt."""
+    with translation.override("en"):
+        return {intent: str(label) for intent, label in INTENT_LABELS.items()}
+
+
 @transaction.atomic
 def post_message(
     conversation: Conversation,
@@ -114,10 +136,13 @@ def post_message(
             lazy_format(_("消息太长：最多 %(limit)s 个字"), limit=MAX_MESSAGE_LENGTH)
         )
     now = timezone.localtime(now or timezone.now())
+    # Understood before the lock: a second opinion may take a moment.
+    understanding = understand(
+        text, now=now, model=model, second_opinion=second_opinion(), meanings=intent_meanings()
+    )
     # Lock the conversation: two messages sent at once must not both move its state.
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     masked = mask_message(text)
-    understanding = understand(text, now=now, model=model)
     inbound = Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.IN,
@@ -126,18 +151,21 @@ def post_message(
         confidence=understanding.confidence,
         action=understanding.action,
         entities=understanding.entities,
+        second_opinion=understanding.second_opinion,
     )
     language = reply_language(text, conversation.language)
     with translation.override(language):
-        ctx = dialogue.Context(
+        ctx = Context(
             user=user,
             conversation=conversation,
             understanding=understanding,
             text=masked,
             now=now,
             language="en" if language == "en" else "zh",
+            state=State.from_json(conversation.state),
         )
         reply = dialogue.respond(ctx)
+        conversation.state = reply.state.to_json()
         reply.text = mask_pans_in_text(reply.text)
         reply.quick_replies = [str(label) for label in reply.quick_replies]
     outbound = Message.objects.create(

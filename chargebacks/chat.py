@@ -40,7 +40,7 @@ def _open_cases(user: Any) -> list[Any]:
 
 def topic_reply(ctx: Any) -> Any:
     """A Reply for a chargeback or fraud message, or None when the message is about neither."""
-    from assistant.dialogue import Reply
+    from assistant.turn import Reply
 
     topic = topic_of(ctx.text, ctx.understanding.intent)
     if topic is None:

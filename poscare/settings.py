@@ -150,6 +150,12 @@ DATABASES = {
     )
 }
 SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+# The assistant's optional second opinion for messages it is unsure about (issue 11): an
+# OpenAI-compatible chat endpoint (vLLM, Ollama: "http://127.0.0.1:11434/v1"); off when empty.
+ASSISTANT_SECOND_OPINION_URL = env_str("ASSISTANT_SECOND_OPINION_URL", "")
+ASSISTANT_SECOND_OPINION_MODEL = env_str("ASSISTANT_SECOND_OPINION_MODEL", "qwen2.5:7b-instruct")
+ASSISTANT_SECOND_OPINION_TIMEOUT_MS = env_int("ASSISTANT_SECOND_OPINION_TIMEOUT_MS", 1500)
+ASSISTANT_SECOND_OPINION_API_KEY = env_str("ASSISTANT_SECOND_OPINION_API_KEY", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite holds a handful of concurrent users (the demo: web threads, task worker,
     # scheduler) only with all three: WAL lets readers run beside the one writer; the busy

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from sklearn.pipeline import Pipeline
 from . import classifier
 from .classifier import ClassifierConfig, Prediction
 from .entities import extract_entities
+from .fast import FastScorer, scorer_for
 from .rules import apply_rules
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -37,7 +38,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL_PATH = Path(
     os.environ.get("POSCARE_ASSISTANT_MODEL", REPO_ROOT / "var" / "assistant_model.joblib")
 )
-FORMAT_VERSION = 1
+# 2: the clarify threshold is a margin (top probability minus runner-up), not a probability.
+FORMAT_VERSION = 2
 
 
 def read_jsonl(path: Path | str) -> list[dict[str, Any]]:
@@ -77,16 +79,26 @@ class Model:
     pipeline: Pipeline
     config: ClassifierConfig
     clarify_threshold: float = classifier.DEFAULT_CLARIFY_THRESHOLD
+    # The same arithmetic without scikit-learn's per-call overhead (built on first use).
+    _scorer: FastScorer | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def intents(self) -> list[str]:
         return [str(label) for label in self.pipeline.classes_]
 
+    def probabilities(self, inputs: list[str]) -> np.ndarray:
+        """(messages × intents) probabilities of already prepared inputs."""
+        if self._scorer is None:
+            self._scorer = scorer_for(self.pipeline)
+        if self._scorer is None:
+            return np.asarray(self.pipeline.predict_proba(inputs))
+        return self._scorer.probabilities_many(inputs)
+
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
         inputs = [self._input(text) for text in texts]
-        probabilities = self.pipeline.predict_proba(inputs)
+        probabilities = self.probabilities(inputs)
         predictions = classifier.top_predictions(probabilities, self.intents)
         if not self.config.use_rules:
             return predictions

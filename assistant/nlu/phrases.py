@@ -36,6 +36,9 @@ class IntentPhrases:
     short: list[str] = field(default_factory=list)
     hard: list[str] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
+    # Wordings in the style of the real questions, for the error families of the development
+    # folds (never the test part): help-centre headings, forum posts, other platforms.
+    wild: list[str] = field(default_factory=list)
 
 
 def _string_list(path: Path, key: str, value: object) -> list[str]:
@@ -51,7 +54,7 @@ def load_phrases(directory: Path = PHRASES_DIR) -> dict[str, IntentPhrases]:
         if path.name.startswith("_"):
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        unknown = set(data) - {"hand", "short", "hard", "templates"}
+        unknown = set(data) - {"hand", "short", "hard", "templates", "wild"}
         if unknown:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
         lists = {key: _string_list(path, key, value) for key, value in data.items()}
@@ -106,7 +109,7 @@ def build_rows(seed: int = SEED, directory: Path = PHRASES_DIR) -> list[dict[str
             if text and text not in texts:
                 texts.append(text)
 
-        for text in entry.hand + entry.short + entry.hard:
+        for text in entry.hand + entry.short + entry.hard + entry.wild:
             keep(text)
         attempts = 0
         while entry.templates and len(texts) < TARGET_PER_INTENT and attempts < 2000:

@@ -19,8 +19,12 @@ RULE_CONFIDENCE = 0.97
 def apply_rules(prediction: Prediction, entities: dict[str, Any]) -> Prediction:
     """The model's prediction, or the rule's when a rule applies."""
     if entities.get("response_codes") and prediction.intent != CODE_INTENT:
+        # The model's readings stay as alternatives, with what is left beside the rule's share.
         alternatives = [(prediction.intent, prediction.confidence)] + [
             pair for pair in prediction.alternatives if pair[0] != CODE_INTENT
         ]
-        return Prediction(CODE_INTENT, RULE_CONFIDENCE, alternatives[:2])
+        rest = round(1.0 - RULE_CONFIDENCE, 4)
+        return Prediction(
+            CODE_INTENT, RULE_CONFIDENCE, [(intent, min(p, rest)) for intent, p in alternatives[:2]]
+        )
     return prediction

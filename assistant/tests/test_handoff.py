@@ -35,10 +35,30 @@ def test_user_without_merchant_gets_hotlines_not_a_ticket(chat, charlie):
 
 def test_several_merchants_are_asked_which_one(chat, alice, merchant_b, terminal_a):
     merchant_b.members.add(alice)
+    merchant_b.short_name = "老王面馆"
+    merchant_b.save(update_fields=["short_name"])
     talk = chat(alice)
     reply = talk.say("转人工")
     assert reply.action == "ask"
-    assert set(reply.quick_replies) == {"898110154110001", "898310158120002"}
+    # Shop names, not bare 15-digit IDs.
+    assert "老王面馆" in reply.quick_replies and len(reply.quick_replies) == 2
+    assert not any(label.isdigit() for label in reply.quick_replies)
+    reply = talk.say("老王面馆")
+    assert talk.conversation.merchant == merchant_b
+    assert reply.action == "handoff"
+
+
+def test_merchant_id_still_accepted_and_twin_names_told_apart(chat, alice, merchant_b):
+    from assistant.turn import merchant_choices
+
+    merchant_b.members.add(alice)
+    merchants = list(alice.merchants.order_by("merchant_id"))
+    for merchant in merchants:
+        merchant.short_name = "测试商户"
+        merchant.save(update_fields=["short_name"])
+    assert merchant_choices(merchants) == ["测试商户（…0001）", "测试商户（…0002）"]
+    talk = chat(alice)
+    talk.say("转人工")
     reply = talk.say("898310158120002")
     assert talk.conversation.merchant == merchant_b
     assert reply.action == "handoff"
@@ -76,11 +96,12 @@ def test_outside_staffed_hours_records_a_call_back(chat, alice, terminal_a, agen
     late = dt.datetime.now(SHANGHAI).replace(hour=22, minute=30)
     reply = chat(alice).say("转人工", now=late)
     ticket = Ticket.objects.get()
-    assert ticket.number in reply.text
-    assert "不在人工值班时间" in reply.text and "每天 08:00–20:00" in reply.text
+    assert ticket.number in reply.text and ticket.priority == "P3"
+    # The promise follows the ticket's own SLA calendar (P3: office hours), not a global window.
+    assert "不在人工值班时间" in reply.text and "工作日 09:00–12:00, 13:30–18:00" in reply.text
     handoff = HandOff.objects.get()
     assert handoff.outside_hours and handoff.callback_due_at is not None
-    assert handoff.callback_due_at.astimezone(SHANGHAI).hour == 9
+    assert handoff.callback_due_at.astimezone(SHANGHAI).hour == 10
     commitment = ticket.commitments.get()
     assert commitment.due_at == handoff.callback_due_at and commitment.owner == agent
     assert ticket.number in commitment.promise and commitment.created_by == alice

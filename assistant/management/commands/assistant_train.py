@@ -8,8 +8,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assistant.nlu import build_model, set_model
+from assistant.nlu import Model, build_model, set_model
 from assistant.nlu.model import DEFAULT_MODEL_PATH, DEFAULT_TRAIN_PATH, labelled_rows, read_jsonl
+
+
+def _loadable(path: Path) -> bool:
+    """A model file of this release's format (an older one is rebuilt)."""
+    try:
+        Model.load(path)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -24,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"])
-        if options["if_missing"] and output.exists():
+        if options["if_missing"] and _loadable(output):
             self.stdout.write(f"Model already built: {output}")
             return
         train = Path(options["train"])
