@@ -152,6 +152,6 @@ def test_the_supervisor_page_creates_starts_and_shows_stage_counts(
     assert bad.status_code == 200 and UpdateCampaign.objects.count() == 1
     for user in (agent, alice, bob, charlie):
         client.force_login(user)
-        assert client.get("/fleet/campaigns/").status_code == 302
-        assert client.post(f"/fleet/campaigns/{campaign.pk}/pause/").status_code == 302
+        assert client.get("/fleet/campaigns/").status_code == 403
+        assert client.post(f"/fleet/campaigns/{campaign.pk}/pause/").status_code == 403
     assert UpdateCampaign.objects.get().status == "running"

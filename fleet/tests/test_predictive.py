@@ -152,4 +152,4 @@ def test_risk_is_shown_only_to_those_who_may_see_it(
     assert FailureRisk.objects.visible_to(integration).count() == 0
     client.force_login(bob)
     assert client.get(f"/terminals/{terminal_a.terminal_id}/").status_code == 404
-    assert client.get("/fleet/").status_code == 302
+    assert client.get("/fleet/").status_code == 403  # signed in, wrong role
