@@ -26,6 +26,7 @@ from assistant.turn import (
     merchant_choices,
 )
 from core.money import yuan
+from core.types import member_or_none
 
 # What a merchant types when they do not know the answer to a question we asked.
 _SKIP = re.compile(r"不知道|不清楚|不记得|忘了|跳过|没有|\bskip\b|don'?t know|not sure|unknown")
@@ -196,7 +197,7 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         terminal=terminal,
         transcript=transcript,
         idempotency_key=f"assistant:{conversation.pk}:{handoff.sequence}",
-        opened_by=ctx.user,
+        opened_by=member_or_none(ctx.user),
     )
     staffing = backends.ticket_staffing(ticket, ctx.now)
     handoff.ticket_id = ticket.pk

@@ -34,6 +34,11 @@ class AuthenticatedRequest(Request):
     user: User
 
 
+def member_or_none(viewer: Viewer | None) -> User | None:
+    """The signed-in user, or None for an anonymous visitor."""
+    return viewer if isinstance(viewer, User) else None
+
+
 def user_of(request: HttpRequest | Request) -> User:
     """The user of a request that passed authentication, as a `User` — for methods whose
     signature a framework fixes (DRF's `create`, `update`)."""

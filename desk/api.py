@@ -230,7 +230,7 @@ class TicketViewSet(
                 description=data["description"],
                 facts=data.get("facts"),
                 transcript=data.get("transcript"),
-                opened_by=request.user,
+                opened_by=user_of(request),
                 idempotency_key=key,
             )
         except DeskError as error:

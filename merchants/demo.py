@@ -288,7 +288,7 @@ def load(rng: random.Random, log: Any) -> None:
     log(f"  {len(DEMO_STAFF)} staff, 3 merchant owners and their team (password: {password})")
 
 
-def _team(merchant: Any, password: str) -> None:
+def _team(merchant: Merchant, password: str) -> None:
     """The "merchant" user's first shop has a manager and a cashier of its first store."""
     from accounts.models import User
     from merchants.models import Membership

@@ -66,7 +66,7 @@ def role_of(user: Viewer | None, merchant: Merchant) -> str | None:
     return row.role if row else None
 
 
-def _event(merchant: Merchant, actor: Any, kind: str, subject: str, role: str = "") -> None:
+def _event(merchant: Merchant, actor: User, kind: str, subject: str, role: str = "") -> None:
     TeamEvent.objects.create(merchant=merchant, actor=actor, kind=kind, subject=subject, role=role)
 
 

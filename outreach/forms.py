@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,9 @@ from outreach.models import (
     ScamReport,
     Urgency,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 OPTIONAL_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.INBOX]
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,7 +45,7 @@ class ContactRequestForm(forms.Form):
         help_text=_("紧急安全验证或风险提示必填，会被审计。"),
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

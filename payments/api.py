@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from core.calendar import working_calendar
 from core.language import current_language
+from core.types import AuthenticatedRequest, user_of
 from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
 from merchants.models import Merchant
@@ -223,10 +224,10 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={201: "InvestigationSerializer"})
     @action(detail=True, methods=["post"])
-    def investigate(self, request: Request, pk: str | None = None) -> Response:
+    def investigate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         txn = self.get_object()
         investigation = investigate_funds(
-            txn.merchant, txn=txn, opened_by=request.user, channel="api"
+            txn.merchant, txn=txn, opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -311,7 +312,7 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             merchant_id=data.validated_data["merchant_id"],
         )
         investigation = investigate_funds(
-            merchant, date=data.validated_data["date"], opened_by=request.user, channel="api"
+            merchant, date=data.validated_data["date"], opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -389,7 +390,7 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         second = get_object_or_404(visible, pk=data.validated_data["second"])
         if first.merchant_id != second.merchant_id:
             return Response({"detail": "both transactions must belong to one merchant"}, status=400)
-        case = open_dispute(first, second, opened_by=request.user, channel="api")
+        case = open_dispute(first, second, opened_by=user_of(request), channel="api")
         return Response(DisputeSerializer(case).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,13 +11,16 @@ banner only: filing thousands of requests from one click is a campaign, not a no
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from desk.models import Outage
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PURPOSE = "service_outage"
 
@@ -41,7 +44,7 @@ def _channels() -> list[str]:
     return ["inbox", "sms"] if sms else ["inbox"]
 
 
-def notify_region(outage: Outage, *, step: str, text: str, by: Any, skip: set[int]) -> int:
+def notify_region(outage: Outage, *, step: str, text: str, by: User, skip: set[int]) -> int:
     """File one outreach request per merchant of the region not in `skip` (merchant pks) and
     not yet told about this step; returns how many were filed."""
     from outreach.models import ContactRequest
