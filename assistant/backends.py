@@ -127,7 +127,7 @@ def terminals_of(user: Viewer, merchant: Merchant) -> list[Any]:
     )
 
 
-def find_terminal(user: Viewer, value: str) -> Any:
+def find_terminal(user: Viewer, value: str) -> Terminal | None:
     """A terminal the user may see, by terminal ID or serial number."""
     from terminals.models import Terminal
 
@@ -247,8 +247,8 @@ class TicketInfo:
 
 def missing_facts(
     category: str,
-    merchant: Merchant,
-    terminal: Terminal,
+    merchant: Merchant | None,
+    terminal: Terminal | None,
     facts: dict[str, str],
     language: str = "zh",
 ) -> list[FactQuestion]:
@@ -282,7 +282,7 @@ def open_ticket(
     category: str,
     description: str,
     facts: dict[str, str],
-    terminal: Terminal,
+    terminal: Terminal | None,
     transcript: list[dict[str, Any]],
     idempotency_key: str,
     opened_by: User | None = None,

@@ -23,6 +23,7 @@ from assistant.nlu import Understanding
 if TYPE_CHECKING:
     from core.types import Viewer
     from merchants.models import Merchant
+    from terminals.models import Terminal
 
 HUMAN = "human_agent"
 # Intents that are no topic to offer or to switch to (nothing to act on, or a person's job).
@@ -152,7 +153,7 @@ class Context:
         return backends.merchants_of(self.user)
 
     @property
-    def merchant(self) -> Any:
+    def merchant(self) -> Merchant | None:
         """The merchant this conversation is about, when it is known without asking."""
         if self.conversation.merchant_id:
             return self.conversation.merchant
@@ -170,7 +171,7 @@ class Context:
             return self._choose(merchants[0])
         return None
 
-    def merchant_named(self) -> Any:
+    def merchant_named(self) -> Merchant | None:
         """The merchant whose shop name (or ID) the message is: a tapped quick reply."""
         said = self.text.strip()
         if not said:
@@ -185,12 +186,12 @@ class Context:
         ]
         return self._choose(unique[0]) if len(unique) == 1 else None
 
-    def _choose(self, merchant: Merchant) -> Any:
+    def _choose(self, merchant: Merchant) -> Merchant:
         self.conversation.merchant = merchant
         return merchant
 
     @property
-    def terminal(self) -> Any:
+    def terminal(self) -> Terminal | None:
         if self.conversation.terminal_id:
             return self.conversation.terminal
         merchant = self.merchant

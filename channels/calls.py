@@ -25,7 +25,7 @@ from core.masking import mask_pans_in_text, mask_phone
 from core.phones import PhoneNumberError, display_phone, normalize_phone
 
 if TYPE_CHECKING:
-    from desk.models import Ticket
+    from desk.models import Interaction, Ticket
     from merchants.models import Merchant
 
 EVENT_KINDS = ("dialing", "ringing", "answered", "transferred", "ended")
@@ -390,7 +390,7 @@ def _outages_for(merchant: Merchant | None) -> list[Any]:
     return [o for o in active[:50] if merchant.region_code.startswith(o.region_code or "")][:5]
 
 
-def _last_contact(merchant: Merchant) -> Any:
+def _last_contact(merchant: Merchant) -> Interaction | None:
     from desk.models import Interaction
 
     return (

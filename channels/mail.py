@@ -84,11 +84,11 @@ def _merchants_of(sender: str) -> list[Any]:
     return list(Merchant.objects.filter(contacts__email__iexact=sender).distinct()[:2])
 
 
-def _author(merchant: Merchant) -> Any:
+def _author(merchant: Merchant) -> User | None:
     return merchant.members.filter(is_active=True).order_by("pk").first()
 
 
-def _attach_all(ticket: Ticket, mail: Parsed, by: User) -> None:
+def _attach_all(ticket: Ticket, mail: Parsed, by: User | None) -> None:
     from desk.services import DeskError, attach_file
 
     for name, content in mail.attachments:

@@ -21,6 +21,7 @@ from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text
 
 if TYPE_CHECKING:
+    from desk.models import Ticket
     from merchants.models import Merchant
 
 STOP_WORDS = frozenset({"退订", "TD", "T", "STOP", "UNSUBSCRIBE", "N"})
@@ -125,7 +126,7 @@ def _unsubscribe(merchant: Merchant) -> str:
     return str(_("您已退订短信通知，之后只通过站内消息、邮件或电话联系您。"))
 
 
-def _open_ticket_for(merchant: Merchant, now: dt.datetime) -> Any:
+def _open_ticket_for(merchant: Merchant, now: dt.datetime) -> Ticket | None:
     from desk.models import Ticket
 
     return (

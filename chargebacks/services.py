@@ -27,6 +27,7 @@ from core.uploads import IMAGES_AND_PDF, check_upload
 from merchants.models import Membership
 
 if TYPE_CHECKING:
+    from desk.models import Ticket
     from merchants.models import Merchant
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -67,7 +68,7 @@ def _ticket_text(case: Case) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _open_ticket(case: Case, by: User) -> Any:
+def _open_ticket(case: Case, by: User) -> Ticket:
     from desk.services import open_ticket
 
     return open_ticket(

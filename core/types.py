@@ -8,6 +8,8 @@ documents), so view code needs no casts or `Any`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -16,6 +18,9 @@ from rest_framework.request import Request
 from accounts.models import User
 
 Viewer = User | AnonymousUser
+
+# What an app's demo module (`load(rng, log)`) writes its progress lines to: the command's stdout.
+DemoLog = Callable[[str], object]
 
 
 class HtmxHttpRequest(HttpRequest):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
+from core.types import DemoLog
 from desk import services
 from desk.defaults import ensure_defaults
 from desk.models import (
@@ -157,7 +157,7 @@ def _status(ticket: Ticket, to: str, at: dt.datetime, by: User | None, reason: s
 
 
 # size: the demo's desk story told in order, one pass; runs once per demo database
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     ensure_defaults()
     staff = {u.username: u for u in User.objects.exclude(role=User.Role.MERCHANT)}
     l1 = [staff[n] for n in ("agent", "agent2", "agent3") if n in staff]

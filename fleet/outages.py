@@ -26,6 +26,7 @@ from fleet.models import OutageProposal
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from desk.models import Outage
 
 WINDOW = dt.timedelta(hours=2)
 CODES = ("96", "91")
@@ -139,7 +140,7 @@ def proposal_title(proposal: OutageProposal) -> str:
 
 
 @transaction.atomic
-def confirm_proposal(proposal: OutageProposal, *, by: User, message: str = "") -> Any:
+def confirm_proposal(proposal: OutageProposal, *, by: User, message: str = "") -> Outage:
     """A supervisor confirms: declare the desk outage, link tickets, tell each merchant once."""
     from desk.models import Outage, Ticket
     from desk.notify import notify_merchant

@@ -38,6 +38,6 @@ def _attach(ticket: Ticket, upload: UploadedFile, content_type: str, by: User | 
 
 
 @transaction.atomic
-def attach_file(ticket: Ticket, upload: UploadedFile, *, by: User) -> Attachment:
+def attach_file(ticket: Ticket, upload: UploadedFile, *, by: User | None) -> Attachment:
     content_type = validate_attachment(upload)
     return _attach(ticket, upload, content_type, by)

@@ -11,7 +11,7 @@ banner only: filing thousands of requests from one click is a campaign, not a no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,12 +20,15 @@ from django.utils.translation import gettext as _
 from desk.models import Outage
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
+    from merchants.models import Merchant
 
 PURPOSE = "service_outage"
 
 
-def region_merchants(outage: Outage) -> Any:
+def region_merchants(outage: Outage) -> QuerySet[Merchant]:
     """Active merchants inside the outage's region (none for a nationwide outage)."""
     from merchants.models import Merchant
 

@@ -64,7 +64,7 @@ def route(ticket: Ticket, tier: str) -> tuple[Queue | None, Any]:
     return queue, member
 
 
-def _least_loaded(users: Any) -> Any:
+def _least_loaded(users: Any) -> User | None:
     """The user with the fewest open tickets assigned (ties: the longest-serving)."""
     return (
         users.annotate(load=Count("assigned_tickets", filter=Q(assigned_tickets__is_open=True)))

@@ -23,6 +23,7 @@ from outreach.vocabulary import INTRUSIVE, PURPOSES
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from desk.models import Ticket
     from merchants.models import Merchant
 
 
@@ -84,7 +85,7 @@ def ask_for_fewer_contacts(
     return complaint
 
 
-def _complaint_ticket(complaint: FrequencyComplaint, user: User, source: str) -> Any:
+def _complaint_ticket(complaint: FrequencyComplaint, user: User, source: str) -> Ticket:
     """A desk ticket (category outreach_complaint) so the complaint is followed up like any
     other; the complaint's id makes it idempotent."""
     from desk.services import open_ticket

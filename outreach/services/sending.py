@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +28,8 @@ from outreach.services.common import (
 from outreach.services.policy_inputs import histories_for, preferences_for
 
 if TYPE_CHECKING:
-    from merchants.models import Merchant
+    from directory.models import RegisteredNumber
+    from merchants.models import Contact, Merchant
 
 
 def _apply(request: ContactRequest, decision: policy.Decision, now: dt.datetime) -> None:
@@ -47,7 +48,7 @@ def _apply(request: ContactRequest, decision: policy.Decision, now: dt.datetime)
     }[decision.kind]
 
 
-def registered_number_for(merchant: Merchant, channel: str) -> Any:
+def registered_number_for(merchant: Merchant, channel: str) -> RegisteredNumber | None:
     """The registered outbound number a call or SMS to this merchant comes from: the
     merchant's acquirer's, else any active one."""
     from directory.models import RegisteredNumber
@@ -84,7 +85,7 @@ def _verify_line(code: str, number: str, channel: str) -> str:
     )
 
 
-def _primary_contact(merchant: Merchant) -> Any:
+def _primary_contact(merchant: Merchant) -> Contact | None:
     return merchant.contacts.filter(is_primary=True).first() or merchant.contacts.first()
 
 
