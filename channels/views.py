@@ -74,7 +74,7 @@ def attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
-    merchant = Merchant.objects.visible_to(request.user).filter(merchant_id=merchant_id).first()
+    merchant = Merchant.objects.visible_to(request.user).by_merchant_id(merchant_id)
     if merchant is None:
         raise Http404
     try:

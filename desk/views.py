@@ -105,11 +105,7 @@ def agent_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        merchant = (
-            Merchant.objects.visible_to(request.user)
-            .filter(merchant_id=data["merchant_id"])
-            .first()
-        )
+        merchant = Merchant.objects.visible_to(request.user).by_merchant_id(data["merchant_id"])
         terminal = None
         if merchant is None:
             form.add_error("merchant_id", _("未找到该商户"))

@@ -49,6 +49,10 @@ class MerchantQuerySet(ScopedQuerySet["Merchant"]):
     def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         return Q(pk__in=shifts.values("merchant_id"))  # the merchant they work for
 
+    def by_merchant_id(self, merchant_id: str) -> Merchant | None:
+        """The merchant with this 15-digit ID among these rows, or None."""
+        return self.filter(merchant_id=merchant_id).first()
+
     def search(self, query: str, user: User | None = None) -> MerchantQuerySet:
         """Name, merchant ID, or contact phone — the phone only for a user who sees phones in
         full: one who sees them masked must not recover one by searching partial digits."""

@@ -53,7 +53,7 @@ class ContactRequestForm(forms.Form):
         from merchants.models import Merchant
 
         value = self.cleaned_data["merchant_id"].strip()
-        merchant = Merchant.objects.visible_to(self.user).filter(merchant_id=value).first()
+        merchant = Merchant.objects.visible_to(self.user).by_merchant_id(value)
         if merchant is None:
             raise forms.ValidationError(_("找不到商户“%(value)s”"), params={"value": value})
         return merchant

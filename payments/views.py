@@ -154,10 +154,8 @@ def investigate_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写商户编号和交易日期"))
         return redirect("payouts")
-    merchant = (
-        Merchant.objects.visible_to(request.user)
-        .filter(merchant_id=form.cleaned_data["merchant_id"])
-        .first()
+    merchant = Merchant.objects.visible_to(request.user).by_merchant_id(
+        form.cleaned_data["merchant_id"]
     )
     if merchant is None:
         raise Http404(_("没有找到该商户"))
