@@ -6,6 +6,7 @@ so a typo in a deployment stops the process at start instead of misbehaving late
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -60,6 +61,16 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The reverse proxies in front of poscare (nginx, a load balancer), as addresses or CIDRs:
+# X-Forwarded-For is believed only when one of them sent the request (core/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR"
+        ) from None
 # The desk's mailbox: mail to it (and to its signed reply addresses) becomes tickets.
 DESK_MAILBOX = env_str("DESK_MAILBOX", "desk@poscare.example.cn")
 
@@ -226,6 +237,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
+# The same client address as every other limit (X-Forwarded-For only from TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.axes_client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
