@@ -55,9 +55,42 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
-if not DEBUG and SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+
+
+def weak_secret_key(key: str) -> str:
+    """Why `key` is too weak to sign sessions and password-reset links, or "" when it is not.
+    Django's own deployment check (security.W009), plus the placeholders we ship."""
+    if key == DEV_SECRET_KEY or key.startswith(("dev-only", "django-insecure-", "change-me")):
+        return "it is the development key or a placeholder"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "it has fewer than 50 characters or fewer than 5 different ones"
+    return ""
+
+
+if not DEBUG and (_weakness := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is weak ({_weakness}); with DEBUG off poscare needs a strong one: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+# HTTPS only: redirect plain HTTP, secure-only cookies, HSTS. On by default with DEBUG off; the
+# demo and `make serve` (plain HTTP on 127.0.0.1) turn it off.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
+if HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # A year; poscare has its own host name, so subdomains and the browsers' preload list too
+    # (HSTS_SUBDOMAINS=0 / HSTS_PRELOAD=0 where the domain is shared with plain-HTTP sites).
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
