@@ -11,7 +11,7 @@ def hide_server_version() -> None:
     def version_string(_handler: object) -> str:
         return "poscare"
 
-    basehttp.WSGIRequestHandler.version_string = version_string  # type: ignore[method-assign]
+    basehttp.WSGIRequestHandler.version_string = version_string  # type: ignore[method-assign,assignment]
 
 
 class CoreConfig(AppConfig):
