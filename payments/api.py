@@ -30,10 +30,11 @@ from merchants.models import Merchant
 from payments.ingest import ingest_api
 from payments.models import DisputeCase, Investigation, Payout, ResponseCode, Transaction
 from payments.services import (
+    DisputeError,
     explain_transaction,
     find_duplicate_charges,
     investigate_funds,
-    open_dispute,
+    open_or_get_dispute,
     settlement_eta_for,
 )
 from payments.settlement import Cycle, parse_cutoff, settlement_eta
@@ -381,17 +382,24 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "merchant", "ticket"
         )
 
-    @extend_schema(request=DisputeRequestSerializer, responses={201: DisputeSerializer})
+    @extend_schema(
+        request=DisputeRequestSerializer, responses={201: DisputeSerializer, 200: DisputeSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DisputeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         visible = Transaction.objects.visible_to(request.user)
         first = get_object_or_404(visible, pk=data.validated_data["first"])
         second = get_object_or_404(visible, pk=data.validated_data["second"])
-        if first.merchant_id != second.merchant_id:
-            return Response({"detail": "both transactions must belong to one merchant"}, status=400)
-        case = open_dispute(first, second, opened_by=user_of(request), channel="api")
-        return Response(DisputeSerializer(case).data, status=status.HTTP_201_CREATED)
+        try:
+            case, created = open_or_get_dispute(
+                first, second, opened_by=user_of(request), channel="api"
+            )
+        except DisputeError as error:
+            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        # The case that already covers this double charge is answered as it is, with 200.
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(DisputeSerializer(case).data, status=answer)
 
 
 @extend_schema(

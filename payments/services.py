@@ -9,12 +9,14 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.calendar import working_calendar
-from core.errors import in_both_languages
+from core.errors import BilingualError, in_both_languages
 from core.money import yuan
 from payments import desk_link
 from payments.models import (
@@ -588,6 +590,10 @@ def find_duplicate_charges(
     return found
 
 
+class DisputeError(BilingualError):
+    """A dispute that cannot be opened, with the reason in Chinese and English."""
+
+
 def open_dispute(
     first: Transaction,
     second: Transaction,
@@ -597,15 +603,52 @@ def open_dispute(
 ) -> DisputeCase:
     """Open (or return the already open) dispute case for a suspected double charge, with the
     evidence, and a refund_dispute ticket on the desk."""
+    return open_or_get_dispute(first, second, opened_by=opened_by, channel=channel)[0]
+
+
+def _existing_dispute(first: Transaction, second: Transaction) -> DisputeCase | None:
+    """The case already about this pair (in any state), else the open case that already claims
+    `second` as a double charge: a transaction is refunded once, whichever twin it is paired
+    with."""
+    pair = DisputeCase.objects.filter(first_transaction=first, duplicate_transaction=second)
+    return (
+        pair.first()
+        or DisputeCase.objects.filter(
+            duplicate_transaction=second, status=DisputeCase.Status.OPEN
+        ).first()
+    )
+
+
+def open_or_get_dispute(
+    first: Transaction, second: Transaction, *, opened_by: User | None = None, channel: str = "portal"
+) -> tuple[DisputeCase, bool]:
+    """(case, created): the new case, or the one that already covers this double charge.
+
+    The later of the two (by local time, then id) is the duplicate; at most one open case
+    claims a transaction as the duplicate (a constraint), so two requests at the same moment
+    open one case and both get it."""
+    if first.pk == second.pk:
+        raise DisputeError(_("请选择两笔不同的交易：一笔交易不能和它自己构成重复扣款"))
     if first.merchant_id != second.merchant_id:
-        raise ValueError("both transactions must belong to the same merchant")
-    if second.local_time < first.local_time:
+        raise DisputeError(_("两笔交易必须属于同一个商户"))
+    if (second.local_time, second.pk) < (first.local_time, first.pk):
         first, second = second, first
-    existing = DisputeCase.objects.filter(
-        first_transaction=first, duplicate_transaction=second
-    ).first()
+    existing = _existing_dispute(first, second)
     if existing is not None:
-        return existing
+        return existing, False
+    try:
+        return _create_dispute(first, second, opened_by=opened_by, channel=channel), True
+    except IntegrityError:
+        # Another request opened it between our look and our write: theirs stands.
+        existing = _existing_dispute(first, second)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _create_dispute(
+    first: Transaction, second: Transaction, *, opened_by: Any, channel: str
+) -> DisputeCase:
     evidence = {
         "terminal_id": first.terminal.terminal_id,
         "card": first.pan_masked or f"****{first.card_last4}",

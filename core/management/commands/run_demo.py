@@ -35,6 +35,8 @@ def demo_environment(environ: Mapping[str, str], var_dir: Path) -> dict[str, str
     """The environment of the demo's processes: DEBUG off (unless set), with a secret key."""
     env = dict(environ)
     env.setdefault("DEBUG", "0")
+    # The demo is plain HTTP on 127.0.0.1: no redirect to HTTPS, no secure-only cookies.
+    env.setdefault("HTTPS_ONLY", "0")
     if env["DEBUG"].lower() in ("0", "false", "no", "off") and "SECRET_KEY" not in env:
         env["SECRET_KEY"] = demo_secret_key(var_dir)
     return env
