@@ -80,7 +80,9 @@ class Meter:
         found = {
             "seconds": round(wall, 2),
             "python_cpu_seconds": round(time.process_time() - self.cpu, 2),
-            "db_cpu_seconds": round(db - self.db, 2) if db is not None and self.db is not None else None,
+            "db_cpu_seconds": round(db - self.db, 2)
+            if db is not None and self.db is not None
+            else None,
             "load_average_before": self.load,
         }
         return found

@@ -74,9 +74,7 @@ def test_unknown_fields_are_kept_masked_and_bounded(api, integration, terminal_a
 
 
 @pytest.mark.django_db
-def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_sent(
-    api, integration, terminal_a
-):
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_sent(api, integration, terminal_a):
     # PostgreSQL's writer builds COPY's text format itself: the escaping must round-trip.
     api.force_authenticate(integration)
     note = 'tab\there \\N back\\slash\nnew line\r "quoted" 中文'
