@@ -79,7 +79,9 @@ def _region_96(records: _Records, now: dt.datetime) -> str:
     city = next(c for c, _n in cities.most_common() if c)
     chosen: list[Terminal] = []
     merchants: set[int] = set()
-    for terminal in active.filter(merchant__region_code__startswith=city).order_by("terminal_id"):
+    # From the end of the list: the planted terminal faults sit at its start (fleet.demo).
+    in_city = active.filter(merchant__region_code__startswith=city)
+    for terminal in in_city.order_by("-terminal_id"):
         if len(chosen) >= 8:
             break
         if terminal.merchant_id in merchants and len(merchants) < 4:
