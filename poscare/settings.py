@@ -123,6 +123,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    # Two-factor login: TOTP devices (accounts/two_factor.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     # poscare, one app per domain (see README's architecture map)
@@ -157,6 +160,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the two-factor code step?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who enrolled enter a code; TWO_FACTOR_ROLES must enrol first (accounts/middleware.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -275,6 +282,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
 # The same client address as every other limit (X-Forwarded-For only from TRUSTED_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.axes_client_ip"
+
+# Two-factor login (TOTP): required for these roles, available to every staff user.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["supervisor", "admin"])
+_unknown_roles = set(TWO_FACTOR_ROLES) - {"l1", "l2", "supervisor", "admin"}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"TWO_FACTOR_ROLES: unknown staff roles {sorted(_unknown_roles)}")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "poscare")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
