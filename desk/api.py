@@ -199,11 +199,7 @@ class TicketViewSet(
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        merchant = (
-            Merchant.objects.visible_to(request.user)
-            .filter(merchant_id=data["merchant_id"])
-            .first()
-        )
+        merchant = Merchant.objects.visible_to(request.user).by_merchant_id(data["merchant_id"])
         if merchant is None:
             raise serializers.ValidationError(
                 {"merchant_id": in_both_languages(_("未知的商户编号"))}
@@ -228,7 +224,7 @@ class TicketViewSet(
                 description=data["description"],
                 facts=data.get("facts"),
                 transcript=data.get("transcript"),
-                opened_by=request.user,
+                opened_by=user_of(request),
                 idempotency_key=key,
             )
         except DeskError as error:

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from core.calendar import working_calendar
 from core.language import current_language
+from core.types import AuthenticatedRequest, user_of
 from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
 from merchants.models import Merchant
@@ -224,10 +225,10 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={201: "InvestigationSerializer"})
     @action(detail=True, methods=["post"])
-    def investigate(self, request: Request, pk: str | None = None) -> Response:
+    def investigate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         txn = self.get_object()
         investigation = investigate_funds(
-            txn.merchant, txn=txn, opened_by=request.user, channel="api"
+            txn.merchant, txn=txn, opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -312,7 +313,7 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             merchant_id=data.validated_data["merchant_id"],
         )
         investigation = investigate_funds(
-            merchant, date=data.validated_data["date"], opened_by=request.user, channel="api"
+            merchant, date=data.validated_data["date"], opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -392,7 +393,7 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         second = get_object_or_404(visible, pk=data.validated_data["second"])
         try:
             case, created = open_or_get_dispute(
-                first, second, opened_by=request.user, channel="api"
+                first, second, opened_by=user_of(request), channel="api"
             )
         except DisputeError as error:
             return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)

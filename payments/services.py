@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError
 from django.db import transaction as db_transaction
@@ -30,17 +30,21 @@ from payments.models import (
 )
 from payments.settlement import Cycle, S0Terms, SettlementEta, settlement_eta
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+
 # -- settlement ---------------------------------------------------------------------------------
 
 
-def _merchant_zone(merchant: Any) -> dt.tzinfo:
+def _merchant_zone(merchant: Merchant) -> dt.tzinfo:
     try:
         return zoneinfo.ZoneInfo(merchant.timezone or "Asia/Shanghai")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def s0_terms_for(merchant: Any) -> S0Terms:
+def s0_terms_for(merchant: Merchant) -> S0Terms:
     try:
         return merchant.settlement_terms.s0_terms()
     except SettlementTerms.DoesNotExist:
@@ -77,7 +81,7 @@ def settlement_eta_for(txn: Transaction, calendar: Any = None) -> SettlementEta:
 
 
 def settlement_eta_for_date(
-    merchant: Any, business_date: dt.date, calendar: Any = None
+    merchant: Merchant, business_date: dt.date, calendar: Any = None
 ) -> SettlementEta:
     """The payout date of a merchant's takings of one day (before the cut-off)."""
     at = dt.datetime.combine(business_date, dt.time(12, 0), tzinfo=_merchant_zone(merchant))
@@ -235,11 +239,11 @@ class _Verdict:
 
 # size: the funds-not-arrived checklist, one bilingual finding per step, in order
 def investigate_funds(
-    merchant: Any,
+    merchant: Merchant,
     *,
     txn: Transaction | None = None,
     date: dt.date | None = None,
-    opened_by: Any = None,
+    opened_by: User | None = None,
     channel: str = "portal",
     today: dt.date | None = None,
 ) -> Investigation:
@@ -406,7 +410,7 @@ def investigate_funds(
 
 
 def _decide(
-    merchant: Any,
+    merchant: Merchant,
     payout: Payout | None,
     account_ok: bool,
     windows: list[MaintenanceWindow],
@@ -539,7 +543,7 @@ class DuplicateCharge:
 
 
 def find_duplicate_charges(
-    merchant: Any,
+    merchant: Merchant,
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -591,7 +595,11 @@ class DisputeError(BilingualError):
 
 
 def open_dispute(
-    first: Transaction, second: Transaction, *, opened_by: Any = None, channel: str = "portal"
+    first: Transaction,
+    second: Transaction,
+    *,
+    opened_by: User | None = None,
+    channel: str = "portal",
 ) -> DisputeCase:
     """Open (or return the already open) dispute case for a suspected double charge, with the
     evidence, and a refund_dispute ticket on the desk."""
@@ -612,7 +620,11 @@ def _existing_dispute(first: Transaction, second: Transaction) -> DisputeCase | 
 
 
 def open_or_get_dispute(
-    first: Transaction, second: Transaction, *, opened_by: Any = None, channel: str = "portal"
+    first: Transaction,
+    second: Transaction,
+    *,
+    opened_by: User | None = None,
+    channel: str = "portal",
 ) -> tuple[DisputeCase, bool]:
     """(case, created): the new case, or the one that already covers this double charge.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 def demo_secret_key(var_dir: Path) -> str:
@@ -59,7 +59,7 @@ def demo_commands(host: str, port: str) -> list[list[str]]:
 class Command(BaseCommand):
     help = "Run the demo site with its background worker and scheduler."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
 
