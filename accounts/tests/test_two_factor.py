@@ -158,3 +158,20 @@ def test_the_demo_supervisor_is_pre_enrolled_with_the_published_key(supervisor, 
     client = log_in("boss")
     client.post("/accounts/two-factor/verify/", {"code": code(device)})
     assert client.get("/console/").status_code == 200
+
+
+def test_a_password_alone_gets_no_api_token_for_two_factor_accounts(supervisor, agent, make_user):
+    tms = make_user("tms2fa", role="integration")
+    client = Client()
+    refused = client.post("/api/auth/token/", {"username": "boss", "password": "pw-boss"})
+    assert refused.status_code == 403 and "two-step" in refused.json()["detail"]["en"]
+    assert client.post("/api/auth/token/", {"username": "agent", "password": "pw-agent"}).json()[
+        "token"
+    ]
+    enrol(log_in("agent"), agent)
+    assert (
+        client.post("/api/auth/token/", {"username": "agent", "password": "pw-agent"}).status_code
+        == 403
+    )
+    machine = client.post("/api/auth/token/", {"username": tms.username, "password": "pw-tms2fa"})
+    assert machine.status_code == 200 and machine.json()["token"]
