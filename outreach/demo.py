@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
+from core.types import DemoLog
 from directory.models import RegisteredNumber
 from merchants.models import Merchant
 from outreach.codes import ALPHABET
@@ -73,7 +73,7 @@ def _working_morning(now: dt.datetime, days_ago: int) -> dt.datetime:
 
 
 # size: the demo's outreach story told in order, one pass; runs once per demo database
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     now = timezone.now()
     merchants = list(Merchant.objects.filter(status="active").order_by("merchant_id"))
     agents = list(User.objects.filter(role=User.Role.L1).order_by("agent_no"))
@@ -104,7 +104,17 @@ def load(rng: random.Random, log: Any) -> None:
                     call_cap_per_week=rng.choice([None, None, 1, 2]),
                 )
             )
-    ContactPreference.objects.bulk_create(preferences)
+    # The desk's demo (before this one) declares an outage through the outreach policy, which
+    # already made default preferences for the merchants it notified: those are overwritten.
+    ContactPreference.objects.bulk_create(
+        preferences,
+        update_conflicts=True,
+        unique_fields=["merchant"],
+        update_fields=[
+            "channels", "quiet_start", "quiet_end", "marketing_opt_in", "survey_opt_in",
+            "call_cap_per_week",
+        ],
+    )  # fmt: skip
     log(f"  {len(preferences)} contact preferences")
 
     # Eight weeks of history: requests that were sent, and their attempts in the contact log.
