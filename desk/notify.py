@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from channels import mail_rules
 
 # (event key, label, audience): registered with the notifications app in DeskConfig.ready().
 EVENTS = (
@@ -34,9 +37,18 @@ def register_events() -> None:
         register_event(key, label, audience, channels)
 
 
-def notify_merchant(merchant: Any, **kwargs: Any) -> bool:
+def ticket_reply_address(ticket: Any) -> str:
+    """The ticket's signed reply address (channels' e-mail to ticket reads it back): a reply
+    to desk mail about a ticket lands on that ticket."""
+    return mail_rules.reply_address(ticket.number, settings.SECRET_KEY, settings.DESK_MAILBOX)
+
+
+def notify_merchant(merchant: Any, *, ticket: Any = None, **kwargs: Any) -> bool:
+    """Notify the merchant; with `ticket`, the e-mail's Reply-To is the ticket's reply address."""
     from notifications.services import notify
 
+    if ticket is not None:
+        kwargs["reply_to"] = ticket_reply_address(ticket)
     return notify(merchant, **kwargs)
 
 

@@ -45,9 +45,11 @@ def notify(
     link: str = "",
     dedupe_key: str | None = None,
     channels: list[str] | None = None,
+    reply_to: str = "",
 ) -> bool:
     """Notify a User, or a Merchant (its users and its primary contact). Returns False when
-    the dedupe_key had already been used for this recipient (nothing is sent again)."""
+    the dedupe_key had already been used for this recipient (nothing is sent again).
+    `reply_to` becomes the e-mail's Reply-To (the desk passes a ticket's reply address)."""
     from merchants.models import Merchant
 
     merchant = recipient if isinstance(recipient, Merchant) else None
@@ -105,6 +107,7 @@ def notify(
             "subject": subject,
             "body": body,
             "link": link,
+            "reply_to": reply_to,
             "targets": outbound,
         }
         transaction.on_commit(lambda: _enqueue(payload))
@@ -119,7 +122,13 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
     deliveries = []
     for target in payload["targets"]:
         transport = TRANSPORTS[target["channel"]]()
-        message = Message(target["address"], payload["subject"], payload["body"], payload["link"])
+        message = Message(
+            target["address"],
+            payload["subject"],
+            payload["body"],
+            payload["link"],
+            reply_to=payload.get("reply_to", ""),
+        )
         try:
             reference = transport.send(message)
             status, error = Delivery.Status.SENT, ""

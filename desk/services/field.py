@@ -83,6 +83,7 @@ def dispatch_visit(
     refresh_sla(ticket)
     notify_merchant(
         ticket.merchant,
+        ticket=ticket,
         event="desk.visit_scheduled",
         subject=str(lazy_format(_("工单 %(number)s：已预约上门服务"), number=ticket.number)),
         body=message,

@@ -282,6 +282,7 @@ def do_change_status(
     ):
         notify_merchant(
             ticket.merchant,
+            ticket=ticket,
             event="desk.ticket_update",
             subject=str(
                 lazy_format(
@@ -348,6 +349,7 @@ def add_interaction(
             refresh_sla(ticket)
         notify_merchant(
             ticket.merchant,
+            ticket=ticket,
             event="desk.ticket_update",
             subject=str(lazy_format(_("工单 %(number)s 有新回复"), number=ticket.number)),
             body=f"{label} ({agent_no}): {body.strip()[:300]}" if agent_no else body[:300],
