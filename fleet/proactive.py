@@ -104,7 +104,7 @@ def _tell_merchant(risk: FailureRisk, ticket: Any) -> None:
         purpose=Purpose.SERVICE_FOLLOWUP,
         urgency=Urgency.NORMAL,
         channels=[Channel.INBOX, Channel.SMS],
-        subject=str(_("终端预防性维护")),
+        subject=_("终端预防性维护"),
         content=text["zh"],
         requested_by=monitor_user(),
         dedupe_key=f"{PROACTIVE_KEY}{ticket.number}",
