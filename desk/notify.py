@@ -6,12 +6,17 @@ place and the notifications app's preferences, delivery log and exactly-once key
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from channels import mail_rules
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from desk.models import Ticket
+    from merchants.models import Merchant
 
 # (event key, label, audience): registered with the notifications app in DeskConfig.ready().
 EVENTS = (
@@ -37,13 +42,13 @@ def register_events() -> None:
         register_event(key, label, audience, channels)
 
 
-def ticket_reply_address(ticket: Any) -> str:
+def ticket_reply_address(ticket: Ticket) -> str:
     """The ticket's signed reply address (channels' e-mail to ticket reads it back): a reply
     to desk mail about a ticket lands on that ticket."""
     return mail_rules.reply_address(ticket.number, settings.SECRET_KEY, settings.DESK_MAILBOX)
 
 
-def notify_merchant(merchant: Any, *, ticket: Any = None, **kwargs: Any) -> bool:
+def notify_merchant(merchant: Merchant, *, ticket: Ticket | None = None, **kwargs: Any) -> bool:
     """Notify the merchant; with `ticket`, the e-mail's Reply-To is the ticket's reply address."""
     from notifications.services import notify
 
@@ -52,7 +57,7 @@ def notify_merchant(merchant: Any, *, ticket: Any = None, **kwargs: Any) -> bool
     return notify(merchant, **kwargs)
 
 
-def notify_staff(user: Any, **kwargs: Any) -> bool:
+def notify_staff(user: User | None, **kwargs: Any) -> bool:
     from notifications.services import notify
 
     if user is None or not getattr(user, "is_active", False):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.client_ip import client_ip
 from core.language import current_language
 from core.masking import mask_phone
 from core.pagination import page_of
@@ -170,9 +171,10 @@ def _anonymous_scam_report(request: HttpRequest) -> HttpResponse:
             if not form.cleaned_data["website"]:  # a bot filled the trap: thank it, keep nothing
                 data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
                 token = data.pop("report_pass")
-                address = throttle.get_ident(request)  # type: ignore[arg-type]
                 try:
-                    services.report_scam_anonymously(token=token, address=address, **data)
+                    services.report_scam_anonymously(
+                        token=token, address=client_ip(request), **data
+                    )
                 except services.RequestError as error:
                     form.add_error(None, str(error))
                     thanks = ""
@@ -463,7 +465,7 @@ def scam_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
 # Panels for the merchant 360° page and the portal
 
 
-def merchant_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def merchant_panel_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     attempts = (
         ContactAttempt.objects.visible_to(request.user)
         .filter(merchant=merchant)
@@ -484,6 +486,6 @@ def merchant_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any
     }
 
 
-def portal_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def portal_panel_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     attempts = ContactAttempt.objects.visible_to(request.user).filter(merchant=merchant)[:5]
     return {"merchant": merchant, "attempts": attempts}

@@ -23,16 +23,18 @@ from rest_framework.response import Response
 
 from core.calendar import working_calendar
 from core.language import current_language
+from core.types import AuthenticatedRequest, user_of
 from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
 from merchants.models import Merchant
 from payments.ingest import ingest_api
 from payments.models import DisputeCase, Investigation, Payout, ResponseCode, Transaction
 from payments.services import (
+    DisputeError,
     explain_transaction,
     find_duplicate_charges,
     investigate_funds,
-    open_dispute,
+    open_or_get_dispute,
     settlement_eta_for,
 )
 from payments.settlement import Cycle, parse_cutoff, settlement_eta
@@ -223,10 +225,10 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses={201: "InvestigationSerializer"})
     @action(detail=True, methods=["post"])
-    def investigate(self, request: Request, pk: str | None = None) -> Response:
+    def investigate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         txn = self.get_object()
         investigation = investigate_funds(
-            txn.merchant, txn=txn, opened_by=request.user, channel="api"
+            txn.merchant, txn=txn, opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -311,7 +313,7 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             merchant_id=data.validated_data["merchant_id"],
         )
         investigation = investigate_funds(
-            merchant, date=data.validated_data["date"], opened_by=request.user, channel="api"
+            merchant, date=data.validated_data["date"], opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -380,17 +382,24 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "merchant", "ticket"
         )
 
-    @extend_schema(request=DisputeRequestSerializer, responses={201: DisputeSerializer})
+    @extend_schema(
+        request=DisputeRequestSerializer, responses={201: DisputeSerializer, 200: DisputeSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DisputeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         visible = Transaction.objects.visible_to(request.user)
         first = get_object_or_404(visible, pk=data.validated_data["first"])
         second = get_object_or_404(visible, pk=data.validated_data["second"])
-        if first.merchant_id != second.merchant_id:
-            return Response({"detail": "both transactions must belong to one merchant"}, status=400)
-        case = open_dispute(first, second, opened_by=request.user, channel="api")
-        return Response(DisputeSerializer(case).data, status=status.HTTP_201_CREATED)
+        try:
+            case, created = open_or_get_dispute(
+                first, second, opened_by=user_of(request), channel="api"
+            )
+        except DisputeError as error:
+            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        # The case that already covers this double charge is answered as it is, with 200.
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(DisputeSerializer(case).data, status=answer)
 
 
 @extend_schema(
