@@ -51,7 +51,7 @@ def dial(
         purpose="service_followup",
         urgency="high",
         channels=["phone"],
-        subject=_("坐席回电"),
+        subject=str(_("坐席回电")),
         content=(reason or str(_("客服坐席就您的服务请求回电。"))).strip()[:500],
         requested_by=agent,
         source="click_to_dial",

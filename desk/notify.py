@@ -45,6 +45,8 @@ def register_events() -> None:
 def ticket_reply_address(ticket: Ticket) -> str:
     """The ticket's signed reply address (channels' e-mail to ticket reads it back): a reply
     to desk mail about a ticket lands on that ticket."""
+    if not ticket.number:
+        return ""
     return mail_rules.reply_address(ticket.number, settings.SECRET_KEY, settings.DESK_MAILBOX)
 
 

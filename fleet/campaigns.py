@@ -144,7 +144,7 @@ def _tell_merchants(campaign: UpdateCampaign, targets: list[CampaignTarget]) -> 
             purpose=Purpose.SYSTEM_UPDATE,
             urgency=Urgency.NORMAL,
             channels=[Channel.INBOX, Channel.SMS],
-            subject=_("终端升级通知"),
+            subject=str(_("终端升级通知")),
             content=text["zh"],
             requested_by=monitor,
             dedupe_key=f"fleet-campaign-{campaign.pk}-{campaign.stage}-{target.terminal.merchant_id}",

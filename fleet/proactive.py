@@ -107,7 +107,7 @@ def _tell_merchant(risk: FailureRisk, ticket: Ticket) -> None:
         purpose=Purpose.SERVICE_FOLLOWUP,
         urgency=Urgency.NORMAL,
         channels=[Channel.INBOX, Channel.SMS],
-        subject=_("终端预防性维护"),
+        subject=str(_("终端预防性维护")),
         content=text["zh"],
         requested_by=monitor_user(),
         dedupe_key=f"{PROACTIVE_KEY}{ticket.number}",

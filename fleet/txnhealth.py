@@ -135,7 +135,7 @@ def _notify(alert: TxnAlert) -> None:
             purpose=Purpose.TRANSACTION_ANOMALY,
             urgency=Urgency.HIGH if alert.level == TxnAlert.Level.CRITICAL else Urgency.NORMAL,
             channels=[Channel.INBOX, Channel.SMS],
-            subject=_("交易异常提醒"),
+            subject=str(_("交易异常提醒")),
             content=alert.reason["zh"],
             requested_by=monitor_user(),
             dedupe_key=f"fleet-txn-alert-{alert.pk}",

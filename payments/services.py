@@ -620,7 +620,11 @@ def _existing_dispute(first: Transaction, second: Transaction) -> DisputeCase | 
 
 
 def open_or_get_dispute(
-    first: Transaction, second: Transaction, *, opened_by: User | None = None, channel: str = "portal"
+    first: Transaction,
+    second: Transaction,
+    *,
+    opened_by: User | None = None,
+    channel: str = "portal",
 ) -> tuple[DisputeCase, bool]:
     """(case, created): the new case, or the one that already covers this double charge.
 
