@@ -115,6 +115,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through TEMPLATES (FORM_RENDERER below): templates/django/forms/ may
+    # replace Django's own widget templates, the rest are found in django.forms.
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -164,6 +167,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "poscare.urls"
+# Widgets through the project's template engine, so that templates/django/forms/widgets/
+# select.html (options inline, not one include each) is the one used.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "poscare.wsgi.application"
 
 TEMPLATES = [
