@@ -84,10 +84,8 @@ def load(rng: random.Random, log: DemoLog) -> None:
         by_institution.setdefault(number.institution_id, []).append(number)
 
     preferences = []
-    # The desk's demo outage already told its region's merchants (which set their defaults).
-    have = set(ContactPreference.objects.values_list("merchant_id", flat=True))
     for merchant in merchants:
-        if rng.random() < 0.35 and merchant.pk not in have:
+        if rng.random() < 0.35:
             quiet = rng.choice([(21, 9), (22, 8), (20, 10), (12, 14)])
             preferences.append(
                 ContactPreference(
