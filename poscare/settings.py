@@ -369,7 +369,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "verify": "10/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "verify": "10/min", "scam_report": "5/hour"},
     # A service's PermissionDeniedError becomes a 403 with the reason in Chinese and English.
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
