@@ -235,7 +235,9 @@ def main() -> None:
         if server:
             stop(server)
     result["server"] = (
-        "in-process test client" if in_process else "gunicorn (poscare.gunicorn_conf)"
+        "in-process test client"
+        if in_process
+        else "manage.py serve (gunicorn, RQ worker, scheduler)"
     )
     write_result("channels", result)
 
