@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers, viewsets
 
+from core.api import LocalTimeField
 from merchants.models import Contact, Merchant, Store
 
 
@@ -25,8 +26,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class MerchantSerializer(serializers.ModelSerializer):
     acquirer: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
+    settlement_cutoff = LocalTimeField(read_only=True)
     region = serializers.CharField(source="region_label", read_only=True)
     stores = StoreSerializer(many=True, read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)
