@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from assistant import services
 from assistant.models import Conversation
 from core.errors import in_both_languages
+from core.schema import error
 
 
 class MessageIn(serializers.Serializer):
@@ -40,7 +41,10 @@ class PostMessage(APIView):
     """Send a merchant's message; get the assistant's reply. Merchant users only (staff read
     transcripts in the console); a conversation can only be continued by its owner."""
 
-    @extend_schema(request=MessageIn, responses={200: MessageOut})
+    @extend_schema(
+        request=MessageIn,
+        responses={200: MessageOut, 404: error(404, "no such conversation of the caller's")},
+    )
     def post(self, request: Request) -> Response:
         user: Any = request.user
         if user.is_agent:

@@ -31,9 +31,9 @@ from core.identifiers import MERCHANT_ID_PATTERN, TERMINAL_ID_PATTERN
 MERCHANT_ID = {
     "type": "string",
     "pattern": rf"^{MERCHANT_ID_PATTERN}$",
-    "example": "898110154110001",
+    "example": "898100000000001",
 }
-TERMINAL_ID = {"type": "string", "pattern": rf"^{TERMINAL_ID_PATTERN}$", "example": "10000001"}
+TERMINAL_ID = {"type": "string", "pattern": rf"^{TERMINAL_ID_PATTERN}$", "example": "A0000001"}
 # A time of day without a zone (a settlement cut-off): OpenAPI's `format: time` is RFC 3339
 # full-time, which needs an offset; this is RFC 3339 partial-time, with or without seconds.
 TIME_OF_DAY = {
@@ -72,12 +72,13 @@ COMPONENTS = {
 }
 
 
-def error(code: int) -> OpenApiResponse:
+def error(code: int, description: str = "") -> OpenApiResponse:
     """An error a view answers itself, for its `extend_schema(responses={…})`; e.g. 404 for an
     unknown merchant named in the body or the query string."""
     name = "ValidationError" if code == 400 else "Error"
     return OpenApiResponse(
-        {"$ref": f"#/components/schemas/{name}"}, description=DESCRIPTIONS[str(code)]
+        {"$ref": f"#/components/schemas/{name}"},
+        description=description or DESCRIPTIONS[str(code)],
     )
 
 

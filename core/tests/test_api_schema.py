@@ -325,3 +325,13 @@ def test_the_schema_has_no_warnings(tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
     )
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.")
+
+
+def test_api_errors_outside_the_views_are_json_too(client):
+    """A path under /api/ that matches no endpoint gets JSON, as the schema says (a page does
+    not: it keeps the 404 page)."""
+    missing = client.get("/api/tickets/no/such/path/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    assert set(missing.json()["detail"]) == {"zh", "en"}
+    page = client.get("/no/such/page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
