@@ -62,7 +62,7 @@ def check_supervisor(actor: Viewer | None, message: Promise | str = SUPERVISORS_
     return actor
 
 
-def _is_integration(user: Any) -> bool:
+def _is_integration(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_integration or user.is_supervisor))
 
 

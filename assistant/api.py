@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -15,7 +15,11 @@ from rest_framework.views import APIView
 from assistant import services
 from assistant.models import Conversation
 from core.errors import in_both_languages
-from core.schema import error
+from core.schema import api_error
+from core.types import user_of
+
+if TYPE_CHECKING:
+    pass
 
 
 class MessageIn(serializers.Serializer):
@@ -43,10 +47,10 @@ class PostMessage(APIView):
 
     @extend_schema(
         request=MessageIn,
-        responses={200: MessageOut, 404: error(404, "no such conversation of the caller's")},
+        responses={200: MessageOut, 404: api_error(404, "no such conversation of the caller's")},
     )
     def post(self, request: Request) -> Response:
-        user: Any = request.user
+        user = user_of(request)
         if user.is_agent:
             raise PermissionDenied("The assistant answers merchants; staff read transcripts.")
         incoming = MessageIn(data=request.data)

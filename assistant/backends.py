@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.types import member_or_none
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.types import Viewer
+    from desk.models import Ticket
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
 # ------------------------------------------------------------------ response codes
 
@@ -29,7 +38,9 @@ class CodeInfo:
     is_success: bool
 
 
-def response_code(code: str, merchant: Any = None, language: str = "zh") -> CodeInfo | None:
+def response_code(
+    code: str, merchant: Merchant | None = None, language: str = "zh"
+) -> CodeInfo | None:
     """The code table entry (the merchant's acquirer's own entry first), or None if unknown."""
     code = (code or "").strip().upper()
     if not code:
@@ -98,17 +109,17 @@ def registered_callers(phone: str) -> list[str]:
 # ------------------------------------------------------------------ merchants and terminals
 
 
-def merchants_of(user: Any) -> list[Any]:
+def merchants_of(user: Viewer) -> list[Any]:
     from merchants.models import Merchant
 
-    if not getattr(user, "is_authenticated", False) or not user.is_merchant_user:
+    if not getattr(user, "is_merchant_user", False):
         return []
     return list(
         Merchant.objects.visible_to(user).select_related("acquirer").order_by("merchant_id")
     )
 
 
-def terminals_of(user: Any, merchant: Any) -> list[Any]:
+def terminals_of(user: Viewer, merchant: Merchant) -> list[Any]:
     from terminals.models import Terminal
 
     return list(
@@ -116,7 +127,7 @@ def terminals_of(user: Any, merchant: Any) -> list[Any]:
     )
 
 
-def find_terminal(user: Any, value: str) -> Any:
+def find_terminal(user: Viewer, value: str) -> Terminal | None:
     """A terminal the user may see, by terminal ID or serial number."""
     from terminals.models import Terminal
 
@@ -230,12 +241,16 @@ class TicketInfo:
     status: str
     created_at: dt.datetime
     first_response_due_at: dt.datetime | None = None
-    assignee: Any = None
+    assignee: User | None = None
     extra: list[str] = field(default_factory=list)
 
 
 def missing_facts(
-    category: str, merchant: Any, terminal: Any, facts: dict[str, str], language: str = "zh"
+    category: str,
+    merchant: Merchant | None,
+    terminal: Terminal | None,
+    facts: dict[str, str],
+    language: str = "zh",
 ) -> list[FactQuestion]:
     """The facts the desk still needs for this category, in asking order."""
     import desk.services as services
@@ -249,7 +264,7 @@ def missing_facts(
     ]
 
 
-def _ticket_info(ticket: Any) -> TicketInfo:
+def _ticket_info(ticket: Ticket) -> TicketInfo:
     return TicketInfo(
         pk=ticket.pk,
         number=ticket.number or f"#{ticket.pk}",
@@ -263,14 +278,14 @@ def _ticket_info(ticket: Any) -> TicketInfo:
 
 def open_ticket(
     *,
-    merchant: Any,
+    merchant: Merchant,
     category: str,
     description: str,
     facts: dict[str, str],
-    terminal: Any,
+    terminal: Terminal | None,
     transcript: list[dict[str, Any]],
     idempotency_key: str,
-    opened_by: Any = None,
+    opened_by: User | None = None,
 ) -> TicketInfo:
     """Open a desk ticket (idempotent per key)."""
     import desk.services as services
@@ -319,7 +334,7 @@ def add_callback_commitment(
     return True
 
 
-def open_tickets(user: Any, merchant: Any) -> list[TicketInfo]:
+def open_tickets(user: Viewer, merchant: Merchant) -> list[TicketInfo]:
     from desk.models import Ticket
 
     tickets = (
@@ -339,7 +354,7 @@ class OutageInfo:
     expected_recovery_at: dt.datetime | None
 
 
-def active_outages(merchant: Any) -> list[OutageInfo]:
+def active_outages(merchant: Merchant | None) -> list[OutageInfo]:
     """Current outages that touch this merchant's region (nationwide ones too)."""
     from desk.models import Outage
 
@@ -389,7 +404,7 @@ def _txn_info(txn: Any, language: str) -> TxnInfo:
 
 
 def find_transactions(
-    user: Any, merchant: Any, entities: dict[str, Any], language: str = "zh"
+    user: Viewer, merchant: Merchant, entities: dict[str, Any], language: str = "zh"
 ) -> list[TxnInfo]:
     """Transactions of this merchant matching what the merchant said (RRN, trace number and
     date, amount and time, card last four); [] when the message names nothing to look for or
@@ -430,7 +445,7 @@ def _window(dates: list[dict[str, Any]]) -> tuple[dt.datetime, dt.datetime]:
 
 
 def todays_transactions(
-    user: Any, merchant: Any, language: str = "zh"
+    user: Viewer, merchant: Merchant, language: str = "zh"
 ) -> tuple[int, int, list[TxnInfo]]:
     """(count, approved amount in fen, the latest three) of today."""
     from django.db.models import Sum
@@ -453,8 +468,8 @@ class InvestigationInfo:
 
 
 def investigate_funds(
-    user: Any,
-    merchant: Any,
+    user: Viewer,
+    merchant: Merchant,
     *,
     txn_pk: int | None,
     date: dt.date | None,
@@ -472,7 +487,7 @@ def investigate_funds(
         merchant,
         txn=txn,
         date=None if txn else date,
-        opened_by=user,
+        opened_by=member_or_none(user),
         channel="assistant",
         today=today,
     )
@@ -492,7 +507,7 @@ class SettlementInfo:
     explanation: str
 
 
-def settlement_for_today(merchant: Any, language: str = "zh") -> SettlementInfo:
+def settlement_for_today(merchant: Merchant, language: str = "zh") -> SettlementInfo:
     """When today's takings reach this merchant's account, under its contract."""
     import payments.services as services
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from core.types import DemoLog
 
 ORDER = 50
 
@@ -227,7 +230,7 @@ CONVERSATIONS: list[tuple[str | None, list[str], int]] = [
 ]
 
 
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     from accounts.models import User
     from assistant import services
     from assistant.models import Article, Conversation, Message

@@ -553,7 +553,7 @@ def _hotline_lines(ctx: Context, codes: list[str] | None) -> list[str]:
 def _own_hotline_codes(ctx: Context) -> list[str]:
     codes = ["unionpay"]
     merchant = ctx.merchant if ctx.is_merchant_user else None
-    if merchant is not None and merchant.acquirer_id:
+    if merchant is not None and merchant.acquirer is not None:
         codes.insert(0, merchant.acquirer.code)
     return codes
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max
 from django.utils import timezone
@@ -26,8 +26,13 @@ from assistant.turn import (
     merchant_choices,
 )
 from core.money import yuan
+from core.types import member_or_none
 
 # What a merchant types when they do not know the answer to a question we asked.
+if TYPE_CHECKING:
+    from terminals.models import Terminal
+
+
 _SKIP = re.compile(r"不知道|不清楚|不记得|忘了|跳过|没有|\bskip\b|don'?t know|not sure|unknown")
 # A hand-off reason that means "a person, now": no further questions before the ticket.
 IMMEDIATE = frozenset({"requested", "complaint", "out_of_scope"})
@@ -174,6 +179,7 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
     """Open the ticket and tell the merchant what happens next."""
     conversation = ctx.conversation
     merchant, terminal = ctx.merchant, ctx.terminal
+    assert merchant is not None, "a hand-off is finished only once the merchant is known"
     transcript = [
         {
             "at": message.created_at.isoformat(),
@@ -196,7 +202,7 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         terminal=terminal,
         transcript=transcript,
         idempotency_key=f"assistant:{conversation.pk}:{handoff.sequence}",
-        opened_by=ctx.user,
+        opened_by=member_or_none(ctx.user),
     )
     staffing = backends.ticket_staffing(ticket, ctx.now)
     handoff.ticket_id = ticket.pk
@@ -262,7 +268,7 @@ def _ask_merchant(ctx: Context, handoff: HandOff) -> Reply:
     )
 
 
-def _terminal_by_choice(ctx: Context) -> Any:
+def _terminal_by_choice(ctx: Context) -> Terminal | None:
     merchant = ctx.merchant
     terminal = backends.find_terminal(ctx.user, ctx.text)
     if terminal is not None and merchant is not None and terminal.merchant_id == merchant.pk:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core import panels
 
+if TYPE_CHECKING:
+    from merchants.models import Merchant
 
-def _recent_conversations(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+
+def _recent_conversations(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     from assistant.models import Conversation
 
     conversations = (

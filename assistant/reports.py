@@ -4,7 +4,7 @@ messages the assistant could not answer (what the knowledge base should cover ne
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
@@ -13,8 +13,11 @@ from django.utils import timezone
 from assistant.intents import intent_label
 from assistant.models import Conversation, HandOff, Message
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def dashboard(user: Any, days: int = 30, now: dt.datetime | None = None) -> dict[str, Any]:
+
+def dashboard(user: User, days: int = 30, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     since = now - dt.timedelta(days=days)
     conversations = (

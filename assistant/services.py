@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from assistant import dialogue
 from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, Message, session_digest
@@ -20,6 +21,9 @@ from assistant.nlu import Model, SecondOpinion, mask_pans, understand
 from assistant.turn import Context, Reply, State
 from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text
+
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 MAX_MESSAGE_LENGTH = 1000
 # A conversation untouched for this long is not resumed; the next message starts a new one.
@@ -55,10 +59,10 @@ def reply_language(text: str, default: str) -> str:
 
 
 def current_conversation(
-    user: Any, session_key: str | None, channel: str = Conversation.Channel.PORTAL
+    user: Viewer, session_key: str | None, channel: str = Conversation.Channel.PORTAL
 ) -> Conversation | None:
     """The conversation this user (or anonymous session) is in, if any, to resume it."""
-    if getattr(user, "is_authenticated", False):
+    if isinstance(user, User):
         conversations = Conversation.objects.filter(user=user)
     else:
         conversations = Conversation.objects.of_session(session_key or "")
@@ -74,19 +78,19 @@ def current_conversation(
 
 
 def start_conversation(
-    *, user: Any, session_key: str | None, channel: str, language: str = "zh-hans"
+    *, user: Viewer, session_key: str | None, channel: str, language: str = "zh-hans"
 ) -> Conversation:
-    authenticated = getattr(user, "is_authenticated", False)
-    if not authenticated and not session_key:
+    member = user if isinstance(user, User) else None
+    if member is None and not session_key:
         raise AssistantError(_("匿名对话需要会话标识"))
     conversation = Conversation(
-        user=user if authenticated else None,
-        session_digest="" if authenticated else session_digest(session_key or ""),
+        user=member,
+        session_digest="" if member else session_digest(session_key or ""),
         channel=channel,
         language=language,
     )
-    if authenticated and getattr(user, "is_merchant_user", False):
-        merchants = list(user.merchants.all()[:2])
+    if member is not None and member.is_merchant_user:
+        merchants = list(member.merchants.all()[:2])
         if len(merchants) == 1:
             conversation.merchant = merchants[0]
     conversation.save()
@@ -123,7 +127,7 @@ def post_message(
     conversation: Conversation,
     text: str,
     *,
-    user: Any,
+    user: Viewer,
     now: dt.datetime | None = None,
     model: Model | None = None,
 ) -> Exchange:
@@ -189,7 +193,7 @@ def converse(
     conversation: Conversation | None,
     text: str,
     *,
-    user: Any,
+    user: Viewer,
     session_key: str | None,
     channel: str,
     language: str = "zh-hans",
@@ -205,7 +209,7 @@ def converse(
 
 
 @transaction.atomic
-def save_article(article: Article, *, by: Any) -> Article:
+def save_article(article: Article, *, by: User) -> Article:
     article.updated_by = by
     article.save()
     return article

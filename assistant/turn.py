@@ -15,10 +15,15 @@ import enum
 import re
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant import backends
 from assistant.nlu import Understanding
+
+if TYPE_CHECKING:
+    from core.types import Viewer
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
 HUMAN = "human_agent"
 # Intents that are no topic to offer or to switch to (nothing to act on, or a person's job).
@@ -123,7 +128,7 @@ class Reply:
 class Context:
     """One incoming message and everything a handler may use to answer it."""
 
-    user: Any
+    user: Viewer
     conversation: Any  # assistant.models.Conversation
     understanding: Understanding
     text: str  # already masked
@@ -141,14 +146,14 @@ class Context:
 
     @property
     def is_merchant_user(self) -> bool:
-        return bool(getattr(self.user, "is_authenticated", False) and self.user.is_merchant_user)
+        return bool(getattr(self.user, "is_merchant_user", False))
 
     @cached_property
     def merchants(self) -> list[Any]:
         return backends.merchants_of(self.user)
 
     @property
-    def merchant(self) -> Any:
+    def merchant(self) -> Merchant | None:
         """The merchant this conversation is about, when it is known without asking."""
         if self.conversation.merchant_id:
             return self.conversation.merchant
@@ -166,7 +171,7 @@ class Context:
             return self._choose(merchants[0])
         return None
 
-    def merchant_named(self) -> Any:
+    def merchant_named(self) -> Merchant | None:
         """The merchant whose shop name (or ID) the message is: a tapped quick reply."""
         said = self.text.strip()
         if not said:
@@ -181,12 +186,12 @@ class Context:
         ]
         return self._choose(unique[0]) if len(unique) == 1 else None
 
-    def _choose(self, merchant: Any) -> Any:
+    def _choose(self, merchant: Merchant) -> Merchant:
         self.conversation.merchant = merchant
         return merchant
 
     @property
-    def terminal(self) -> Any:
+    def terminal(self) -> Terminal | None:
         if self.conversation.terminal_id:
             return self.conversation.terminal
         merchant = self.merchant
@@ -216,7 +221,7 @@ def asks_something_else(ctx: Context) -> bool:
     )
 
 
-def merchant_label(merchant: Any, merchants: list[Any]) -> str:
+def merchant_label(merchant: Merchant, merchants: list[Any]) -> str:
     """The shop's name as the merchant knows it; the ID's last four digits tell two apart."""
     name = merchant.short_name or merchant.name or merchant.merchant_id
     twins = [other for other in merchants if (other.short_name or other.name) == name]

@@ -114,6 +114,7 @@ def bench_appends() -> dict:
 
     agent = User.objects.create(username="bench-agent", role="l1", agent_no="A1001")
     merchant = Merchant.objects.order_by("pk").first()
+    assert merchant is not None
     ticket = open_ticket(
         merchant=merchant, category="other", description="bench", channel="phone", opened_by=agent
     )

@@ -30,6 +30,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         {
             "DATABASE_URL": database_url,
             "DEBUG": "0",
+            "HTTPS_ONLY": "0",  # plain HTTP on 127.0.0.1
             "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,6 +23,10 @@ from channels.models import Call, CallEvent, Integration
 from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text, mask_phone
 from core.phones import PhoneNumberError, display_phone, normalize_phone
+
+if TYPE_CHECKING:
+    from desk.models import Interaction, Ticket
+    from merchants.models import Merchant
 
 EVENT_KINDS = ("dialing", "ringing", "answered", "transferred", "ended")
 MAX_BATCH = 200
@@ -344,7 +348,7 @@ def _log_interaction(call: Call, add_interaction: Any, Interaction: Any) -> Any:
 
 
 @transaction.atomic
-def attach_ticket(call: Call, ticket: Any, *, by: Any) -> Call:
+def attach_ticket(call: Call, ticket: Ticket, *, by: User) -> Call:
     """The agent picks the ticket a call belongs to (several open, or a new one)."""
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.interaction_id:
@@ -361,7 +365,7 @@ def attach_ticket(call: Call, ticket: Any, *, by: Any) -> Call:
     return call
 
 
-def current_call(agent: Any, now: dt.datetime | None = None) -> Call | None:
+def current_call(agent: User, now: dt.datetime | None = None) -> Call | None:
     """The call on this agent's console: a live one, else one just ended and not logged."""
     now = now or timezone.now()
     return (
@@ -377,14 +381,16 @@ def current_call(agent: Any, now: dt.datetime | None = None) -> Call | None:
     )
 
 
-def _outages_for(merchant: Any) -> list[Any]:
+def _outages_for(merchant: Merchant | None) -> list[Any]:
     from desk.models import Outage
 
+    if merchant is None:
+        return []
     active = Outage.objects.filter(status=Outage.Status.ACTIVE).order_by("-started_at")
     return [o for o in active[:50] if merchant.region_code.startswith(o.region_code or "")][:5]
 
 
-def _last_contact(merchant: Any) -> Any:
+def _last_contact(merchant: Merchant) -> Interaction | None:
     from desk.models import Interaction
 
     return (
@@ -396,7 +402,7 @@ def _last_contact(merchant: Any) -> Any:
     )
 
 
-def screen_pop(call: Call, user: Any) -> dict[str, Any]:
+def screen_pop(call: Call, user: User) -> dict[str, Any]:
     """What the agent sees for a call: the merchant's picture, or a search for an unknown
     number; the caller's number masked for roles that do not phone merchants."""
     from desk.models import Commitment, Ticket

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.types import DemoLog
 
 ORDER = 60
 
 
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     from channels.models import Integration
     from directory.models import Institution
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,10 @@ from channels.adapters import Originate, phone_system
 from channels.calls import CallEventError
 from channels.models import Call, Integration
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+
 
 @dataclass
 class DialResult:
@@ -22,9 +26,9 @@ class DialResult:
     call: Call | None
 
 
-def _phone_system_for(merchant: Any) -> Integration:
+def _phone_system_for(merchant: Merchant) -> Integration:
     systems = Integration.objects.filter(kind=Integration.Kind.PHONE_SYSTEM, is_active=True)
-    found = systems.filter(institution_id=merchant.acquirer_id).first() or systems.first()
+    found = systems.filter(institution_id=merchant.acquirer_id or 0).first() or systems.first()
     if found is None:
         raise CallEventError(_("没有可用的电话系统接入，请先在管理后台添加"))
     return found
@@ -32,7 +36,7 @@ def _phone_system_for(merchant: Any) -> Integration:
 
 @transaction.atomic
 def dial(
-    merchant: Any, *, agent: Any, reason: str = "", now: dt.datetime | None = None
+    merchant: Merchant, *, agent: User, reason: str = "", now: dt.datetime | None = None
 ) -> DialResult:
     """File a call request; when the policy lets it go now, the phone system rings the
     agent's extension and then the merchant from the registered number."""

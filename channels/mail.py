@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +24,11 @@ from channels import mail_rules
 from channels.models import InboundMail
 from core.masking import mask_pans_in_text
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from desk.models import Ticket
+    from merchants.models import Merchant
+
 MAX_MAIL_BYTES = 10 * 1024 * 1024
 MAX_BODY_CHARS = 20_000
 MAX_ATTACHMENTS = 5
@@ -34,9 +39,9 @@ def mailbox() -> str:
     return str(settings.DESK_MAILBOX)
 
 
-def reply_address(ticket: Any) -> str:
+def reply_address(ticket: Ticket) -> str:
     """Where a merchant replies to reach this ticket (put in Reply-To of mail we send)."""
-    return mail_rules.reply_address(ticket.number, settings.SECRET_KEY, mailbox())
+    return mail_rules.reply_address(ticket.number or "", settings.SECRET_KEY, mailbox())
 
 
 @dataclass(frozen=True)
@@ -79,11 +84,11 @@ def _merchants_of(sender: str) -> list[Any]:
     return list(Merchant.objects.filter(contacts__email__iexact=sender).distinct()[:2])
 
 
-def _author(merchant: Any) -> Any:
+def _author(merchant: Merchant) -> User | None:
     return merchant.members.filter(is_active=True).order_by("pk").first()
 
 
-def _attach_all(ticket: Any, mail: Parsed, by: Any) -> None:
+def _attach_all(ticket: Ticket, mail: Parsed, by: User | None) -> None:
     from desk.services import DeskError, attach_file
 
     for name, content in mail.attachments:
@@ -109,7 +114,7 @@ def _reply(mail: Parsed, number: str, merchants: list[Any]) -> tuple[str, Any]:
     return InboundMail.Outcome.REPLIED, ticket
 
 
-def _open(mail: Parsed, merchant: Any) -> tuple[str, Any]:
+def _open(mail: Parsed, merchant: Merchant) -> tuple[str, Any]:
     from desk.services import open_ticket
 
     ticket = open_ticket(

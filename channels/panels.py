@@ -3,19 +3,23 @@ and recent calls on the merchant 360° page, the navigation link."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core import panels
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
 
-def _is_agent(user: Any) -> bool:
+
+def _is_agent(user: User) -> bool:
     return bool(getattr(user, "is_agent", False))
 
 
-def merchant_calls(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def merchant_calls(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     from channels.models import Call
 
     recent = (

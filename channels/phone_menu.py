@@ -9,7 +9,7 @@ typed on the keypad, and turn "call me back" into a desk ticket with a commitmen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -19,6 +19,9 @@ from channels import calls, ivr
 from channels.models import Integration, IvrSession
 from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text
+
+if TYPE_CHECKING:
+    from merchants.models import Merchant
 
 CALLBACK_WITHIN = dt.timedelta(hours=2)
 CODE_LOOKBACK = dt.timedelta(days=30)
@@ -53,7 +56,7 @@ class MenuActions:
             "switch_language": self.switch_language,
         }
 
-    def _known(self, state: ivr.CallState, merchant: Any) -> tuple[str, str]:
+    def _known(self, state: ivr.CallState, merchant: Merchant) -> tuple[str, str]:
         self.session.merchant = merchant
         state.data["say"] = {"merchant_name": merchant.short_name or merchant.name}
         return "known", ""
@@ -141,6 +144,8 @@ def request_callback(session: IvrSession, now: dt.datetime) -> dt.datetime | Non
     """A ticket (once per call) with a call-back commitment owned by its agent."""
     from desk.services import DeskError, add_commitment, open_ticket
 
+    if session.merchant is None:
+        return None  # a call-back needs a known merchant; the caller is offered a person
     ticket = open_ticket(
         merchant=session.merchant,
         category="other",

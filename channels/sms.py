@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +19,10 @@ from channels import calls
 from channels.models import InboundSms, Integration
 from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text
+
+if TYPE_CHECKING:
+    from desk.models import Ticket
+    from merchants.models import Merchant
 
 STOP_WORDS = frozenset({"退订", "TD", "T", "STOP", "UNSUBSCRIBE", "N"})
 TICKET_REPLY_WITHIN = dt.timedelta(days=7)
@@ -107,7 +111,7 @@ def is_stop(text: str) -> bool:
     return text.strip().strip("。.!！").upper() in STOP_WORDS
 
 
-def _unsubscribe(merchant: Any) -> str:
+def _unsubscribe(merchant: Merchant) -> str:
     from outreach.models import ContactPreference
     from outreach.services import update_preferences
 
@@ -122,7 +126,7 @@ def _unsubscribe(merchant: Any) -> str:
     return str(_("您已退订短信通知，之后只通过站内消息、邮件或电话联系您。"))
 
 
-def _open_ticket_for(merchant: Any, now: dt.datetime) -> Any:
+def _open_ticket_for(merchant: Merchant, now: dt.datetime) -> Ticket | None:
     from desk.models import Ticket
 
     return (
@@ -134,7 +138,7 @@ def _open_ticket_for(merchant: Any, now: dt.datetime) -> Any:
     )
 
 
-def _to_assistant(merchant: Any, text: str) -> str:
+def _to_assistant(merchant: Merchant, text: str) -> str:
     from assistant import services as assistant
     from assistant.models import Conversation
 

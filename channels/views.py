@@ -3,7 +3,7 @@ the ticket a call belongs to, and click-to-dial from the merchant's page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -19,6 +19,9 @@ from core.language import current_language
 from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _version(call: Call | None) -> str:
     if call is None:
@@ -28,7 +31,7 @@ def _version(call: Call | None) -> str:
 
 @agent_required
 def console(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user: User = request.user
     recent = (
         Call.objects.visible_to(user)
         .filter(agent=user)
@@ -71,7 +74,7 @@ def attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def dial_merchant(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpResponse:
-    merchant = Merchant.objects.visible_to(request.user).filter(merchant_id=merchant_id).first()
+    merchant = Merchant.objects.visible_to(request.user).by_merchant_id(merchant_id)
     if merchant is None:
         raise Http404
     try:

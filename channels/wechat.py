@@ -15,7 +15,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
@@ -27,6 +27,9 @@ from channels import wechat_crypto
 from channels.models import Integration, WeChatFollower, WeChatMessage
 from core.masking import mask_pans_in_text, mask_phone
 from core.phones import PhoneNumberError, normalize_phone
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 FRESH_SECONDS = 300
 CODE_VALID = dt.timedelta(minutes=10)
@@ -149,7 +152,7 @@ def _finish_binding(follower: WeChatFollower, code: str) -> str:
     return _("绑定成功。现在可以直接发送问题，例如“刷卡显示51”。")
 
 
-def _ask_assistant(user: Any, text: str) -> str:
+def _ask_assistant(user: User, text: str) -> str:
     from assistant import services as assistant
     from assistant.models import Conversation
 

@@ -7,10 +7,13 @@ caller (verifying a call, too many calls, a hotline)."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHARGEBACK = re.compile(r"拒付|调单|退单|chargeback|charge[- ]?back|retrieval request", re.I)
 FRAUD = re.compile(
@@ -30,7 +33,7 @@ def topic_of(text: str, intent: str) -> str | None:
     return None
 
 
-def _open_cases(user: Any) -> list[Any]:
+def _open_cases(user: User) -> list[Any]:
     from chargebacks.models import Case
 
     if not getattr(user, "is_authenticated", False):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -26,6 +26,10 @@ from core.money import yuan
 from core.uploads import IMAGES_AND_PDF, check_upload
 from merchants.models import Membership
 
+if TYPE_CHECKING:
+    from desk.models import Ticket
+    from merchants.models import Merchant
+
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 RESPONSE_DAYS = 7  # the merchant's window before the acquirer must answer the network
 CATEGORY: dict[str, str] = {"chargeback": "refund_dispute", "retrieval": "refund_dispute"}
@@ -40,7 +44,7 @@ def _number(pk: int, now: dt.datetime) -> str:
     return f"CB{timezone.localtime(now):%y%m}{pk:06d}"
 
 
-def check_may_report(actor: Any, merchant: Any) -> User:
+def check_may_report(actor: User, merchant: Merchant) -> User:
     """Staff, or the merchant's owner or a manager (cashiers tell their manager)."""
     if isinstance(actor, User) and actor.is_active and actor.is_agent:
         return actor
@@ -64,7 +68,7 @@ def _ticket_text(case: Case) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _open_ticket(case: Case, by: User) -> Any:
+def _open_ticket(case: Case, by: User) -> Ticket:
     from desk.services import open_ticket
 
     return open_ticket(
@@ -82,9 +86,9 @@ def _open_ticket(case: Case, by: User) -> Any:
 @transaction.atomic
 def open_case(
     kind: str,
-    merchant: Any,
+    merchant: Merchant,
     *,
-    by: Any,
+    by: User,
     transaction_row: Any = None,
     reason_code: str = "",
     amount: int | None = None,
@@ -134,7 +138,7 @@ def open_case(
     return case
 
 
-def add_evidence(case: Case, upload: UploadedFile, *, by: Any, note: str = "") -> Evidence:
+def add_evidence(case: Case, upload: UploadedFile, *, by: User, note: str = "") -> Evidence:
     """The merchant (or staff) sends a file for the case: a JPEG, PNG, WebP or PDF of 5 MB
     at most, checked by content. A chargeback awaiting the merchant moves to review."""
     if not Case.objects.visible_to(by).filter(pk=case.pk).exists():
@@ -161,7 +165,7 @@ def add_evidence(case: Case, upload: UploadedFile, *, by: Any, note: str = "") -
 DECISIONS = (Case.Status.WON, Case.Status.LOST, Case.Status.ACCEPTED, Case.Status.CLOSED)
 
 
-def decide(case: Case, status: str, *, by: Any, note: str = "") -> Case:
+def decide(case: Case, status: str, *, by: User, note: str = "") -> Case:
     """Staff record how the case ended; the merchant is told. Deciding again is refused."""
     check_staff(by)
     if status not in DECISIONS:

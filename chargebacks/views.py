@@ -136,11 +136,7 @@ def console_case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OpenCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        merchant = (
-            Merchant.objects.visible_to(request.user)
-            .filter(merchant_id=data["merchant_id"])
-            .first()
-        )
+        merchant = Merchant.objects.visible_to(request.user).by_merchant_id(data["merchant_id"])
         txn = None
         if merchant is None:
             form.add_error("merchant_id", _("未知的商户编号"))

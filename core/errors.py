@@ -39,8 +39,9 @@ def lazy_format(template: Any, **params: Any) -> Any:
     return _lazy_format(template, params)
 
 
-class BilingualError(ValueError):
-    """A ValueError whose message is a lazy translation, so it can be shown in any language."""
+class BilingualMessage(Exception):
+    """An exception whose message is a lazy translation, so it can be shown in any language;
+    `messages` gives it in both."""
 
     def __init__(self, message: Promise | str) -> None:
         super().__init__(message)
@@ -52,6 +53,10 @@ class BilingualError(ValueError):
     @property
     def messages(self) -> dict[str, str]:
         return in_both_languages(self.message)
+
+
+class BilingualError(BilingualMessage, ValueError):
+    """A ValueError whose message is a lazy translation, so it can be shown in any language."""
 
 
 class MaskingExceptionReporter(ExceptionReporter):
@@ -68,7 +73,7 @@ class MaskingExceptionReporter(ExceptionReporter):
 NOT_ALLOWED = _("您没有权限执行此操作")
 
 
-class PermissionDeniedError(PermissionDenied):
+class PermissionDeniedError(BilingualMessage, PermissionDenied):
     """The actor may not do this. Raised by the services' `check_*` functions (the one place
     that decides who may change what); a page answers it with the 403 page (Django's handler403,
     templates/403.html), the API with a 403 whose detail is in both languages
@@ -76,11 +81,3 @@ class PermissionDeniedError(PermissionDenied):
 
     def __init__(self, message: Promise | str = NOT_ALLOWED) -> None:
         super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-    @property
-    def messages(self) -> dict[str, str]:
-        return in_both_languages(self.message)

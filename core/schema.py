@@ -72,7 +72,7 @@ COMPONENTS = {
 }
 
 
-def error(code: int, description: str = "") -> OpenApiResponse:
+def api_error(code: int, description: str = "") -> OpenApiResponse:
     """An error a view answers itself, for its `extend_schema(responses={…})`; e.g. 404 for an
     unknown merchant named in the body or the query string."""
     name = "ValidationError" if code == 400 else "Error"

@@ -8,6 +8,8 @@ documents), so view code needs no casts or `Any`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -16,6 +18,9 @@ from rest_framework.request import Request
 from accounts.models import User
 
 Viewer = User | AnonymousUser
+
+# What an app's demo module (`load(rng, log)`) writes its progress lines to: the command's stdout.
+DemoLog = Callable[[str], object]
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -32,6 +37,11 @@ class AuthenticatedRequest(Request):
     """A DRF request on an endpoint that requires authentication (the project's default)."""
 
     user: User
+
+
+def member_or_none(viewer: Viewer | None) -> User | None:
+    """The signed-in user, or None for an anonymous visitor."""
+    return viewer if isinstance(viewer, User) else None
 
 
 def user_of(request: HttpRequest | Request) -> User:

@@ -175,7 +175,8 @@ class TicketViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tickets. `POST` with an `Idempotency-Key` header returns the same ticket when repeated."""
+    """Tickets. `POST` with an `Idempotency-Key` header, repeated (also concurrently), answers
+    each time as the first time: 201 and the same ticket."""
 
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
@@ -202,17 +203,13 @@ class TicketViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-        responses={201: TicketSerializer, 200: TicketSerializer},
+        responses={201: TicketSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = TicketCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        merchant = (
-            Merchant.objects.visible_to(request.user)
-            .filter(merchant_id=data["merchant_id"])
-            .first()
-        )
+        merchant = Merchant.objects.visible_to(request.user).by_merchant_id(data["merchant_id"])
         if merchant is None:
             raise serializers.ValidationError(
                 {"merchant_id": in_both_languages(_("未知的商户编号"))}
@@ -226,9 +223,6 @@ class TicketViewSet(
                     {"terminal_id": in_both_languages(_("该商户下没有这个终端号"))}
                 )
         key = (request.headers.get("Idempotency-Key") or "").strip()[:80] or None
-        existed = bool(
-            key and Ticket.objects.filter(merchant=merchant, idempotency_key=key).exists()
-        )
         try:
             ticket = services.open_ticket(
                 merchant=merchant,
@@ -240,13 +234,16 @@ class TicketViewSet(
                 description=data["description"],
                 facts=data.get("facts"),
                 transcript=data.get("transcript"),
-                opened_by=request.user,
+                opened_by=user_of(request),
                 idempotency_key=key,
             )
         except DeskError as error:
             raise _invalid(error) from error
         body = TicketSerializer(ticket, context=self.get_serializer_context()).data
-        return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        # A replay (the same key again, or at the same moment: open_ticket lets one request
+        # win and hands the others its ticket) is answered as the first request was: 201 and
+        # the ticket, so a client that retried cannot tell, and need not.
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
+from core.types import DemoLog
 from desk import services
 from desk.defaults import ensure_defaults
 from desk.models import (
@@ -125,7 +125,7 @@ def _ticket(
     return ticket
 
 
-def _reply(ticket: Ticket, agent: Any, at: dt.datetime, text: str, kind: str = "call") -> None:
+def _reply(ticket: Ticket, agent: User, at: dt.datetime, text: str, kind: str = "call") -> None:
     Interaction.objects.create(
         ticket=ticket,
         kind=kind,
@@ -157,7 +157,7 @@ def _status(ticket: Ticket, to: str, at: dt.datetime, by: User | None, reason: s
 
 
 # size: the demo's desk story told in order, one pass; runs once per demo database
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     ensure_defaults()
     staff = {u.username: u for u in User.objects.exclude(role=User.Role.MERCHANT)}
     l1 = [staff[n] for n in ("agent", "agent2", "agent3") if n in staff]
@@ -205,6 +205,7 @@ def load(rng: random.Random, log: Any) -> None:
         created = now - dt.timedelta(days=rng.uniform(1, 30))
         ticket = make(i, created)
         agent = ticket.assignee
+        assert agent is not None  # every demo ticket is assigned when made
         first = created + dt.timedelta(minutes=rng.choice([2, 5, 10, 20, 45, 90, 240]))
         _reply(ticket, agent, first, "已联系商户，了解问题。")
         _status(ticket, "open", first, agent, "已响应商户")
@@ -241,6 +242,7 @@ def load(rng: random.Random, log: Any) -> None:
         created = now - dt.timedelta(hours=rng.uniform(0.1, 72))
         ticket = make(i, created)
         agent = ticket.assignee
+        assert agent is not None  # every demo ticket is assigned when made
         roll = rng.random()
         if roll > 0.25:
             first = created + dt.timedelta(minutes=rng.randint(3, 60))

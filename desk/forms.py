@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +13,14 @@ from desk.models import CannedResponse, FieldVisit, Interaction, Outage, Ticket,
 from merchants.models import MerchantQuerySet
 from terminals.models import TerminalQuerySet
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _staff() -> Any:
+def _staff() -> QuerySet[User]:
     return User.objects.filter(role__in=User.STAFF_ROLES, is_active=True).order_by("agent_no")
 
 

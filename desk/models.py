@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,6 +14,9 @@ from core.scoping import ScopedQuerySet
 from core.uploads import RandomName
 from core.workdays import WorkingCalendar
 from desk import sla
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Tier(models.TextChoices):
@@ -181,14 +184,14 @@ class Outage(models.Model):
 class TicketQuerySet(ScopedQuerySet["Ticket"]):
     merchant_path = "merchant"
 
-    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         # A cashier follows the faults they reported themselves.
         return Q(opened_by=user, merchant__in=shifts.values("merchant_id"))
 
     def open(self) -> TicketQuerySet:
         return self.filter(is_open=True)
 
-    def search(self, query: str, user: Any = None) -> TicketQuerySet:
+    def search(self, query: str, user: User | None = None) -> TicketQuerySet:
         """Ticket number, merchant ID, terminal ID, serial number or contact phone (the phone
         only for a user who sees phones in full, as MerchantQuerySet.search)."""
         import re
@@ -516,7 +519,7 @@ class InteractionQuerySet(ScopedQuerySet["Interaction"]):
     # Internal notes and other non-public entries never reach the portal.
     merchant_rows = Q(is_public=True)
 
-    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         return Q(ticket__opened_by=user, ticket__merchant__in=shifts.values("merchant_id"))
 
 
@@ -640,7 +643,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class AttachmentQuerySet(ScopedQuerySet["Attachment"]):
     merchant_path = "ticket__merchant"
 
-    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         return Q(ticket__opened_by=user, ticket__merchant__in=shifts.values("merchant_id"))
 
 

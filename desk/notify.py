@@ -6,9 +6,13 @@ place and the notifications app's preferences, delivery log and exactly-once key
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
 
 # (event key, label, audience): registered with the notifications app in DeskConfig.ready().
 EVENTS = (
@@ -34,13 +38,13 @@ def register_events() -> None:
         register_event(key, label, audience, channels)
 
 
-def notify_merchant(merchant: Any, **kwargs: Any) -> bool:
+def notify_merchant(merchant: Merchant, **kwargs: Any) -> bool:
     from notifications.services import notify
 
     return notify(merchant, **kwargs)
 
 
-def notify_staff(user: Any, **kwargs: Any) -> bool:
+def notify_staff(user: User | None, **kwargs: Any) -> bool:
     from notifications.services import notify
 
     if user is None or not getattr(user, "is_active", False):

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core import panels
 from core.scheduler import register_periodic
+from core.types import user_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
 
-def _is_agent(user: Any) -> bool:
+def _is_agent(user: User) -> bool:
     return bool(getattr(user, "is_agent", False))
 
 
-def _is_merchant(user: Any) -> bool:
+def _is_merchant(user: User) -> bool:
     return bool(getattr(user, "is_merchant_user", False))
 
 
-def merchant_tickets(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def merchant_tickets(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     from desk.models import Commitment, Ticket
 
     tickets = (
@@ -41,7 +47,7 @@ def merchant_tickets(request: HttpRequest, merchant: Any) -> dict[str, Any]:
     }
 
 
-def terminal_tickets(request: HttpRequest, terminal: Any) -> dict[str, Any]:
+def terminal_tickets(request: HttpRequest, terminal: Terminal) -> dict[str, Any]:
     from desk.models import Ticket
 
     tickets = (
@@ -57,7 +63,7 @@ def terminal_tickets(request: HttpRequest, terminal: Any) -> dict[str, Any]:
 def my_work(request: HttpRequest, obj: Any) -> dict[str, Any]:
     from desk.models import Commitment, Ticket
 
-    user: Any = request.user
+    user = user_of(request)
     mine = Ticket.objects.open().filter(assignee=user)
     return {
         "my_open": mine.count(),

@@ -5,19 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from desk.models import Ticket
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _median_minutes(values: list[int]) -> float | None:
     return round(statistics.median(values) / 60, 1) if values else None
 
 
-def desk_report(user: Any, *, days: int = 30, now: dt.datetime | None = None) -> dict[str, Any]:
+def desk_report(user: User, *, days: int = 30, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     since = now - dt.timedelta(days=days)
     tickets = Ticket.objects.visible_to(user)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from defusedcsv import csv as defusedcsv
 from django.contrib import messages
@@ -37,6 +37,9 @@ from desk.services import DeskError
 from merchants.models import Merchant
 from terminals.models import Terminal
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _error(request: HttpRequest, error: DeskError) -> None:
     messages.error(request, str(error))
@@ -45,7 +48,7 @@ def _error(request: HttpRequest, error: DeskError) -> None:
 # --------------------------------------------------------------------------- console
 
 
-def queue_tickets(user: Any, params: Any) -> tuple[Any, dict[str, Any]]:
+def queue_tickets(user: User, params: Any) -> tuple[Any, dict[str, Any]]:
     """The filtered queue: open tickets by default, the most urgent SLA first."""
     form = forms.QueueFilterForm(params)
     form.is_valid()
@@ -102,11 +105,7 @@ def agent_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AgentTicketForm(request.POST or None, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        merchant = (
-            Merchant.objects.visible_to(request.user)
-            .filter(merchant_id=data["merchant_id"])
-            .first()
-        )
+        merchant = Merchant.objects.visible_to(request.user).by_merchant_id(data["merchant_id"])
         terminal = None
         if merchant is None:
             form.add_error("merchant_id", _("未找到该商户"))
@@ -114,7 +113,7 @@ def agent_new_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
             terminal = Terminal.objects.filter(terminal_id=data["terminal_id"].upper()).first()
             if terminal is None:
                 form.add_error("terminal_id", _("未找到该终端"))
-        if not form.errors:
+        if merchant is not None and not form.errors:
             try:
                 ticket = services.open_ticket(
                     merchant=merchant,

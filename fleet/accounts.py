@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from accounts.models import User
 
 MONITOR_USERNAME = "fleet-monitor"
 MONITOR_AGENT_NO = "F0001"
 
 
-def monitor_user() -> Any:
+def monitor_user() -> User:
     user, created = User.objects.get_or_create(
         username=MONITOR_USERNAME,
         defaults={

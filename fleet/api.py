@@ -15,7 +15,8 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsAgent, IsIntegration
 from core.errors import in_both_languages, lazy_format
-from core.schema import error
+from core.schema import api_error
+from core.types import user_of
 from fleet.diagnosis import run_diagnosis
 from fleet.ingest import ingest_api
 from fleet.models import Diagnosis, RemoteAction
@@ -72,7 +73,7 @@ def telemetry(request: Request) -> Response:
 @extend_schema(
     request={"application/json": {"type": "object", "description": "the TMS's own push"}},
     parameters=[OpenApiParameter("adapter", str, OpenApiParameter.PATH, enum=sorted(ADAPTERS))],
-    responses={200: TelemetryResultSerializer, 404: error(404)},
+    responses={200: TelemetryResultSerializer, 404: api_error(404)},
 )
 @api_view(["POST"])
 @permission_classes([IsIntegration])
@@ -148,7 +149,7 @@ def _terminal(request: Request, terminal_id: str) -> Terminal:
 @permission_classes([IsAgent])
 def diagnose(request: Request, terminal_id: str) -> Response:
     """Run a remote diagnosis: the verdict, its evidence (zh/en) and the next step."""
-    diagnosis = run_diagnosis(_terminal(request, terminal_id), by=request.user)
+    diagnosis = run_diagnosis(_terminal(request, terminal_id), by=user_of(request))
     return Response(DiagnosisSerializer(diagnosis).data, status=status.HTTP_201_CREATED)
 
 
@@ -170,7 +171,7 @@ def remote_action(request: Request, terminal_id: str) -> Response:
         action = run_remote_action(
             terminal,
             data.validated_data["kind"],
-            by=request.user,
+            by=user_of(request),
             ticket=ticket,
             version=data.validated_data.get("version") or "",
         )

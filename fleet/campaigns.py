@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Min
@@ -28,6 +28,9 @@ from fleet.accounts import monitor_user
 from fleet.models import CampaignTarget, TelemetryRecord, UpdateCampaign
 from fleet.records import VERSION as VERSION_RE
 from terminals.models import Terminal
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NOTICE = dt.timedelta(hours=12)  # merchants hear of an update at least this long before it
 QUIET_HISTORY = dt.timedelta(weeks=4)
@@ -68,7 +71,7 @@ def _check_version(version: str) -> str:
 
 
 def create_campaign(
-    *, name: str, target: str, version: str, by: Any, model: Any = None, now: Any = None
+    *, name: str, target: str, version: str, by: User, model: Any = None, now: Any = None
 ) -> UpdateCampaign:
     """A draft campaign over every active terminal (of the model) not yet on the version."""
     check_supervisor(by)
@@ -178,7 +181,7 @@ def _set_stage(campaign: UpdateCampaign, stage: int, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def start_campaign(campaign: UpdateCampaign, *, by: Any, now: Any = None) -> UpdateCampaign:
+def start_campaign(campaign: UpdateCampaign, *, by: User, now: Any = None) -> UpdateCampaign:
     check_supervisor(by)
     campaign = UpdateCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Status.DRAFT:
@@ -189,7 +192,7 @@ def start_campaign(campaign: UpdateCampaign, *, by: Any, now: Any = None) -> Upd
 
 
 @transaction.atomic
-def pause_campaign(campaign: UpdateCampaign, *, by: Any) -> UpdateCampaign:
+def pause_campaign(campaign: UpdateCampaign, *, by: User) -> UpdateCampaign:
     check_supervisor(by)
     campaign = UpdateCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Status.RUNNING:
@@ -200,7 +203,7 @@ def pause_campaign(campaign: UpdateCampaign, *, by: Any) -> UpdateCampaign:
 
 
 @transaction.atomic
-def resume_campaign(campaign: UpdateCampaign, *, by: Any, now: Any = None) -> UpdateCampaign:
+def resume_campaign(campaign: UpdateCampaign, *, by: User, now: Any = None) -> UpdateCampaign:
     """Go on from where it stopped; slots that passed meanwhile move to the next quiet hour
     (the merchants were told already)."""
     check_supervisor(by)

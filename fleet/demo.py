@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from core.types import DemoLog
 from fleet import demo_transactions, predictive, proactive, retention, wear
 from fleet.evaluation import evaluate_fleet
 from fleet.ingest import ingest
@@ -162,7 +163,7 @@ def _records(
             yield row, record
 
 
-def _predict(log: Any) -> None:
+def _predict(log: DemoLog) -> None:
     """Train the failure model on the demo's history, score the fleet, open proactive work."""
     try:
         bundle = predictive.train()
@@ -181,7 +182,7 @@ def _predict(log: Any) -> None:
     log(f"  {high} terminals at high risk, {len(opened)} proactive tickets")
 
 
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     FirmwareIssue.objects.create(
         firmware_version=BAD_FIRMWARE,
         summary_zh="该测试版固件的密钥下载模块有缺陷，签到时报 A0 或“签到失败”。",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from typing import Any
 
 from django.utils import timezone
 
+from core.types import DemoLog
 from merchants.models import Merchant
 from payments.ingest import ALL_COLUMNS, ingest
 from payments.synthetic import masked_pan
@@ -87,7 +87,7 @@ def _region_96(records: _Records, now: dt.datetime) -> str:
     return city
 
 
-def plant(rng: random.Random, log: Any) -> None:
+def plant(rng: random.Random, log: DemoLog) -> None:
     now = timezone.now()
     records = _Records(rng)
     merchant_id = _refund_spike(records, now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone, translation
@@ -21,6 +21,11 @@ from fleet import health, verdict
 from fleet.describe import describe
 from fleet.evaluation import known_issues, snapshots
 from fleet.models import Diagnosis, Finding
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
 NEXT_STEPS: dict[str, Any] = {
     "outage": _(
@@ -59,7 +64,7 @@ def _finding_lines(findings: list[health.Finding]) -> list[dict[str, str]]:
     return lines
 
 
-def _transactions(terminal: Any, now: dt.datetime) -> tuple[list[dict], list[str]]:
+def _transactions(terminal: Terminal, now: dt.datetime) -> tuple[list[dict], list[str]]:
     from payments.models import Transaction
 
     lines = []
@@ -95,7 +100,7 @@ def _transactions(terminal: Any, now: dt.datetime) -> tuple[list[dict], list[str
     return lines, spikes
 
 
-def _outage_lines(terminal: Any) -> list[dict[str, str]]:
+def _outage_lines(terminal: Terminal) -> list[dict[str, str]]:
     from desk.models import Outage
 
     region = terminal.merchant.region_code
@@ -106,7 +111,9 @@ def _outage_lines(terminal: Any) -> list[dict[str, str]]:
     ]
 
 
-def run_diagnosis(terminal: Any, *, by: Any = None, now: dt.datetime | None = None) -> Diagnosis:
+def run_diagnosis(
+    terminal: Terminal, *, by: User | None = None, now: dt.datetime | None = None
+) -> Diagnosis:
     """Diagnose a terminal and record the diagnosis (who asked, what it saw, what to do)."""
     now = now or timezone.now()
     issues = known_issues()
@@ -184,7 +191,9 @@ def _chat_terminal(merchants: list[Any], topic: str) -> Any:
     return merchants[0].terminals.order_by("terminal_id").first() if merchants else None
 
 
-def diagnose_for_chat(merchant: Any, terminal: Any = None, topic: str = "") -> str | None:
+def diagnose_for_chat(
+    merchant: Merchant | list[Merchant] | None, terminal: Terminal | None = None, topic: str = ""
+) -> str | None:
     """What the diagnosis sees, in the merchant's words and the chat's language, or None when
     it sees nothing wrong (the assistant then goes on with its usual steps). `merchant` may be
     a list when the user has several and the chat has not said which."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -23,6 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import BilingualError, lazy_format
 from fleet.models import OutageProposal
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from desk.models import Outage
 
 WINDOW = dt.timedelta(hours=2)
 CODES = ("96", "91")
@@ -136,7 +140,7 @@ def proposal_title(proposal: OutageProposal) -> str:
 
 
 @transaction.atomic
-def confirm_proposal(proposal: OutageProposal, *, by: Any, message: str = "") -> Any:
+def confirm_proposal(proposal: OutageProposal, *, by: User, message: str = "") -> Outage:
     """A supervisor confirms: declare the desk outage, link tickets, tell each merchant once."""
     from desk.models import Outage, Ticket
     from desk.notify import notify_merchant
@@ -180,7 +184,7 @@ def confirm_proposal(proposal: OutageProposal, *, by: Any, message: str = "") ->
     return outage
 
 
-def dismiss_proposal(proposal: OutageProposal, *, by: Any) -> None:
+def dismiss_proposal(proposal: OutageProposal, *, by: User) -> None:
     if not getattr(by, "is_supervisor", False):
         raise OutageError(_("只有主管可以确认故障"))
     OutageProposal.objects.filter(pk=proposal.pk, status=OutageProposal.Status.PROPOSED).update(

@@ -4,7 +4,7 @@ portal (plain words), the console (alerts and proposed outages)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -21,6 +21,10 @@ from fleet.models import (
     TxnAlert,
 )
 from fleet.outages import proposal_title
+
+if TYPE_CHECKING:
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
 
 def _open_findings(request: HttpRequest, **scope: Any) -> list[dict[str, Any]]:
@@ -46,7 +50,7 @@ def risks(request: HttpRequest, limit: int = 20, **scope: Any) -> list[dict[str,
     return [describe_risk(r) for r in rows]
 
 
-def _risk(request: HttpRequest, terminal: Any) -> dict[str, Any] | None:
+def _risk(request: HttpRequest, terminal: Terminal) -> dict[str, Any] | None:
     if not getattr(request.user, "is_agent", False):
         return None
     row = (
@@ -58,7 +62,7 @@ def _risk(request: HttpRequest, terminal: Any) -> dict[str, Any] | None:
     return describe_risk(row) if row else None
 
 
-def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
+def terminal_context(request: HttpRequest, terminal: Terminal) -> dict[str, Any]:
     state = TerminalState.objects.visible_to(request.user).filter(terminal=terminal).first()
     days = list(
         TelemetryDaily.objects.visible_to(request.user)
@@ -81,7 +85,7 @@ def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
     }
 
 
-def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def merchant_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     alerts = TxnAlert.objects.visible_to(request.user).filter(merchant=merchant, is_open=True)
     return {
         "merchant": merchant,
@@ -91,7 +95,7 @@ def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
     }
 
 
-def portal_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def portal_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     """The merchant's view: only what needs their attention, in plain words."""
     findings = _open_findings(request, terminal__merchant=merchant)
     return {"merchant": merchant, "findings": findings}

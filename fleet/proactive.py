@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,9 @@ from fleet import riskmodel
 from fleet.accounts import monitor_user
 from fleet.models import FailureEvent, FailureRisk
 from fleet.predictive import PROACTIVE_KEY, score_fleet
+
+if TYPE_CHECKING:
+    from desk.models import Ticket
 
 CATEGORY_OF_PART: dict[str, str] = {
     FailureEvent.Part.BATTERY: "power_battery",
@@ -84,7 +87,7 @@ def _description(risk: FailureRisk) -> str:
     )
 
 
-def _tell_merchant(risk: FailureRisk, ticket: Any) -> None:
+def _tell_merchant(risk: FailureRisk, ticket: Ticket) -> None:
     from outreach.models import Channel, Purpose, Urgency
     from outreach.services import file_request
 

@@ -6,7 +6,7 @@ its result, and on the ticket's timeline when it is done for a ticket.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,11 @@ from fleet.evaluation import evaluate_fleet, issue_for, known_issues
 from fleet.ingest import ingest_api
 from fleet.models import RemoteAction, TerminalState
 from fleet.tms import SimulatedTMS
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from desk.models import Ticket
+    from terminals.models import Terminal
 
 RESULT_MESSAGES: dict[str, Any] = {
     "offline": _("终端不在线，命令未送达"),
@@ -55,11 +60,11 @@ def _after(kind: str, state: dict[str, Any], parameters: dict[str, Any], now: dt
 
 
 def run_remote_action(
-    terminal: Any,
+    terminal: Terminal,
     kind: str,
     *,
-    by: Any,
-    ticket: Any = None,
+    by: User,
+    ticket: Ticket | None = None,
     version: str = "",
     target: str = "firmware",
 ) -> RemoteAction:

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required, supervisor_required
+from core.types import AuthenticatedHttpRequest
 from fleet.describe import describe_finding, rules
 from fleet.describe import language as text_language
 from fleet.diagnosis import run_diagnosis
@@ -62,7 +63,7 @@ def _breakdown(findings: Any) -> dict[str, dict[str, list[Any]]]:
 
 
 @agent_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     findings = Finding.objects.visible_to(request.user).filter(is_open=True)
     critical = [
         describe_finding(f)
@@ -81,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "fleet/dashboard.html", context)
 
 
-def _terminal(request: HttpRequest, terminal_id: str) -> Terminal:
+def _terminal(request: AuthenticatedHttpRequest, terminal_id: str) -> Terminal:
     return get_object_or_404(
         Terminal.objects.visible_to(request.user).select_related("merchant"),
         terminal_id=terminal_id.upper(),
@@ -90,7 +91,7 @@ def _terminal(request: HttpRequest, terminal_id: str) -> Terminal:
 
 @agent_required
 @require_POST
-def diagnose(request: HttpRequest, terminal_id: str) -> HttpResponse:
+def diagnose(request: AuthenticatedHttpRequest, terminal_id: str) -> HttpResponse:
     terminal = _terminal(request, terminal_id)
     diagnosis = run_diagnosis(terminal, by=request.user)
     return redirect(f"{terminal_url(terminal)}#diagnosis-{diagnosis.pk}")
@@ -98,7 +99,7 @@ def diagnose(request: HttpRequest, terminal_id: str) -> HttpResponse:
 
 @agent_required
 @require_POST
-def remote_action(request: HttpRequest, terminal_id: str) -> HttpResponse:
+def remote_action(request: AuthenticatedHttpRequest, terminal_id: str) -> HttpResponse:
     from desk.models import Ticket
 
     terminal = _terminal(request, terminal_id)
@@ -134,7 +135,7 @@ def terminal_url(terminal: Terminal) -> str:
 
 @supervisor_required
 @require_POST
-def confirm_outage(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_outage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(OutageProposal, pk=pk)
     try:
         outage = confirm_proposal(proposal, by=request.user)
@@ -146,6 +147,6 @@ def confirm_outage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 @require_POST
-def dismiss_outage(request: HttpRequest, pk: int) -> HttpResponse:
+def dismiss_outage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dismiss_proposal(get_object_or_404(OutageProposal, pk=pk), by=request.user)
     return redirect("console")

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import supervisor_required
+from core.types import AuthenticatedHttpRequest
 from fleet.campaigns import (
     CampaignError,
     create_campaign,
@@ -25,7 +26,7 @@ from fleet.models import UpdateCampaign
 
 
 @supervisor_required
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,16 +40,16 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 
 @supervisor_required
-def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(UpdateCampaign.objects.select_related("model"), pk=pk)
     context = {"campaign": found, "stages": stage_counts(found)}
     return render(request, "fleet/campaign.html", context)
 
 
-def _act(action: Callable[..., Any]) -> Callable[[HttpRequest, int], HttpResponse]:
+def _act(action: Callable[..., Any]) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
     @supervisor_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         found = get_object_or_404(UpdateCampaign, pk=pk)
         try:
             action(found, by=request.user)

@@ -4,7 +4,7 @@ and an agent sending an article to a merchant from a ticket."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,9 @@ from core.language import current_language
 from core.types import Viewer
 from helpcentre import content, search
 from helpcentre.models import QuizAttempt
+
+if TYPE_CHECKING:
+    from desk.models import Ticket
 
 
 class QuizError(BilingualError):
@@ -131,7 +134,7 @@ def hand_in(article: Article, data: Any, *, user: Viewer | None) -> list[Marked]
     return marked
 
 
-def send_article(ticket: Any, article: Article, *, by: Any, base_url: str = "") -> Any:
+def send_article(ticket: Ticket, article: Article, *, by: User, base_url: str = "") -> Any:
     """An agent sends a help-centre article to the merchant: a public message on the ticket
     holding the article's link, which the ticket pages show as the article's title in the
     reader's language (`help_links`), so the record itself is the same in both languages."""

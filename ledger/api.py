@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import in_both_languages
-from core.schema import error
+from core.schema import api_error
 from ledger import checkpoints, log
 from ledger.models import LedgerEntry
 
@@ -142,7 +142,7 @@ class ConsistencyProofView(APIView):
 class CheckpointView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: CheckpointSerializer, 404: error(404)})
+    @extend_schema(responses={200: CheckpointSerializer, 404: api_error(404)})
     def get(self, request: Request) -> Response:
         latest = checkpoints.latest()
         if latest is None:

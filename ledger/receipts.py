@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger import checkpoints, evidence, log
 from ledger.models import LedgerEntry
 from ledger.recorder import stored_fields
 from poscare_verify.receipt import FORMAT
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class ReceiptPending(Exception):
     """The entry is not in a signed checkpoint yet (one is signed at most once a minute)."""
 
 
-def visible_entry(user: Any, kind_name: str, record_id: int) -> LedgerEntry | None:
+def visible_entry(user: User, kind_name: str, record_id: int) -> LedgerEntry | None:
     """The newest entry of a record the user may see, or None (unknown, hidden or unlogged)."""
     kind = evidence.KINDS.get(kind_name)
     if kind is None:

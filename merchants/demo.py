@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.conf import settings
 
 from accounts.models import User
+from core.types import DemoLog
 from directory.models import Institution
 from merchants.models import Contact, Merchant, Store
 from terminals.catalogue import MODELS
@@ -147,7 +147,7 @@ def _person(rng: random.Random) -> str:
 
 
 # size: the demo's merchants and terminals, one pass; runs once per demo database
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     acquirers = list(Institution.objects.filter(kind__in=["acquirer", "bank"]).order_by("code"))
     models = {(m.manufacturer, m.name): m for m in TerminalModel.objects.all()}
     catalogue = [
@@ -288,7 +288,7 @@ def load(rng: random.Random, log: Any) -> None:
     log(f"  {len(DEMO_STAFF)} staff, 3 merchant owners and their team (password: {password})")
 
 
-def _team(merchant: Any, password: str) -> None:
+def _team(merchant: Merchant, password: str) -> None:
     """The "merchant" user's first shop has a manager and a cashier of its first store."""
     from accounts.models import User
     from merchants.models import Membership

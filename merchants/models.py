@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,10 +46,14 @@ def validate_mcc(value: str) -> None:
 class MerchantQuerySet(ScopedQuerySet["Merchant"]):
     merchant_path = ""
 
-    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         return Q(pk__in=shifts.values("merchant_id"))  # the merchant they work for
 
-    def search(self, query: str, user: Any = None) -> MerchantQuerySet:
+    def by_merchant_id(self, merchant_id: str) -> Merchant | None:
+        """The merchant with this 15-digit ID among these rows, or None."""
+        return self.filter(merchant_id=merchant_id).first()
+
+    def search(self, query: str, user: User | None = None) -> MerchantQuerySet:
         """Name, merchant ID, or contact phone — the phone only for a user who sees phones in
         full: one who sees them masked must not recover one by searching partial digits."""
         query = query.strip()
@@ -151,7 +155,7 @@ class Merchant(models.Model):
 class StoreQuerySet(ScopedQuerySet["Store"]):
     merchant_path = "merchant"
 
-    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         return shop_condition(shifts, "pk", "merchant")
 
 

@@ -12,7 +12,7 @@ import hashlib
 import heapq
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -28,6 +28,10 @@ from desk.models import Interaction, Ticket
 from helpcentre.models import QuizAttempt
 from merchants.models import Membership, Merchant, Store, TeamEvent, TeamInvite
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
 OWNERS_ONLY = _("只有店主可以管理团队")
 INVITABLE = (Membership.Role.MANAGER, Membership.Role.CASHIER)
 
@@ -40,7 +44,7 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def owned_merchants(user: Viewer | None) -> Any:
+def owned_merchants(user: Viewer | None) -> QuerySet[Merchant]:
     if not isinstance(user, User) or not user.is_active or not user.is_merchant_user:
         return Merchant.objects.none()
     return Merchant.objects.filter(
@@ -66,7 +70,7 @@ def role_of(user: Viewer | None, merchant: Merchant) -> str | None:
     return row.role if row else None
 
 
-def _event(merchant: Merchant, actor: Any, kind: str, subject: str, role: str = "") -> None:
+def _event(merchant: Merchant, actor: User, kind: str, subject: str, role: str = "") -> None:
     TeamEvent.objects.create(merchant=merchant, actor=actor, kind=kind, subject=subject, role=role)
 
 

@@ -7,7 +7,10 @@ them. Unregistered events still send, with the default channels.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 INBOX, EMAIL, SMS, VOICE = "inbox", "email", "sms", "voice"
 CHANNELS = (INBOX, EMAIL, SMS, VOICE)
@@ -34,7 +37,7 @@ def get_event(key: str) -> Event:
     return _events.get(key) or Event(key, key, "both")
 
 
-def events_for(user: Any) -> list[Event]:
+def events_for(user: User) -> list[Event]:
     audience = "staff" if getattr(user, "is_agent", False) else "merchant"
     return [
         e for e in sorted(_events.values(), key=lambda e: e.key) if e.audience in (audience, "both")

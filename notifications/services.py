@@ -7,7 +7,7 @@ the same event reach each recipient exactly once, however often it is sent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django_tasks import task
@@ -17,6 +17,9 @@ from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
 from notifications.models import Delivery, Notification, Preference, SentKey
 from notifications.transports import TRANSPORTS
 from notifications.transports.base import Message, TransportError
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _claim(scope: str, key: str) -> bool:
@@ -65,7 +68,7 @@ def notify(
     wanted = list(channels or spec.default_channels)
     choices = _choices(users, event)
 
-    def enabled(user: Any, channel: str) -> bool:
+    def enabled(user: User, channel: str) -> bool:
         return choices.get((user.pk, channel), channel in wanted)
 
     inbox = [
@@ -145,7 +148,7 @@ def deliver(payload: dict[str, Any]) -> int:
     return len(deliver_now(payload))
 
 
-def set_preference(user: Any, event: str, channel: str, enabled: bool) -> None:
+def set_preference(user: User, event: str, channel: str, enabled: bool) -> None:
     Preference.objects.update_or_create(
         user=user, event=event, channel=channel, defaults={"enabled": enabled}
     )

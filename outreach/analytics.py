@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -15,6 +15,9 @@ from outreach.frequency import far_above_peers, peer_threshold
 from outreach.models import ContactAttempt, ContactPreference, FrequencyComplaint, Purpose
 from outreach.policy import DEFAULT_CAPS
 from outreach.vocabulary import CALLS
+
+if TYPE_CHECKING:
+    from merchants.models import Merchant
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -162,7 +165,7 @@ def overview(now: dt.datetime | None = None) -> dict[str, Any]:
     }
 
 
-def merchant_frequency(merchant: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def merchant_frequency(merchant: Merchant, now: dt.datetime | None = None) -> dict[str, Any]:
     """One merchant's last 30 days by channel and purpose, for the agent's 360° page."""
     now = now or timezone.now()
     rows = ContactAttempt.objects.filter(

@@ -86,7 +86,7 @@ class ContactRequestSerializer(serializers.ModelSerializer):
     def create(self, validated_data: dict[str, Any]) -> ContactRequest:
         request = self.context["request"]
         merchant_id = validated_data.pop("merchant")["merchant_id"]
-        merchant = Merchant.objects.visible_to(request.user).filter(merchant_id=merchant_id).first()
+        merchant = Merchant.objects.visible_to(request.user).by_merchant_id(merchant_id)
         if merchant is None:
             raise _bilingual_error(
                 "merchant_id", lazy_format(_("找不到商户“%(value)s”"), value=merchant_id)

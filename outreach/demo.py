@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
+from core.types import DemoLog
 from directory.models import RegisteredNumber
 from merchants.models import Merchant
 from outreach.codes import ALPHABET
@@ -73,7 +73,7 @@ def _working_morning(now: dt.datetime, days_ago: int) -> dt.datetime:
 
 
 # size: the demo's outreach story told in order, one pass; runs once per demo database
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     now = timezone.now()
     merchants = list(Merchant.objects.filter(status="active").order_by("merchant_id"))
     agents = list(User.objects.filter(role=User.Role.L1).order_by("agent_no"))

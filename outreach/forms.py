@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,9 @@ from outreach.models import (
     ScamReport,
     Urgency,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 OPTIONAL_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.INBOX]
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -42,7 +45,7 @@ class ContactRequestForm(forms.Form):
         help_text=_("紧急安全验证或风险提示必填，会被审计。"),
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
@@ -50,7 +53,7 @@ class ContactRequestForm(forms.Form):
         from merchants.models import Merchant
 
         value = self.cleaned_data["merchant_id"].strip()
-        merchant = Merchant.objects.visible_to(self.user).filter(merchant_id=value).first()
+        merchant = Merchant.objects.visible_to(self.user).by_merchant_id(value)
         if merchant is None:
             raise forms.ValidationError(_("找不到商户“%(value)s”"), params={"value": value})
         return merchant

@@ -408,7 +408,7 @@ def scam_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
 # Panels for the merchant 360° page and the portal
 
 
-def merchant_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def merchant_panel_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     attempts = (
         ContactAttempt.objects.visible_to(request.user)
         .filter(merchant=merchant)
@@ -429,6 +429,6 @@ def merchant_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any
     }
 
 
-def portal_panel_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def portal_panel_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     attempts = ContactAttempt.objects.visible_to(request.user).filter(merchant=merchant)[:5]
     return {"merchant": merchant, "attempts": attempts}

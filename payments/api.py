@@ -25,17 +25,19 @@ from rest_framework.response import Response
 from core.api import OptionalChoiceField
 from core.calendar import working_calendar
 from core.language import current_language
-from core.schema import MERCHANT_ID, TIME_OF_DAY, error
+from core.schema import MERCHANT_ID, TIME_OF_DAY, api_error
+from core.types import AuthenticatedRequest, user_of
 from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
 from merchants.models import Merchant
 from payments.ingest import ingest_api
 from payments.models import DisputeCase, Investigation, Payout, ResponseCode, Transaction
 from payments.services import (
+    DisputeError,
     explain_transaction,
     find_duplicate_charges,
     investigate_funds,
-    open_dispute,
+    open_or_get_dispute,
     settlement_eta_for,
 )
 from payments.settlement import Cycle, parse_cutoff, settlement_eta
@@ -248,10 +250,10 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={201: OpenApiResponse({"$ref": "#/components/schemas/Investigation"})},
     )
     @action(detail=True, methods=["post"])
-    def investigate(self, request: Request, pk: str | None = None) -> Response:
+    def investigate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         txn = self.get_object()
         investigation = investigate_funds(
-            txn.merchant, txn=txn, opened_by=request.user, channel="api"
+            txn.merchant, txn=txn, opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -329,7 +331,7 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 
     @extend_schema(
         request=InvestigationRequestSerializer,
-        responses={201: InvestigationSerializer, 404: error(404)},
+        responses={201: InvestigationSerializer, 404: api_error(404)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InvestigationRequestSerializer(data=request.data)
@@ -339,7 +341,7 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             merchant_id=data.validated_data["merchant_id"],
         )
         investigation = investigate_funds(
-            merchant, date=data.validated_data["date"], opened_by=request.user, channel="api"
+            merchant, date=data.validated_data["date"], opened_by=user_of(request), channel="api"
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
@@ -412,7 +414,8 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        request=DisputeRequestSerializer, responses={201: DisputeSerializer, 404: error(404)}
+        request=DisputeRequestSerializer,
+        responses={201: DisputeSerializer, 200: DisputeSerializer, 404: api_error(404)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DisputeRequestSerializer(data=request.data)
@@ -420,10 +423,15 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         visible = Transaction.objects.visible_to(request.user)
         first = get_object_or_404(visible, pk=data.validated_data["first"])
         second = get_object_or_404(visible, pk=data.validated_data["second"])
-        if first.merchant_id != second.merchant_id:
-            return Response({"detail": "both transactions must belong to one merchant"}, status=400)
-        case = open_dispute(first, second, opened_by=request.user, channel="api")
-        return Response(DisputeSerializer(case).data, status=status.HTTP_201_CREATED)
+        try:
+            case, created = open_or_get_dispute(
+                first, second, opened_by=user_of(request), channel="api"
+            )
+        except DisputeError as error:
+            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        # The case that already covers this double charge is answered as it is, with 200.
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(DisputeSerializer(case).data, status=answer)
 
 
 class DuplicateChargeSerializer(serializers.Serializer):
@@ -442,7 +450,7 @@ class DuplicateChargeSerializer(serializers.Serializer):
             description=f"look back this many days (default 30, at most {MAX_LOOKBACK_DAYS})",
         ),
     ],
-    responses={200: DuplicateChargeSerializer(many=True), 404: error(404)},
+    responses={200: DuplicateChargeSerializer(many=True), 404: api_error(404)},
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])

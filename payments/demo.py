@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.calendar import working_calendar
 from core.money import yuan
+from core.types import DemoLog
 from merchants.models import Merchant
 from payments.ingest import ALL_COLUMNS, ingest
 from payments.models import MaintenanceWindow, Payout, SettlementTerms, Transaction
@@ -35,7 +36,7 @@ def _record(**values: str) -> list[str]:
 
 
 # size: the demo's transactions and payouts, one pass; runs once per demo database
-def load(rng: random.Random, log: Any) -> None:
+def load(rng: random.Random, log: DemoLog) -> None:
     demo_users = list(
         Merchant.objects.filter(members__isnull=False).distinct().values_list("pk", flat=True)
     )
@@ -207,7 +208,9 @@ def load(rng: random.Random, log: Any) -> None:
     )
 
 
-def _payouts(merchants: dict[int, Merchant], today: dt.date, rng: random.Random, log: Any) -> None:
+def _payouts(
+    merchants: dict[int, Merchant], today: dt.date, rng: random.Random, log: DemoLog
+) -> None:
     calendar = working_calendar()
     days = (
         Transaction.objects.credits()

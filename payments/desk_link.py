@@ -6,21 +6,26 @@ The desk app owns tickets; payments only hands over what it found, through
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desk.facts import FACTS
 from desk.services import open_ticket
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+    from terminals.models import Terminal
+
 
 def open_desk_ticket(
     *,
-    merchant: Any,
+    merchant: Merchant,
     category: str,
     description: str,
     channel: str,
     facts: dict[str, Any],
-    opened_by: Any = None,
-    terminal: Any = None,
+    opened_by: User | None = None,
+    terminal: Terminal | None = None,
     idempotency_key: str | None = None,
 ) -> Any:
     """Open a desk ticket for payments' findings.

@@ -522,7 +522,14 @@ class DisputeCase(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["first_transaction", "duplicate_transaction"], name="unique_dispute_pair"
-            )
+            ),
+            # A transaction is claimed as a double charge by one open case at most, whichever
+            # twin it is paired with (payments.services.open_or_get_dispute).
+            models.UniqueConstraint(
+                fields=["duplicate_transaction"],
+                condition=models.Q(status="open"),
+                name="one_open_dispute_per_duplicate",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest
@@ -13,6 +13,10 @@ from core.language import current_language
 from core.money import yuan
 from payments.models import Payout, ResponseCode, Transaction
 
+if TYPE_CHECKING:
+    from merchants.models import Merchant
+    from terminals.models import Terminal
+
 
 def _recent(queryset: Any, request: HttpRequest, limit: int = 10) -> list:
     from payments.services import explain_many
@@ -21,7 +25,7 @@ def _recent(queryset: Any, request: HttpRequest, limit: int = 10) -> list:
     return explain_many(rows, current_language())
 
 
-def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
+def merchant_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
     """Today's takings, the last 7 days' decline mix, recent transactions and payouts."""
     visible = Transaction.objects.visible_to(request.user).filter(merchant=merchant)
     today = timezone.localdate()
@@ -61,6 +65,6 @@ def merchant_context(request: HttpRequest, merchant: Any) -> dict[str, Any]:
     }
 
 
-def terminal_context(request: HttpRequest, terminal: Any) -> dict[str, Any]:
+def terminal_context(request: HttpRequest, terminal: Terminal) -> dict[str, Any]:
     visible = Transaction.objects.visible_to(request.user).filter(terminal=terminal)
     return {"terminal": terminal, "rows": _recent(visible, request, limit=8)}

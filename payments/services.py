@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db import IntegrityError
 from django.db import transaction as db_transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.calendar import working_calendar
-from core.errors import in_both_languages
+from core.errors import BilingualError, in_both_languages
 from core.money import yuan
 from payments import desk_link
 from payments.models import (
@@ -28,17 +30,21 @@ from payments.models import (
 )
 from payments.settlement import Cycle, S0Terms, SettlementEta, settlement_eta
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+
 # -- settlement ---------------------------------------------------------------------------------
 
 
-def _merchant_zone(merchant: Any) -> dt.tzinfo:
+def _merchant_zone(merchant: Merchant) -> dt.tzinfo:
     try:
         return zoneinfo.ZoneInfo(merchant.timezone or "Asia/Shanghai")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def s0_terms_for(merchant: Any) -> S0Terms:
+def s0_terms_for(merchant: Merchant) -> S0Terms:
     try:
         return merchant.settlement_terms.s0_terms()
     except SettlementTerms.DoesNotExist:
@@ -75,7 +81,7 @@ def settlement_eta_for(txn: Transaction, calendar: Any = None) -> SettlementEta:
 
 
 def settlement_eta_for_date(
-    merchant: Any, business_date: dt.date, calendar: Any = None
+    merchant: Merchant, business_date: dt.date, calendar: Any = None
 ) -> SettlementEta:
     """The payout date of a merchant's takings of one day (before the cut-off)."""
     at = dt.datetime.combine(business_date, dt.time(12, 0), tzinfo=_merchant_zone(merchant))
@@ -233,11 +239,11 @@ class _Verdict:
 
 # size: the funds-not-arrived checklist, one bilingual finding per step, in order
 def investigate_funds(
-    merchant: Any,
+    merchant: Merchant,
     *,
     txn: Transaction | None = None,
     date: dt.date | None = None,
-    opened_by: Any = None,
+    opened_by: User | None = None,
     channel: str = "portal",
     today: dt.date | None = None,
 ) -> Investigation:
@@ -404,7 +410,7 @@ def investigate_funds(
 
 
 def _decide(
-    merchant: Any,
+    merchant: Merchant,
     payout: Payout | None,
     account_ok: bool,
     windows: list[MaintenanceWindow],
@@ -537,7 +543,7 @@ class DuplicateCharge:
 
 
 def find_duplicate_charges(
-    merchant: Any,
+    merchant: Merchant,
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -584,20 +590,69 @@ def find_duplicate_charges(
     return found
 
 
+class DisputeError(BilingualError):
+    """A dispute that cannot be opened, with the reason in Chinese and English."""
+
+
 def open_dispute(
-    first: Transaction, second: Transaction, *, opened_by: Any = None, channel: str = "portal"
+    first: Transaction,
+    second: Transaction,
+    *,
+    opened_by: User | None = None,
+    channel: str = "portal",
 ) -> DisputeCase:
     """Open (or return the already open) dispute case for a suspected double charge, with the
     evidence, and a refund_dispute ticket on the desk."""
+    return open_or_get_dispute(first, second, opened_by=opened_by, channel=channel)[0]
+
+
+def _existing_dispute(first: Transaction, second: Transaction) -> DisputeCase | None:
+    """The case already about this pair (in any state), else the open case that already claims
+    `second` as a double charge: a transaction is refunded once, whichever twin it is paired
+    with."""
+    pair = DisputeCase.objects.filter(first_transaction=first, duplicate_transaction=second)
+    return (
+        pair.first()
+        or DisputeCase.objects.filter(
+            duplicate_transaction=second, status=DisputeCase.Status.OPEN
+        ).first()
+    )
+
+
+def open_or_get_dispute(
+    first: Transaction,
+    second: Transaction,
+    *,
+    opened_by: User | None = None,
+    channel: str = "portal",
+) -> tuple[DisputeCase, bool]:
+    """(case, created): the new case, or the one that already covers this double charge.
+
+    The later of the two (by local time, then id) is the duplicate; at most one open case
+    claims a transaction as the duplicate (a constraint), so two requests at the same moment
+    open one case and both get it."""
+    if first.pk == second.pk:
+        raise DisputeError(_("请选择两笔不同的交易：一笔交易不能和它自己构成重复扣款"))
     if first.merchant_id != second.merchant_id:
-        raise ValueError("both transactions must belong to the same merchant")
-    if second.local_time < first.local_time:
+        raise DisputeError(_("两笔交易必须属于同一个商户"))
+    if (second.local_time, second.pk) < (first.local_time, first.pk):
         first, second = second, first
-    existing = DisputeCase.objects.filter(
-        first_transaction=first, duplicate_transaction=second
-    ).first()
+    existing = _existing_dispute(first, second)
     if existing is not None:
-        return existing
+        return existing, False
+    try:
+        return _create_dispute(first, second, opened_by=opened_by, channel=channel), True
+    except IntegrityError:
+        # Another request opened it between our look and our write: theirs stands.
+        existing = _existing_dispute(first, second)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _create_dispute(
+    first: Transaction, second: Transaction, *, opened_by: Any, channel: str
+) -> DisputeCase:
     evidence = {
         "terminal_id": first.terminal.terminal_id,
         "card": first.pan_masked or f"****{first.card_last4}",

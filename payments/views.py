@@ -20,6 +20,7 @@ from merchants.models import Merchant
 from payments.forms import FundsInvestigationForm, TransactionLookupForm
 from payments.models import DisputeCase, Investigation, Payout, Transaction
 from payments.services import (
+    DisputeError,
     explain_many,
     explain_transaction,
     find_duplicate_charges,
@@ -154,10 +155,8 @@ def investigate_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写商户编号和交易日期"))
         return redirect("payouts")
-    merchant = (
-        Merchant.objects.visible_to(request.user)
-        .filter(merchant_id=form.cleaned_data["merchant_id"])
-        .first()
+    merchant = Merchant.objects.visible_to(request.user).by_merchant_id(
+        form.cleaned_data["merchant_id"]
     )
     if merchant is None:
         raise Http404(_("没有找到该商户"))
@@ -205,7 +204,11 @@ def open_dispute_view(request: AuthenticatedHttpRequest, merchant_id: str) -> Ht
         second = visible.get(pk=int(request.POST.get("second", "0")))
     except (Transaction.DoesNotExist, ValueError):
         raise Http404(_("没有找到这两笔交易")) from None
-    case = open_dispute(first, second, opened_by=request.user, channel=_channel(request))
+    try:
+        case = open_dispute(first, second, opened_by=request.user, channel=_channel(request))
+    except DisputeError as error:
+        messages.error(request, str(error))
+        return redirect("duplicate_charges", merchant_id=merchant.merchant_id)
     if case.ticket is not None:
         messages.success(
             request, _("已登记重复扣款争议，工单号 %(ticket)s") % {"ticket": case.ticket.number}

@@ -6,6 +6,7 @@ so a typo in a deployment stops the process at start instead of misbehaving late
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,12 +55,55 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
-if not DEBUG and SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+
+
+def weak_secret_key(key: str) -> str:
+    """Why `key` is too weak to sign sessions and password-reset links, or "" when it is not.
+    Django's own deployment check (security.W009), plus the placeholders we ship."""
+    if key == DEV_SECRET_KEY or key.startswith(("dev-only", "django-insecure-", "change-me")):
+        return "it is the development key or a placeholder"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "it has fewer than 50 characters or fewer than 5 different ones"
+    return ""
+
+
+if not DEBUG and (_weakness := weak_secret_key(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is weak ({_weakness}); with DEBUG off poscare needs a strong one: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+# HTTPS only: redirect plain HTTP, secure-only cookies, HSTS. On by default with DEBUG off; the
+# demo and `make serve` (plain HTTP on 127.0.0.1) turn it off.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
+if HTTPS_ONLY:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # A year; poscare has its own host name, so subdomains and the browsers' preload list too
+    # (HSTS_SUBDOMAINS=0 / HSTS_PRELOAD=0 where the domain is shared with plain-HTTP sites).
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The reverse proxies in front of poscare (nginx, a load balancer), as addresses or CIDRs:
+# X-Forwarded-For is believed only when one of them sent the request (core/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR"
+        ) from None
 # The desk's mailbox: mail to it (and to its signed reply addresses) becomes tickets.
 DESK_MAILBOX = env_str("DESK_MAILBOX", "desk@poscare.example.cn")
 
@@ -226,6 +270,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
+# The same client address as every other limit (X-Forwarded-For only from TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.axes_client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

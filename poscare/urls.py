@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.permissions import IsAgent, agent_required
 from merchants.api import MerchantViewSet
 from terminals.api import TerminalViewSet
 
@@ -12,8 +13,16 @@ router.register("merchants", MerchantViewSet, basename="merchant")
 router.register("terminals", TerminalViewSet, basename="terminal")
 
 api_patterns: list[URLPattern | URLResolver] = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    # The API's description is for the acquirer's own people: signed-in staff (a session or a
+    # staff token); the docs page sends anyone else to the login page or the 403 page.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAgent]), name="schema"),
+    path(
+        "docs/",
+        agent_required(
+            SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsAgent])
+        ),
+        name="api_docs",
+    ),
     path("auth/token/", obtain_auth_token, name="api_token"),
     # Each domain app adds its endpoints in its own api_urls.py.
     path("", include("desk.api_urls")),

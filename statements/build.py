@@ -8,13 +8,17 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payments.models import Payout, Transaction
 from payments.vocabulary import CREDIT_TYPES, TransactionStatus, TransactionType
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
 
 DEBIT_TYPES = (TransactionType.REFUND,)
 
@@ -27,7 +31,7 @@ def money(fen: int) -> str:
 @dataclass
 class Statement:
     title: str
-    merchant: Any
+    merchant: Merchant
     period: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
@@ -71,7 +75,7 @@ def signed(txn: Transaction) -> int:
 
 
 def _payouts(
-    user: Any, merchant: Any, first: dt.date, last: dt.date
+    user: User, merchant: Merchant, first: dt.date, last: dt.date
 ) -> tuple[list[str], list[list[str]]]:
     columns = [_("付款日期"), _("清算日"), _("金额"), _("状态"), _("原因"), _("银行流水号")]
     rows = Payout.objects.visible_to(user).filter(
@@ -90,7 +94,7 @@ def _payouts(
     ]
 
 
-def _transactions(user: Any, merchant: Any, first: dt.date, last: dt.date) -> Any:
+def _transactions(user: User, merchant: Merchant, first: dt.date, last: dt.date) -> Any:
     return (
         Transaction.objects.visible_to(user)
         .filter(merchant=merchant, txn_date__gte=first, txn_date__lte=last)
@@ -99,7 +103,7 @@ def _transactions(user: Any, merchant: Any, first: dt.date, last: dt.date) -> An
     )
 
 
-def daily(user: Any, merchant: Any, day: dt.date) -> Statement:
+def daily(user: User, merchant: Merchant, day: dt.date) -> Statement:
     columns = [
         _("时间"),
         _("终端号"),
@@ -139,7 +143,7 @@ def daily(user: Any, merchant: Any, day: dt.date) -> Statement:
     return statement
 
 
-def monthly(user: Any, merchant: Any, first: dt.date, last: dt.date) -> Statement:
+def monthly(user: User, merchant: Merchant, first: dt.date, last: dt.date) -> Statement:
     columns = [_("交易日"), _("成功笔数"), _("交易金额"), _("退货金额"), _("净额")]
     statement = Statement(_("月对账单"), merchant, f"{first:%Y-%m}", columns)
     days: dict[dt.date, list[int]] = {}

@@ -5,7 +5,6 @@ once per payout and state (`PayoutNotice`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -60,7 +59,7 @@ ADVICE: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def notice_sender() -> Any:
+def notice_sender() -> User:
     user, created = User.objects.get_or_create(
         username=NOTICE_USERNAME,
         defaults={"role": User.Role.L1, "agent_no": NOTICE_AGENT_NO, "display_name": "结算通知"},

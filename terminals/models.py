@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from core.identifiers import TERMINAL_ID_PATTERN, TERMINAL_ID_RE
 from core.language import current_language
 from core.scoping import ScopedQuerySet, shop_condition
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def validate_terminal_id(value: str) -> None:
@@ -59,7 +62,7 @@ class TerminalModel(models.Model):
 class TerminalQuerySet(ScopedQuerySet["Terminal"]):
     merchant_path = "merchant"
 
-    def cashier_condition(self, user: Any, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
+    def cashier_condition(self, user: User, shifts: models.QuerySet) -> Q | None:  # type: ignore[type-arg]
         return shop_condition(shifts, "store", "merchant")  # their shop's terminals
 
     def search(self, query: str) -> TerminalQuerySet:

@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.services import import_file
 from core.tabular import TabularError
@@ -15,7 +15,7 @@ from core.tabular import TabularError
 class ImportCommand(BaseCommand):
     kind = ""
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help=".csv (UTF-8 or GBK) or .xlsx")
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="Error language.")

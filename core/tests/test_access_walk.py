@@ -33,8 +33,6 @@ OPEN_PAGES = {
     "password_reset_confirm": "an invalid token shows Django's 'link invalid' page",
     "password_reset_complete": "static text",
     "set_language": "switches the language cookie",
-    "schema": "the OpenAPI schema: endpoint shapes, no data",
-    "api_docs": "the API docs page (served locally)",
     "api-root": "DRF's list of endpoint URLs",
     "api_token": "token login form; no data without a password",
     "hotlines": "official hotlines are public reference data",

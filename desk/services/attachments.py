@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,6 +14,9 @@ from desk.models import (
 )
 from desk.services.common import MAX_ATTACHMENT_BYTES, DeskError
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def validate_attachment(upload: UploadedFile) -> str:
     """The content type of an acceptable receipt photo or scan; DeskError otherwise."""
@@ -23,7 +26,7 @@ def validate_attachment(upload: UploadedFile) -> str:
         raise DeskError(error.message) from None
 
 
-def _attach(ticket: Ticket, upload: UploadedFile, content_type: str, by: Any) -> Attachment:
+def _attach(ticket: Ticket, upload: UploadedFile, content_type: str, by: User | None) -> Attachment:
     return Attachment.objects.create(
         ticket=ticket,
         file=upload,
@@ -35,6 +38,6 @@ def _attach(ticket: Ticket, upload: UploadedFile, content_type: str, by: Any) ->
 
 
 @transaction.atomic
-def attach_file(ticket: Ticket, upload: UploadedFile, *, by: Any) -> Attachment:
+def attach_file(ticket: Ticket, upload: UploadedFile, *, by: User | None) -> Attachment:
     content_type = validate_attachment(upload)
     return _attach(ticket, upload, content_type, by)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +64,7 @@ def do_add_commitment(
 
 
 @transaction.atomic
-def complete_commitment(commitment: Commitment, *, by: Any, kept: bool = True) -> Commitment:
+def complete_commitment(commitment: Commitment, *, by: User, kept: bool = True) -> Commitment:
     check_staff(by)
     commitment.status = Commitment.Status.KEPT if kept else Commitment.Status.CANCELLED
     commitment.done_at = timezone.now()

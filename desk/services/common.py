@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,9 @@ from desk.models import (
     Tier,
 )
 from desk.notify import notify_staff
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
@@ -37,7 +40,13 @@ class DeskError(BilingualError):
 
 
 def _log(
-    ticket: Ticket, kind: str, *, by: Any = None, reason: str = "", at: Any = None, **data: Any
+    ticket: Ticket,
+    kind: str,
+    *,
+    by: User | None = None,
+    reason: str = "",
+    at: Any = None,
+    **data: Any,
 ) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
@@ -51,13 +60,13 @@ def _log(
     )
 
 
-def _signature(by: Any) -> tuple[str, str]:
+def _signature(by: User | None) -> tuple[str, str]:
     if by is None or not getattr(by, "pk", None):
         return "", str(_("系统"))
     return by.agent_no or "", by.label
 
 
-def tell_staff(ticket: Ticket, user: Any, *, event: str, subject: Any, **extra: Any) -> bool:
+def tell_staff(ticket: Ticket, user: User, *, event: str, subject: Any, **extra: Any) -> bool:
     """Notify a staff member about a ticket: the subject, the start of the description, a link."""
     return notify_staff(
         user,

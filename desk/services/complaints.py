@@ -7,7 +7,7 @@ reason. The ticket goes to the supervisor tier, where someone is always assigned
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from core.errors import PermissionDeniedError
 from desk.models import Ticket, TicketEvent, Tier
 from desk.services.common import DeskError, _log, tell_staff
 from desk.services.tickets import do_escalate, route
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NOT_OVERDUE = _("工单还没有超过承诺的处理时间，暂时不能申请升级。")
 ALREADY = _("您已经为这张工单申请过升级，主管正在跟进。")
@@ -45,7 +48,7 @@ def why_not_escalate(ticket: Ticket) -> Any:
     return None
 
 
-def check_merchant_of(ticket: Ticket, user: Any) -> Any:
+def check_merchant_of(ticket: Ticket, user: User) -> Any:
     if not (
         getattr(user, "is_merchant_user", False)
         and Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
@@ -55,7 +58,7 @@ def check_merchant_of(ticket: Ticket, user: Any) -> Any:
 
 
 @transaction.atomic
-def escalate_from_portal(ticket: Ticket, *, by: Any, reason: str) -> Ticket:
+def escalate_from_portal(ticket: Ticket, *, by: User, reason: str) -> Ticket:
     check_merchant_of(ticket, by)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if not (reason or "").strip():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ from desk.services.common import (
 )
 from desk.services.sla_tracking import refresh_sla
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
 def dispatch_visit(
@@ -35,7 +38,7 @@ def dispatch_visit(
     technician: Any,
     window_start: dt.datetime,
     window_end: dt.datetime,
-    by: Any,
+    by: User,
     address: str = "",
 ) -> FieldVisit:
     """Send a technician with an appointment window; the merchant is told."""
@@ -101,7 +104,7 @@ def dispatch_visit(
 
 
 @transaction.atomic
-def record_visit_outcome(visit: FieldVisit, *, status: str, outcome: str, by: Any) -> FieldVisit:
+def record_visit_outcome(visit: FieldVisit, *, status: str, outcome: str, by: User) -> FieldVisit:
     check_staff(by)
     if status not in (
         FieldVisit.Status.COMPLETED,
@@ -134,7 +137,7 @@ def record_visit_outcome(visit: FieldVisit, *, status: str, outcome: str, by: An
 
 
 @transaction.atomic
-def replace_terminal(ticket: Ticket, *, new_serial: str, reason: str, by: Any) -> Replacement:
+def replace_terminal(ticket: Ticket, *, new_serial: str, reason: str, by: User) -> Replacement:
     """Record a replacement (RMA): warranty from the terminal's date, new serial on the terminal."""
     from terminals.models import Terminal
 

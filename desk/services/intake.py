@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desk import facts as fact_registry
 
+if TYPE_CHECKING:
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
-def known_facts(merchant: Any, terminal: Any, facts: dict | None = None) -> dict[str, str]:
+
+def known_facts(
+    merchant: Merchant | None, terminal: Terminal | None, facts: dict | None = None
+) -> dict[str, str]:
     known = fact_registry.known_from_records(
         merchant.merchant_id if merchant else None,
         terminal.model.code if terminal else None,
@@ -17,6 +23,8 @@ def known_facts(merchant: Any, terminal: Any, facts: dict | None = None) -> dict
     return known
 
 
-def missing_facts(category: str, merchant: Any, terminal: Any, facts: dict | None) -> list[str]:
+def missing_facts(
+    category: str, merchant: Merchant | None, terminal: Terminal | None, facts: dict | None
+) -> list[str]:
     """The fact keys this category still needs, after what the records already answer."""
     return fact_registry.missing(category, known_facts(merchant, terminal, facts))

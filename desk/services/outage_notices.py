@@ -11,7 +11,7 @@ banner only: filing thousands of requests from one click is a campaign, not a no
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,10 +19,16 @@ from django.utils.translation import gettext as _
 
 from desk.models import Outage
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from merchants.models import Merchant
+
 PURPOSE = "service_outage"
 
 
-def region_merchants(outage: Outage) -> Any:
+def region_merchants(outage: Outage) -> QuerySet[Merchant]:
     """Active merchants inside the outage's region (none for a nationwide outage)."""
     from merchants.models import Merchant
 
@@ -41,7 +47,7 @@ def _channels() -> list[str]:
     return ["inbox", "sms"] if sms else ["inbox"]
 
 
-def notify_region(outage: Outage, *, step: str, text: str, by: Any, skip: set[int]) -> int:
+def notify_region(outage: Outage, *, step: str, text: str, by: User, skip: set[int]) -> int:
     """File one outreach request per merchant of the region not in `skip` (merchant pks) and
     not yet told about this step; returns how many were filed."""
     from outreach.models import ContactRequest

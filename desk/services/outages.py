@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -32,6 +32,9 @@ from desk.services.common import (
 from desk.services.outage_notices import notify_region
 from desk.services.sla_tracking import SLA_FIELDS, SLAContext, refresh_sla
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
 def declare_outage(
@@ -39,7 +42,7 @@ def declare_outage(
     title: str,
     kind: str,
     public_message: str,
-    by: Any,
+    by: User,
     region_code: str = "",
     expected_recovery_at: dt.datetime | None = None,
     started_at: dt.datetime | None = None,
@@ -77,7 +80,7 @@ def _notice_text(outage: Outage) -> str:
 
 
 @transaction.atomic
-def link_to_outage(tickets: Iterable[Ticket], outage: Outage, *, by: Any) -> int:
+def link_to_outage(tickets: Iterable[Ticket], outage: Outage, *, by: User) -> int:
     check_staff(by)
     if outage.status != Outage.Status.ACTIVE:
         raise DeskError(_("故障已恢复，不能再关联工单"))
@@ -90,7 +93,7 @@ def link_to_outage(tickets: Iterable[Ticket], outage: Outage, *, by: Any) -> int
 
 
 def _outage_broadcast(
-    outage: Outage, text: str, by: Any, event: str, dedupe: str, step: str
+    outage: Outage, text: str, by: User, event: str, dedupe: str, step: str
 ) -> int:
     """A public line on every open linked ticket, one notice to each of their merchants, and
     one to every other merchant of the region (through outreach); returns how many merchants
@@ -141,7 +144,7 @@ def _outage_broadcast(
 
 @transaction.atomic
 def update_outage(
-    outage: Outage, *, message: str, by: Any, expected_recovery_at: dt.datetime | None = None
+    outage: Outage, *, message: str, by: User, expected_recovery_at: dt.datetime | None = None
 ) -> int:
     """Post an update to every linked ticket; each affected merchant is told once per update."""
     check_staff(by)
@@ -160,7 +163,7 @@ def update_outage(
 
 
 @transaction.atomic
-def resolve_outage(outage: Outage, *, message: str, by: Any) -> int:
+def resolve_outage(outage: Outage, *, message: str, by: User) -> int:
     """Resolve the incident and every open linked ticket; each merchant is notified once."""
     check_staff(by)
     outage = Outage.objects.select_for_update().get(pk=outage.pk)

@@ -40,6 +40,8 @@ from ledger import services as ledger
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from merchants.models import Merchant
+    from terminals.models import Terminal
 
 
 def route(ticket: Ticket, tier: str) -> tuple[Queue | None, Any]:
@@ -62,7 +64,7 @@ def route(ticket: Ticket, tier: str) -> tuple[Queue | None, Any]:
     return queue, member
 
 
-def _least_loaded(users: Any) -> Any:
+def _least_loaded(users: Any) -> User | None:
     """The user with the fewest open tickets assigned (ties: the longest-serving)."""
     return (
         users.annotate(load=Count("assigned_tickets", filter=Q(assigned_tickets__is_open=True)))
@@ -73,13 +75,13 @@ def _least_loaded(users: Any) -> Any:
 
 def open_ticket(
     *,
-    merchant: Any,
+    merchant: Merchant,
     category: str,
     description: str,
     channel: str,
     facts: dict | None = None,
-    terminal: Any = None,
-    opened_by: Any = None,
+    terminal: Terminal | None = None,
+    opened_by: User | None = None,
     priority: str | None = None,
     subcategory: str = "",
     idempotency_key: str | None = None,
@@ -117,8 +119,8 @@ def open_ticket(
 
 
 def _check_new_ticket(
-    merchant: Any,
-    terminal: Any,
+    merchant: Merchant,
+    terminal: Terminal | None,
     category: str,
     channel: str,
     priority: str | None,
@@ -167,13 +169,13 @@ def _copy_transcript(ticket: Ticket, transcript: list[dict], now: Any) -> None:
 
 def _open_ticket(
     *,
-    merchant: Any,
+    merchant: Merchant,
     category: str,
     description: str,
     channel: str,
     facts: dict | None,
-    terminal: Any,
-    opened_by: Any,
+    terminal: Terminal | None,
+    opened_by: User | None,
     priority: str | None,
     subcategory: str,
     idempotency_key: str | None,
@@ -300,7 +302,7 @@ def do_change_status(
 def add_interaction(
     ticket: Ticket,
     *,
-    by: Any,
+    by: User,
     body: str,
     kind: str = Interaction.Kind.MESSAGE,
     channel: str | None = None,
@@ -370,7 +372,7 @@ def add_interaction(
 
 
 @transaction.atomic
-def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
+def assign(ticket: Ticket, assignee: User | None, *, by: User) -> Ticket:
     check_staff(by)
     if assignee is not None and not getattr(assignee, "is_agent", False):
         raise DeskError(_("工单只能分配给客服人员"))
@@ -387,7 +389,7 @@ def assign(ticket: Ticket, assignee: Any, *, by: Any) -> Ticket:
     return ticket
 
 
-def _start_work(ticket: Ticket, by: Any) -> None:
+def _start_work(ticket: Ticket, by: User) -> None:
     """A ticket that staff have touched (a note, an escalation) is no longer 新建."""
     if ticket.status == Ticket.Status.NEW:
         do_change_status(ticket, Ticket.Status.OPEN, by=by, reason=str(_("客服已开始处理")))
@@ -395,7 +397,7 @@ def _start_work(ticket: Ticket, by: Any) -> None:
 
 
 @transaction.atomic
-def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
+def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: User | None) -> Ticket:
     """L1 → L2 → supervisor, always with a reason; the new tier's queue picks the assignee."""
     if by is not None:
         check_staff(by)
@@ -404,7 +406,7 @@ def escalate(ticket: Ticket, *, to_tier: str, reason: str, by: Any) -> Ticket:
 
 @transaction.atomic
 def do_escalate(
-    ticket: Ticket, *, to_tier: str, reason: str, by: Any, data: dict | None = None
+    ticket: Ticket, *, to_tier: str, reason: str, by: User | None, data: dict | None = None
 ) -> Ticket:
     """The escalation itself, without the role check (a merchant's escalation from the portal
     is checked by desk.services.complaints)."""
@@ -454,13 +456,13 @@ def do_escalate(
             body=reason.strip(),
             link=ticket_link(ticket, for_merchant=False),
         )
-    if getattr(by, "is_agent", False):
+    if by is not None and by.is_agent:
         _start_work(ticket, by)
     return ticket
 
 
 @transaction.atomic
-def set_priority(ticket: Ticket, priority: str, *, by: Any, reason: str) -> Ticket:
+def set_priority(ticket: Ticket, priority: str, *, by: User, reason: str) -> Ticket:
     check_staff(by)
     if priority not in Ticket.Priority.values:
         raise DeskError(lazy_format(_("未知的优先级“%(value)s”"), value=priority))
@@ -473,7 +475,7 @@ def set_priority(ticket: Ticket, priority: str, *, by: Any, reason: str) -> Tick
 
 
 @transaction.atomic
-def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ticket:
+def merge_tickets(source: Ticket, target: Ticket, *, by: User, reason: str) -> Ticket:
     """Fold a duplicate into the ticket that stays: its timeline, commitments and files move."""
     check_staff(by)
     if source.pk == target.pk:
@@ -506,7 +508,7 @@ def merge_tickets(source: Ticket, target: Ticket, *, by: Any, reason: str) -> Ti
 
 
 @transaction.atomic
-def rate_ticket(ticket: Ticket, *, rating: int, comment: str, by: Any) -> Ticket:
+def rate_ticket(ticket: Ticket, *, rating: int, comment: str, by: User) -> Ticket:
     if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         raise DeskError(_("工单解决后才能评价"))
     if ticket.rating is not None:
@@ -520,7 +522,7 @@ def rate_ticket(ticket: Ticket, *, rating: int, comment: str, by: Any) -> Ticket
 
 
 @transaction.atomic
-def set_kb_url(ticket: Ticket, url: str, *, by: Any) -> Ticket:
+def set_kb_url(ticket: Ticket, url: str, *, by: User) -> Ticket:
     check_staff(by)
     ticket.kb_url = url.strip()
     ticket.full_clean(validate_unique=False, validate_constraints=False)

@@ -108,7 +108,8 @@ def test_api_filters(client, agent, terminal_a, terminal_b):
     ]
 
 
-def test_schema_is_openapi_3(client):
+def test_schema_is_openapi_3(client, agent):
+    client.force_login(agent)  # staff only (core/tests/test_api_docs.py)
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     document = response.json() if "json" in response["Content-Type"] else None

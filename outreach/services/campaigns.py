@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -17,8 +17,13 @@ from outreach.services.common import (
 from outreach.services.policy_inputs import histories_for, preferences_for
 from outreach.services.requests import file_request
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def campaign_merchants(campaign: Campaign) -> Any:
+    from merchants.models import Merchant
+
+
+def campaign_merchants(campaign: Campaign) -> QuerySet[Merchant]:
     from merchants.models import Merchant
 
     merchants = Merchant.objects.filter(status="active")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -16,6 +16,9 @@ from outreach.models import (
 from outreach.services.common import (
     HISTORY_DAYS,
 )
+
+if TYPE_CHECKING:
+    from merchants.models import Merchant
 
 
 def preferences_for(merchants: Iterable[Any]) -> dict[int, policy.Preferences]:
@@ -85,7 +88,7 @@ def histories_for(
     return histories
 
 
-def _locked_preferences(merchant: Any) -> policy.Preferences:
+def _locked_preferences(merchant: Merchant) -> policy.Preferences:
     """The merchant's preferences, with the row locked: decisions for one merchant are taken
     one at a time, so two requests filed together cannot both take the last slot of a cap."""
     ContactPreference.objects.get_or_create(merchant=merchant)

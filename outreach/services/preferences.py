@@ -23,10 +23,14 @@ from outreach.vocabulary import INTRUSIVE, PURPOSES
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from desk.models import Ticket
+    from merchants.models import Merchant
 
 
 @transaction.atomic
-def update_preferences(merchant: Any, *, user: Any, **values: Any) -> ContactPreference:
+def update_preferences(
+    merchant: Merchant, *, user: User | None, **values: Any
+) -> ContactPreference:
     """Save the merchant's choices; scheduled contacts they no longer want are cancelled now."""
     ContactPreference.objects.get_or_create(merchant=merchant)
     row = ContactPreference.objects.select_for_update().get(merchant=merchant)
@@ -43,7 +47,7 @@ def update_preferences(merchant: Any, *, user: Any, **values: Any) -> ContactPre
     return row
 
 
-def _drop_unwanted(merchant: Any, prefs: policy.Preferences) -> None:
+def _drop_unwanted(merchant: Merchant, prefs: policy.Preferences) -> None:
     now = timezone.now()
     rules = make_policy()
     scheduled = ContactRequest.objects.filter(
@@ -60,7 +64,7 @@ def _drop_unwanted(merchant: Any, prefs: policy.Preferences) -> None:
 
 @transaction.atomic
 def ask_for_fewer_contacts(
-    merchant: Any, *, user: Any, note: str = "", purpose: str = "", source: str = "portal"
+    merchant: Merchant, *, user: User, note: str = "", purpose: str = "", source: str = "portal"
 ) -> FrequencyComplaint:
     """The merchant says "too many calls": fewer contacts from now on, and a complaint that
     supervisors follow up."""
@@ -81,7 +85,7 @@ def ask_for_fewer_contacts(
     return complaint
 
 
-def _complaint_ticket(complaint: FrequencyComplaint, user: Any, source: str) -> Any:
+def _complaint_ticket(complaint: FrequencyComplaint, user: User, source: str) -> Ticket:
     """A desk ticket (category outreach_complaint) so the complaint is followed up like any
     other; the complaint's id makes it idempotent."""
     from desk.services import open_ticket

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +31,10 @@ from outreach.services.sending import (
 )
 from outreach.vocabulary import CHANNELS, OVERRIDABLE, PURPOSES, URGENCIES
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from merchants.models import Merchant
+
 
 def _check_choice(value: str, choices: Iterable[str], message: Any, field: str) -> None:
     """Refuse a value outside its vocabulary, naming the values that are allowed."""
@@ -40,7 +44,7 @@ def _check_choice(value: str, choices: Iterable[str], message: Any, field: str) 
 
 def validate_request(
     *,
-    merchant: Any,
+    merchant: Merchant,
     purpose: str,
     urgency: str,
     channels: list[str],
@@ -100,13 +104,13 @@ def validate_request(
 @transaction.atomic
 def file_request(
     *,
-    merchant: Any,
+    merchant: Merchant,
     purpose: str,
     urgency: str,
     channels: list[str],
     subject: str,
     content: str,
-    requested_by: Any,
+    requested_by: User,
     dedupe_key: str = "",
     expires_at: dt.datetime | None = None,
     justification: str = "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,10 @@ from outreach.services.common import (
 )
 from outreach.services.policy_inputs import histories_for, preferences_for
 
+if TYPE_CHECKING:
+    from directory.models import RegisteredNumber
+    from merchants.models import Contact, Merchant
+
 
 def _apply(request: ContactRequest, decision: policy.Decision, now: dt.datetime) -> None:
     request.decision = decision.kind
@@ -44,14 +48,14 @@ def _apply(request: ContactRequest, decision: policy.Decision, now: dt.datetime)
     }[decision.kind]
 
 
-def registered_number_for(merchant: Any, channel: str) -> Any:
+def registered_number_for(merchant: Merchant, channel: str) -> RegisteredNumber | None:
     """The registered outbound number a call or SMS to this merchant comes from: the
     merchant's acquirer's, else any active one."""
     from directory.models import RegisteredNumber
 
     kinds = ["both", "sms"] if channel == Channel.SMS else ["both", "voice"]
     numbers = RegisteredNumber.objects.active().filter(kind__in=kinds).order_by("number")
-    own = numbers.filter(institution_id=merchant.acquirer_id).first()
+    own = numbers.filter(institution_id=merchant.acquirer_id or 0).first()
     return own or numbers.first()
 
 
@@ -81,7 +85,7 @@ def _verify_line(code: str, number: str, channel: str) -> str:
     )
 
 
-def _primary_contact(merchant: Any) -> Any:
+def _primary_contact(merchant: Merchant) -> Contact | None:
     return merchant.contacts.filter(is_primary=True).first() or merchant.contacts.first()
 
 

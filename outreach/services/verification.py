@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,9 @@ from outreach.services.common import (
     TIME_TOLERANCE,
     parse_number,
 )
+
+if TYPE_CHECKING:
+    from core.types import Viewer
 
 GUIDANCE = [
     _("挂断后，自己拨打官方客服热线核实（不要回拨来电号码，也不要使用对方提供的号码）。"),
@@ -77,7 +80,7 @@ def verify_contact(
     raw_number: str,
     code: str | None = None,
     when: dt.datetime | None = None,
-    user: Any = None,
+    user: Viewer | None = None,
     now: dt.datetime | None = None,
 ) -> Verification:
     """The verdict on a number (and code) someone received a call or SMS from.
@@ -213,7 +216,7 @@ def _find_contact(number: str, code: str, now: dt.datetime) -> _Found | None:
     )
 
 
-def _may_see(user: Any, merchant_pk: int) -> bool:
+def _may_see(user: Viewer | None, merchant_pk: int) -> bool:
     from merchants.models import Merchant
 
     if user is None or not getattr(user, "is_authenticated", False):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assistant.nlu import get_model
 from assistant.nlu.evaluate import evaluate
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         "or with --real on a fixed split of the real merchant questions."
     )
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?")
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
         parser.add_argument("--threshold", type=float, help="Clarify threshold to evaluate.")

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assistant.nlu import get_model, understand
 from assistant.nlu.model import read_jsonl
@@ -15,7 +15,7 @@ from assistant.nlu.model import read_jsonl
 class Command(BaseCommand):
     help = 'Classify messages: FILE holds JSON Lines ({"text": ...}); "-" reads stdin.'
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assistant.nlu import Model, build_model, set_model
 from assistant.nlu.model import DEFAULT_MODEL_PATH, DEFAULT_TRAIN_PATH, labelled_rows, read_jsonl
@@ -24,7 +24,7 @@ def _loadable(path: Path) -> bool:
 class Command(BaseCommand):
     help = "Train the assistant's intent model from assistant/data/train.jsonl."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--train", default=str(DEFAULT_TRAIN_PATH), help="JSON Lines file")
         parser.add_argument("--output", default=str(DEFAULT_MODEL_PATH), help="model file")
         parser.add_argument(

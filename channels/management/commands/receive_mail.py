@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from channels.mail import MAX_MAIL_BYTES
 from channels.smtp import DeskMailHandler
@@ -17,7 +17,7 @@ from channels.smtp import DeskMailHandler
 class Command(BaseCommand):
     help = "Receive mail for the desk over SMTP and turn it into tickets and replies"
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8025)
 

@@ -11,7 +11,7 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from channels.models import Integration
 from channels.simulator import SimulatedPhoneSystem
@@ -20,7 +20,7 @@ from channels.simulator import SimulatedPhoneSystem
 class Command(BaseCommand):
     help = "Send the call events of one simulated call to a running site"
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--merchant", required=True, help="15-digit merchant ID")
         parser.add_argument("--agent", default="A1001", help="agent number that answers")
         parser.add_argument("--seconds", type=int, default=15, help="talk time")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.models import CalendarOverride
 
@@ -11,7 +11,7 @@ from core.models import CalendarOverride
 class Command(BaseCommand):
     help = "Mark a date as a holiday or a working day (overrides chinesecalendar)."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("date", help="YYYY-MM-DD")
         parser.add_argument("kind", choices=["holiday", "workday", "remove"])
         parser.add_argument("--name", default="", help="e.g. 国庆节")

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ledger.recorder import paused as ledger_paused
@@ -19,7 +19,7 @@ SEED = 20261123
 class Command(BaseCommand):
     help = "Load a deterministic, realistic demo data set (merchants, terminals, users, …)."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if data exists.")
 
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 def demo_secret_key(var_dir: Path) -> str:
@@ -35,6 +35,8 @@ def demo_environment(environ: Mapping[str, str], var_dir: Path) -> dict[str, str
     """The environment of the demo's processes: DEBUG off (unless set), with a secret key."""
     env = dict(environ)
     env.setdefault("DEBUG", "0")
+    # The demo is plain HTTP on 127.0.0.1: no redirect to HTTPS, no secure-only cookies.
+    env.setdefault("HTTPS_ONLY", "0")
     if env["DEBUG"].lower() in ("0", "false", "no", "off") and "SECRET_KEY" not in env:
         env["SECRET_KEY"] = demo_secret_key(var_dir)
     return env
@@ -57,7 +59,7 @@ def demo_commands(host: str, port: str) -> list[list[str]]:
 class Command(BaseCommand):
     help = "Run the demo site with its background worker and scheduler."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
 

@@ -4,7 +4,7 @@ import signal
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from core.scheduler import periodic_jobs
 
@@ -12,7 +12,7 @@ from core.scheduler import periodic_jobs
 class Command(BaseCommand):
     help = "Enqueue the registered periodic tasks when they are due; stops cleanly on SIGTERM."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Enqueue every job once and exit.")
 
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:

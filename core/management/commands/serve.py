@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.processes import run_together
 
@@ -59,7 +59,7 @@ def scheduler_command() -> list[str]:
 class Command(BaseCommand):
     help = "Run gunicorn, the task worker and the scheduler together; Ctrl-C stops all three."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help="host:port for gunicorn")
         parser.add_argument("--workers", type=int, default=1, help="task worker processes")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fleet import riskmodel
 from fleet.proactive import predict_and_act
@@ -15,7 +15,7 @@ from fleet.proactive import predict_and_act
 class Command(BaseCommand):
     help = "Score every terminal's failure risk; open proactive tickets for high risk."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--model", default=str(riskmodel.DEFAULT_PATH))
 
     def handle(self, *args: Any, model: str, **options: Any) -> None:

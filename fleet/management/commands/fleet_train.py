@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fleet import riskmodel
 from fleet.predictive import TrainingError, train
@@ -16,7 +16,7 @@ from fleet.predictive import TrainingError, train
 class Command(BaseCommand):
     help = "Train the terminal failure model; evaluate it on a later period; save it."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", default=str(riskmodel.DEFAULT_PATH))
         parser.add_argument("--horizon", type=int, default=riskmodel.HORIZON_DAYS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.tabular import TabularError
 from fleet.ingest import ingest_file
@@ -13,7 +13,7 @@ from fleet.ingest import ingest_file
 class Command(BaseCommand):
     help = "Import terminal telemetry (JSON Lines or CSV); re-importing adds nothing."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as jsonlib
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger import audit
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "report each record changed or deleted after it was logged. Exit 1 on a finding."
     )
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print the findings as JSON")
 
     def handle(self, *args: Any, json: bool = False, **options: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from poscare_verify.note import Signer
 
@@ -13,7 +13,7 @@ from poscare_verify.note import Signer
 class Command(BaseCommand):
     help = "Print a new signing key (keep it secret) and its verifier key (publish it)."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", default=settings.LEDGER_ORIGIN, help="the log's origin")
 
     def handle(self, *args: Any, name: str, **options: Any) -> None:

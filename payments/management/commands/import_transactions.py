@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.tabular import TabularError
 from payments.ingest import BATCH_SIZE, IngestResult, ingest_file
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         "file. Bad rows are reported, good rows kept, re-sent rows ignored."
     )
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--errors", help="write the row errors to this CSV file")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.calendar import working_calendar
 from payments.settlement import Cycle, parse_cutoff, settlement_eta
@@ -13,7 +13,7 @@ from payments.settlement import Cycle, parse_cutoff, settlement_eta
 class Command(BaseCommand):
     help = "When does a transaction made at --at pay out on --cycle? (working days, cut-off)"
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cycle", required=True, choices=[c.value for c in Cycle])
         parser.add_argument(
             "--at", required=True, help="ISO 8601 with offset, e.g. 2025-09-30T14:00:00+08:00"
