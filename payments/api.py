@@ -220,7 +220,7 @@ class BatchResultSerializer(serializers.Serializer):
     masked_pans = serializers.IntegerField()
     linked = serializers.IntegerField()
     error_rows = serializers.IntegerField()
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class TransactionViewSet(viewsets.ReadOnlyModelViewSet):

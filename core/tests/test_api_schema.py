@@ -123,8 +123,8 @@ def api_data(
 
     integration = make_user("tms", role="integration")
     now = dt.datetime.now(CST).replace(microsecond=0)
-    first = TransactionFactory(terminal=terminal_a, local_time=now - dt.timedelta(hours=2))
-    twin = TransactionFactory(
+    first: Any = TransactionFactory(terminal=terminal_a, local_time=now - dt.timedelta(hours=2))
+    twin: Any = TransactionFactory(
         terminal=terminal_a, local_time=now - dt.timedelta(hours=2) + dt.timedelta(seconds=90)
     )
     TransactionFactory(
