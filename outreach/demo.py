@@ -104,7 +104,17 @@ def load(rng: random.Random, log: DemoLog) -> None:
                     call_cap_per_week=rng.choice([None, None, 1, 2]),
                 )
             )
-    ContactPreference.objects.bulk_create(preferences)
+    # The desk's demo (before this one) declares an outage through the outreach policy, which
+    # already made default preferences for the merchants it notified: those are overwritten.
+    ContactPreference.objects.bulk_create(
+        preferences,
+        update_conflicts=True,
+        unique_fields=["merchant"],
+        update_fields=[
+            "channels", "quiet_start", "quiet_end", "marketing_opt_in", "survey_opt_in",
+            "call_cap_per_week",
+        ],
+    )  # fmt: skip
     log(f"  {len(preferences)} contact preferences")
 
     # Eight weeks of history: requests that were sent, and their attempts in the contact log.
