@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 OFFICE = [["09:00", "12:00"], ["13:30", "18:00"]]
 # (priority, calendar, first response, next update, resolution) in business minutes;
 # a working day of the office calendar has 7.5 hours (450 minutes).
@@ -17,10 +19,11 @@ POLICIES = [
     ("P3", "office", 2 * 60, 8 * 60, 3 * 450),
     ("P4", "office", 8 * 60, 0, 5 * 450),
 ]
+# Names are stored in Chinese and shown in the reader's language (Queue.label).
 QUEUES = [
-    ("l1", "一线客服", "l1", True),
-    ("l2-tech", "二线技术", "l2", True),
-    ("supervisor", "主管", "supervisor", False),
+    ("l1", gettext_noop("一线客服"), "l1", True),
+    ("l2-tech", gettext_noop("二线技术"), "l2", True),
+    ("supervisor", gettext_noop("主管"), "supervisor", False),
 ]
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
@@ -130,7 +131,13 @@ class Queue(models.Model):
         ordering = ["tier", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the default queues' names are in the catalogue
+        (desk/defaults.py); a name given in the admin is shown as it was typed."""
+        return gettext(self.name)
 
 
 class OutageQuerySet(ScopedQuerySet["Outage"]):

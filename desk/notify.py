@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from channels import mail_rules
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from desk.models import Ticket
     from merchants.models import Merchant
 
 # (event key, label, audience): registered with the notifications app in DeskConfig.ready().
@@ -38,9 +42,20 @@ def register_events() -> None:
         register_event(key, label, audience, channels)
 
 
-def notify_merchant(merchant: Merchant, **kwargs: Any) -> bool:
+def ticket_reply_address(ticket: Ticket) -> str:
+    """The ticket's signed reply address (channels' e-mail to ticket reads it back): a reply
+    to desk mail about a ticket lands on that ticket."""
+    if not ticket.number:
+        return ""
+    return mail_rules.reply_address(ticket.number, settings.SECRET_KEY, settings.DESK_MAILBOX)
+
+
+def notify_merchant(merchant: Merchant, *, ticket: Ticket | None = None, **kwargs: Any) -> bool:
+    """Notify the merchant; with `ticket`, the e-mail's Reply-To is the ticket's reply address."""
     from notifications.services import notify
 
+    if ticket is not None:
+        kwargs["reply_to"] = ticket_reply_address(ticket)
     return notify(merchant, **kwargs)
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.language import current_language
 from core.scoping import NOBODY, ScopedQuerySet
 
 
@@ -38,6 +39,9 @@ class Notification(models.Model):
     event = models.CharField(_("事件"), max_length=60)
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
+    # The English text when the sender's message was translatable (empty: as `subject`/`body`).
+    subject_en = models.CharField(_("英文标题"), max_length=200, blank=True)
+    body_en = models.TextField(_("英文内容"), blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -52,6 +56,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def shown_subject(self) -> str:
+        """The title in the reader's language, where the sender gave one."""
+        return self.subject_en if self.subject_en and current_language() == "en" else self.subject
+
+    @property
+    def shown_body(self) -> str:
+        return self.body_en if self.body_en and current_language() == "en" else self.body
 
 
 class DeliveryQuerySet(ScopedQuerySet["Delivery"]):

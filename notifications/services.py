@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
 from django_tasks import task
 
+from core.errors import in_both_languages
 from core.masking import mask_pans_in_text
 from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
 from notifications.models import Delivery, Notification, Preference, SentKey
@@ -32,6 +34,14 @@ def _claim(scope: str, key: str) -> bool:
     return True
 
 
+def _languages(text: Any) -> tuple[str, str]:
+    """(Chinese, English) of a lazy translation; (text, "") of plain text, shown as is."""
+    if isinstance(text, Promise):
+        both = in_both_languages(text)
+        return both["zh"], both["en"] if both["en"] != both["zh"] else ""
+    return str(text), ""
+
+
 def _choices(users: list[Any], event: str) -> dict[tuple[int, str], bool]:
     return {
         (p.user_id, p.channel): p.enabled
@@ -43,19 +53,26 @@ def notify(
     recipient: Any,
     *,
     event: str,
-    subject: str,
-    body: str,
+    subject: Any,
+    body: Any,
     link: str = "",
     dedupe_key: str | None = None,
     channels: list[str] | None = None,
+    reply_to: str = "",
 ) -> bool:
     """Notify a User, or a Merchant (its users and its primary contact). Returns False when
-    the dedupe_key had already been used for this recipient (nothing is sent again)."""
+    the dedupe_key had already been used for this recipient (nothing is sent again).
+    `reply_to` becomes the e-mail's Reply-To (the desk passes a ticket's reply address).
+    A translatable (lazy) subject or body is kept in Chinese and English: the inbox shows
+    each reader their language; e-mail, SMS and voice go out in Chinese."""
     from merchants.models import Merchant
 
     merchant = recipient if isinstance(recipient, Merchant) else None
+    subject, subject_en = _languages(subject)
+    body, body_en = _languages(body)
     # Every inbox message, e-mail, SMS and voice call is written here: mask once.
-    subject, body = mask_pans_in_text(subject), mask_pans_in_text(body)
+    subject, body = mask_pans_in_text(subject)[:200], mask_pans_in_text(body)
+    subject_en, body_en = mask_pans_in_text(subject_en)[:200], mask_pans_in_text(body_en)
     scope = f"merchant:{recipient.pk}" if merchant else f"user:{recipient.pk}"
     if dedupe_key and not _claim(scope, dedupe_key):
         return False
@@ -73,7 +90,14 @@ def notify(
 
     inbox = [
         Notification(
-            recipient=u, merchant=merchant, event=event, subject=subject, body=body, link=link
+            recipient=u,
+            merchant=merchant,
+            event=event,
+            subject=subject,
+            body=body,
+            subject_en=subject_en,
+            body_en=body_en,
+            link=link,
         )
         for u in users
         if INBOX in wanted and enabled(u, INBOX)
@@ -108,6 +132,7 @@ def notify(
             "subject": subject,
             "body": body,
             "link": link,
+            "reply_to": reply_to,
             "targets": outbound,
         }
         transaction.on_commit(lambda: _enqueue(payload))
@@ -122,7 +147,13 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
     deliveries = []
     for target in payload["targets"]:
         transport = TRANSPORTS[target["channel"]]()
-        message = Message(target["address"], payload["subject"], payload["body"], payload["link"])
+        message = Message(
+            target["address"],
+            payload["subject"],
+            payload["body"],
+            payload["link"],
+            reply_to=payload.get("reply_to", ""),
+        )
         try:
             reference = transport.send(message)
             status, error = Delivery.Status.SENT, ""

@@ -142,6 +142,30 @@ class ScamReportForm(forms.Form):
     occurred_at = forms.DateTimeField(label=_("发生时间"), required=False, widget=LOCAL_DATETIME)
 
 
+class AnonymousScamReportForm(forms.Form):
+    """The verify page's report form for visitors who are not signed in: the number comes
+    from the signed report pass, not from a field; `website` is a trap for form-filling bots
+    (hidden from people by CSS and from screen readers by aria-hidden)."""
+
+    report_pass = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    kind = forms.ChoiceField(label=_("类型"), choices=ScamReport.Kind.choices)
+    claimed_to_be = forms.CharField(
+        label=_("对方自称"), max_length=100, required=False, help_text=_("例如“银联客服”")
+    )
+    message = forms.CharField(
+        label=_("经过（不要填写卡号或密码）"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    occurred_at = forms.DateTimeField(label=_("发生时间"), required=False, widget=LOCAL_DATETIME)
+    website = forms.CharField(
+        label=_("网址（请留空）"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
 class LogCallForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("通话结果"),

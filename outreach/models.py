@@ -478,7 +478,9 @@ class ScamReportQuerySet(ScopedQuerySet["ScamReport"]):
     merchant_path = None
 
     def counted(self) -> ScamReportQuerySet:
-        return self.exclude(status=ScamReport.Status.REJECTED)
+        """The reports that count in public: only those a supervisor confirmed. A report
+        awaiting review counts for nothing, so nobody can brand a number by reporting it."""
+        return self.filter(status=ScamReport.Status.CONFIRMED)
 
 
 class ScamReport(models.Model):
@@ -499,12 +501,18 @@ class ScamReport(models.Model):
     claimed_to_be = models.CharField(_("对方自称"), max_length=100, blank=True)
     message = models.TextField(_("经过"), blank=True)
     occurred_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
+    # None for a report from the public verify page (a merchant who is not signed in).
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("举报人"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="scam_reports",
     )
+    # Anonymous reports: a keyed digest of the reporter's address (never the address itself),
+    # so one address counts as one voice per number, like a signed-in reporter.
+    reporter_digest = models.CharField(_("匿名举报人摘要"), max_length=64, blank=True)
     merchant = models.ForeignKey(
         "merchants.Merchant",
         verbose_name=_("商户"),
@@ -537,7 +545,16 @@ class ScamReport(models.Model):
         indexes = [models.Index(fields=["number", "status"], name="outreach_scam_number")]
         constraints = [
             # One voice per reporter and number: reports are counted, so nobody can inflate them.
-            models.UniqueConstraint(fields=["reporter", "number"], name="outreach_one_report")
+            models.UniqueConstraint(fields=["reporter", "number"], name="outreach_one_report"),
+            models.UniqueConstraint(
+                fields=["reporter_digest", "number"],
+                condition=models.Q(reporter__isnull=True),
+                name="outreach_one_anonymous_report",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reporter__isnull=False) | ~models.Q(reporter_digest=""),
+                name="outreach_report_has_reporter",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -546,6 +563,10 @@ class ScamReport(models.Model):
     @property
     def number_display(self) -> str:
         return display_phone(self.number)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.reporter_id is None
 
 
 class ComplaintQuerySet(ScopedQuerySet["FrequencyComplaint"]):

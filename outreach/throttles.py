@@ -21,3 +21,9 @@ class VerifyThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Any, view: Any) -> str:
         # Per address even for logged-in users: an account must not lift the limit.
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ScamReportThrottle(VerifyThrottle):
+    """Anonymous scam reports from the verify page: the "scam_report" rate per address."""
+
+    scope = "scam_report"

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core.client_ip import client_ip
 from core.language import current_language
 from core.masking import mask_phone
 from core.pagination import page_of
@@ -20,6 +22,7 @@ from core.types import AuthenticatedHttpRequest
 from merchants.models import Merchant
 from outreach import analytics, services
 from outreach.forms import (
+    AnonymousScamReportForm,
     CampaignForm,
     ContactRequestForm,
     FewerContactsForm,
@@ -38,7 +41,7 @@ from outreach.models import (
     FrequencyComplaint,
     ScamReport,
 )
-from outreach.throttles import VerifyThrottle
+from outreach.throttles import ScamReportThrottle, VerifyThrottle
 from outreach.vocabulary import CHANNELS, PURPOSES
 
 # ---------------------------------------------------------------------------------------------
@@ -66,7 +69,19 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
                 )
             except services.RequestError as error:
                 form.add_error("number", str(error))
-    context = {"form": form, "result": result, "lang": current_language()}
+    report_url = ""
+    if result is not None and result.verdict != "ours":
+        # Signed-in users report from the portal form; anyone else with a pass for this number.
+        query = urlencode({"number": result.number})
+        if not request.user.is_authenticated:
+            query = urlencode({"pass": services.report_pass(form.cleaned_data["number"])})
+        report_url = f"{reverse('scam_report_new')}?{query}"
+    context = {
+        "form": form,
+        "result": result,
+        "lang": current_language(),
+        "report_url": report_url,
+    }
     return render(request, "outreach/verify.html", context, status=status)
 
 
@@ -131,9 +146,50 @@ def fewer_contacts(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpR
     return redirect("contact_preferences", merchant_id=merchant.merchant_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def scam_report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+def scam_report_new(request: HttpRequest) -> HttpResponse:
+    """Report a number: signed-in users from the portal, anyone from a verify result."""
+    if not request.user.is_authenticated:
+        return _anonymous_scam_report(request)
+    return _signed_in_scam_report(request)  # type: ignore[arg-type]
+
+
+def _anonymous_scam_report(request: HttpRequest) -> HttpResponse:
+    """No account, no captcha: the report pass from a verify look-up, a per-address limit, a
+    bot trap, and nothing counts in public before a supervisor confirms it (services.scams)."""
+    token = request.POST.get("report_pass") or request.GET.get("pass", "")
+    number = services.number_of_pass(token) if token else None
+    form = AnonymousScamReportForm(request.POST or None, initial={"report_pass": token})
+    status = 200
+    if request.method == "POST":
+        throttle = ScamReportThrottle()
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            status = 429
+            form.add_error(None, _("举报过于频繁，请稍后再试。"))
+        elif form.is_valid():
+            thanks = _("谢谢，举报已提交。主管审核确认后，才会计入核实结果中的举报数。")
+            if not form.cleaned_data["website"]:  # a bot filled the trap: thank it, keep nothing
+                data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+                token = data.pop("report_pass")
+                try:
+                    services.report_scam_anonymously(
+                        token=token, address=client_ip(request), **data
+                    )
+                except services.RequestError as error:
+                    form.add_error(None, str(error))
+                    thanks = ""
+            if thanks:
+                messages.success(request, thanks)
+                return redirect("verify_contact")
+    return render(
+        request,
+        "outreach/scam_report_public.html",
+        {"form": form, "number": display_phone(number) if number else ""},
+        status=status,
+    )
+
+
+def _signed_in_scam_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ScamReportForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -383,10 +439,11 @@ def scam_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
         reports = reports.filter(status=status)
     per_number = (
         ScamReport.objects.visible_to(request.user)
-        .counted()
+        .exclude(status=ScamReport.Status.REJECTED)
         .values("number")
         .annotate(
             total=Count("id"),
+            pending=Count("id", filter=Q(status=ScamReport.Status.PENDING)),
             confirmed=Count("id", filter=Q(status=ScamReport.Status.CONFIRMED)),
         )
         .order_by("-total")[:20]

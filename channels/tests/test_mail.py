@@ -106,3 +106,30 @@ def test_reply_addresses_are_signed():
     assert ticket_number(address, "secret") == "T26110000421"
     assert ticket_number(address, "other-secret") is None
     assert ticket_number("desk@example.cn", "secret") is None
+
+
+def test_desk_mail_about_a_ticket_replies_to_the_ticket(desk_smtp, contact, agent):
+    """Outgoing desk mail carries the ticket's reply address as Reply-To, so the merchant's
+    mail client answers onto the ticket."""
+    from django.core import mail as outbox
+
+    from desk.services import add_interaction
+
+    desk_smtp(_mail("POS 不出小票", "打印机不走纸"))
+    ticket = Ticket.objects.get(merchant=contact.merchant, channel="email")
+    outbox.outbox.clear()
+    add_interaction(ticket, by=agent, body="请换一卷热敏纸再试")
+    sent = [m for m in outbox.outbox if "owner@axiang.example.cn" in m.to]
+    assert sent and sent[0].reply_to == [mail.reply_address(ticket)]
+    answer = _mail("Re: 工单", "换纸后正常了", to=sent[0].reply_to[0])
+    desk_smtp(answer)
+    assert Interaction.objects.filter(ticket=ticket, body__contains="换纸后正常了").exists()
+
+
+def test_notices_not_about_one_ticket_have_no_reply_to(merchant_a, contact):
+    from django.core import mail as outbox
+
+    from notifications.services import notify
+
+    notify(merchant_a, event="statements.ready", subject="对账单", body="本月对账单已生成")
+    assert outbox.outbox and all(not m.reply_to for m in outbox.outbox)

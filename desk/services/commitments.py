@@ -56,7 +56,7 @@ def do_add_commitment(
         notify_staff(
             owner,
             event="desk.commitment_assigned",
-            subject=str(lazy_format(_("您有一项新承诺：%(promise)s"), promise=commitment.promise)),
+            subject=lazy_format(_("您有一项新承诺：%(promise)s"), promise=commitment.promise),
             body=str(lazy_format(_("工单 %(number)s"), number=ticket.number)),
             link=ticket_link(ticket, for_merchant=False),
         )

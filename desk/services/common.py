@@ -71,7 +71,7 @@ def tell_staff(ticket: Ticket, user: User, *, event: str, subject: Any, **extra:
     return notify_staff(
         user,
         event=event,
-        subject=str(subject),
+        subject=subject,
         body=ticket.description[:300],
         link=ticket_link(ticket, for_merchant=False),
         **extra,

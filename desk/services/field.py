@@ -86,8 +86,9 @@ def dispatch_visit(
     refresh_sla(ticket)
     notify_merchant(
         ticket.merchant,
+        ticket=ticket,
         event="desk.visit_scheduled",
-        subject=str(lazy_format(_("工单 %(number)s：已预约上门服务"), number=ticket.number)),
+        subject=lazy_format(_("工单 %(number)s：已预约上门服务"), number=ticket.number),
         body=message,
         link=ticket_link(ticket, for_merchant=True),
         dedupe_key=f"visit:{visit.pk}:scheduled",
@@ -96,7 +97,7 @@ def dispatch_visit(
         notify_staff(
             technician,
             event="desk.assigned",
-            subject=str(lazy_format(_("上门任务：工单 %(number)s"), number=ticket.number)),
+            subject=lazy_format(_("上门任务：工单 %(number)s"), number=ticket.number),
             body=f"{window} {visit.address}",
             link=ticket_link(ticket, for_merchant=False),
         )

@@ -121,9 +121,13 @@ def _outage_broadcast(
     from merchants.models import Merchant
 
     merchant_ids = {t.merchant_id for t in tickets}
+    # A merchant with one linked ticket replies to it; with several, to the desk's mailbox.
+    only_ticket = {t.merchant_id: t for t in tickets}
+    several = {m for m in merchant_ids if sum(t.merchant_id == m for t in tickets) > 1}
     for merchant in Merchant.objects.filter(pk__in=merchant_ids):
         notify_merchant(
             merchant,
+            ticket=None if merchant.pk in several else only_ticket[merchant.pk],
             event=event,
             subject=outage.title,
             body=text,

@@ -86,8 +86,8 @@ def _tell_owner(commitment: Commitment, what: str, subject: Any) -> None:
     notify_staff(
         commitment.owner,
         event=f"desk.commitment_{what}",
-        subject=str(subject),
-        body=str(lazy_format(_("工单 %(number)s"), number=commitment.ticket.number)),
+        subject=subject,
+        body=lazy_format(_("工单 %(number)s"), number=commitment.ticket.number),
         link=ticket_link(commitment.ticket, for_merchant=False),
         dedupe_key=f"commitment:{commitment.pk}:{what}",
     )

@@ -284,13 +284,12 @@ def do_change_status(
     ):
         notify_merchant(
             ticket.merchant,
+            ticket=ticket,
             event="desk.ticket_update",
-            subject=str(
-                lazy_format(
-                    _("工单 %(number)s：%(status)s"),
-                    number=ticket.number,
-                    status=ticket.get_status_display(),
-                )
+            subject=lazy_format(
+                _("工单 %(number)s：%(status)s"),
+                number=ticket.number,
+                status=Ticket.Status(ticket.status).label,
             ),
             body=reason.strip(),
             link=ticket_link(ticket, for_merchant=True),
@@ -350,8 +349,9 @@ def add_interaction(
             refresh_sla(ticket)
         notify_merchant(
             ticket.merchant,
+            ticket=ticket,
             event="desk.ticket_update",
-            subject=str(lazy_format(_("工单 %(number)s 有新回复"), number=ticket.number)),
+            subject=lazy_format(_("工单 %(number)s 有新回复"), number=ticket.number),
             body=f"{label} ({agent_no}): {body.strip()[:300]}" if agent_no else body[:300],
             link=ticket_link(ticket, for_merchant=True),
         )
@@ -364,7 +364,7 @@ def add_interaction(
             notify_staff(
                 ticket.assignee,
                 event="desk.merchant_reply",
-                subject=str(lazy_format(_("商户回复了工单 %(number)s"), number=ticket.number)),
+                subject=lazy_format(_("商户回复了工单 %(number)s"), number=ticket.number),
                 body=body.strip()[:300],
                 link=ticket_link(ticket, for_merchant=False),
             )
@@ -452,7 +452,7 @@ def do_escalate(
         notify_staff(
             member,
             event="desk.assigned",
-            subject=str(lazy_format(_("工单 %(number)s 升级给您"), number=ticket.number)),
+            subject=lazy_format(_("工单 %(number)s 升级给您"), number=ticket.number),
             body=reason.strip(),
             link=ticket_link(ticket, for_merchant=False),
         )

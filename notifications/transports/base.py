@@ -9,6 +9,8 @@ class Message:
     subject: str
     body: str
     link: str = ""
+    # E-mail only: where replies go (a ticket's signed reply address, so a reply lands on it).
+    reply_to: str = ""
 
 
 class TransportError(Exception):

@@ -17,7 +17,8 @@ class EmailTransport(Transport):
         body = message.body
         if message.link:
             body += f"\n\n{settings.SITE_URL.rstrip('/')}{message.link}"
-        email = EmailMessage(message.subject, body, to=[message.address])
+        reply_to = [message.reply_to] if message.reply_to else None
+        email = EmailMessage(message.subject, body, to=[message.address], reply_to=reply_to)
         try:
             email.send(fail_silently=False)
         except (smtplib.SMTPException, OSError) as error:

@@ -26,7 +26,13 @@ from outreach.services.preferences import (
     update_preferences,
 )
 from outreach.services.requests import file_request, validate_request
-from outreach.services.scams import report_scam, review_scam_report
+from outreach.services.scams import (
+    number_of_pass,
+    report_pass,
+    report_scam,
+    report_scam_anonymously,
+    review_scam_report,
+)
 from outreach.services.sending import (
     dispatch_due,
     registered_number_for,
@@ -60,6 +66,9 @@ __all__ = [
     "Verification",
     "verify_contact",
     "report_scam",
+    "report_scam_anonymously",
+    "report_pass",
+    "number_of_pass",
     "review_scam_report",
     "update_preferences",
     "ask_for_fewer_contacts",

@@ -50,6 +50,8 @@ class Verification:
     verdict: str
     number: str
     institution: str = ""
+    # Both are the confirmed reports: "total" stays in the API for its clients, and since
+    # reports awaiting review no longer count in public it equals "confirmed".
     reports: int = 0
     confirmed_reports: int = 0
     contact: dict[str, Any] | None = None
@@ -104,9 +106,8 @@ def verify_contact(
     hotline = Hotline.objects.filter(number=number).select_related("institution").first()
     official = registered or hotline
     institution = official.institution.name if official else ""
-    counted = ScamReport.objects.counted().filter(number=number)
-    reports = counted.count()
-    confirmed = counted.filter(status=ScamReport.Status.CONFIRMED).count()
+    # Only reports a supervisor confirmed count in public; pending ones count for nothing.
+    confirmed = ScamReport.objects.counted().filter(number=number).count()
 
     code = clean_code(code)
     found = _find_contact(number, code, now) if code else None
@@ -126,7 +127,7 @@ def verify_contact(
 
     if found is not None or mine is not None:
         verdict = "ours"
-    elif not official and (confirmed >= 1 or reports >= 3):
+    elif not official and confirmed >= 1:
         verdict = "reported_scam"
     elif official:
         verdict = "official_no_record"
@@ -148,7 +149,7 @@ def verify_contact(
         verdict=verdict,
         number=display_phone(number),
         institution=institution,
-        reports=reports,
+        reports=confirmed,
         confirmed_reports=confirmed,
         contact=contact,
         hotlines=_hotlines(official.institution_id if official else None),

@@ -108,7 +108,10 @@ def test_merchant_360_panel_for_staff_only(client, world, agent, alice):
 
 def test_scam_report_page_and_public_verify(client, world, alice, bob, charlie):
     url = reverse("scam_report_new")
-    assert status(client, None, url) == 302
+    # Anonymous: the public report page (it asks for a verify look-up first), no reports shown.
+    assert status(client, None, url) == 200
+    client.logout()
+    assert "171 0000 1234" not in client.get(url).content.decode()
     for user in (alice, bob, charlie):
         assert status(client, user, url) == 200
     client.force_login(bob)
