@@ -165,6 +165,8 @@ def browser():
         "--lang=zh-CN",
     ):
         options.add_argument(flag)
+    # The console log (Content-Security-Policy violations, script errors) for tests to read.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.implicitly_wait(5)
     try:

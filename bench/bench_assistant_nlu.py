@@ -94,6 +94,31 @@ def serving_process_rss_mb(model_path: Path) -> float:
     return float(output.stdout.strip().splitlines()[-1])
 
 
+def understand_timings(model: Model, texts: list[str]) -> dict[str, dict[str, float]]:
+    """A whole ``understand()`` per message (normalising, lexicon, jieba, entities, rules):
+    wall clock, and CPU time of this thread, which leaves out the time spent waiting for a
+    core on a loaded machine."""
+    import numpy as np
+
+    from assistant.nlu import understand
+
+    understand("预热", model=model)
+    wall, cpu = [], []
+    for text in texts:
+        started_wall, started_cpu = time.perf_counter(), time.thread_time()
+        understand(text, model=model)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started_wall) * 1000)
+    return {
+        name: {
+            "p50": round(float(np.percentile(values, 50)), 3),
+            "p99": round(float(np.percentile(values, 99)), 3),
+            "max": round(max(values), 3),
+        }
+        for name, values in (("wall", wall), ("cpu", cpu))
+    }
+
+
 def best_threshold(sweep: list[dict[str, float]]) -> dict[str, float] | None:
     """The lowest threshold (most containment) whose answer precision clears the floor."""
     passing = [row for row in sweep if row["answer_precision"] >= PRECISION_FLOOR]
@@ -180,6 +205,10 @@ def main() -> None:
         "python": platform.python_version(),
         "eval": scores,
         "real_questions_latency_ms": real_latency,
+        "understand_ms": understand_timings(
+            model, [str(row["text"]) for row in [*eval_rows, *real_rows]]
+        ),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
         "threshold_sweep": threshold_sweep(model, eval_rows, SWEEP),
         "threshold_split_half_check": split_half_check(model, eval_rows),
         "goals": {

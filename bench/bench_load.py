@@ -17,9 +17,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,10 @@ from serving import PY, load_average, manage, server_env, start, stop, wait_http
 VAR = ROOT / "var" / "bench_load"
 RUN_SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
 PG_PORT, DEMO_PORT = 8124, 8125
+# Each user waits this long between two actions (bench/locustfile.py reads the same variables):
+# 250 people offer 250 / 20 s = 12.5 requests a second.
+THINK_MIN = float(os.environ.get("LOAD_THINK_MIN", "10"))
+THINK_MAX = float(os.environ.get("LOAD_THINK_MAX", "30"))
 
 
 def prepare(env: dict[str, str], merchants: int, agents: int) -> Path:
@@ -46,11 +52,78 @@ def prepare(env: dict[str, str], merchants: int, agents: int) -> Path:
     return users
 
 
-def run_locust(host: str, users: Path, merchants: int, agents: int, tag: str) -> dict[str, Any]:
+def analyze(url: str) -> None:
+    """Planner statistics for the freshly loaded data, as autovacuum keeps them on a server that
+    has been running: without them PostgreSQL guesses a tenth of the rows and picks bad plans."""
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+
+
+def settle(env: dict[str, str], host: str, users: Path, timeout: float = 300) -> dict[str, Any]:
+    """Before measuring, the steady state of a server that has been up for a while: the jobs
+    the scheduler enqueues when it first starts (the daily ledger audit, the fleet model's
+    predictions) have run, and every web worker has loaded the assistant's model and its
+    templates (a few requests of each kind). Returns how long that took."""
+    started = time.monotonic()
+    redis = ["redis-cli", "-u", env["REDIS_URL"]]
+    quiet = 0
+    while time.monotonic() - started < timeout and quiet < 3:
+        queued = subprocess.run(
+            [*redis, "llen", "rq:queue:default"], capture_output=True, text=True
+        )
+        running = subprocess.run(
+            [*redis, "zcard", "rq:wip:default"], capture_output=True, text=True
+        )
+        idle = queued.stdout.strip() in ("0", "") and running.stdout.strip() in ("0", "")
+        quiet = quiet + 1 if idle else 0
+        time.sleep(2)
+    jobs_seconds = time.monotonic() - started
+    people = json.loads(users.read_text())
+    for n in range(3 * int(env.get("WEB_CONCURRENCY", "4"))):
+        merchant, agent = people["merchants"][n], people["agents"][n]
+        for who, path in (
+            (merchant, "/portal/"),
+            (merchant, f"/portal/merchants/{merchant['merchant_id']}/"),
+            (merchant, "/portal/transactions/"),
+            (agent, "/console/"),
+            (agent, f"/console/desk/tickets/{people['tickets'][n]}/"),
+            (agent, "/console/transactions/"),
+        ):
+            request = urllib.request.Request(
+                host + path, headers={"Cookie": f"sessionid={who['session']}"}
+            )
+            urllib.request.urlopen(request, timeout=60).read()  # noqa: S310 (127.0.0.1)
+        request = urllib.request.Request(
+            host + "/api/assistant/messages",
+            data=json.dumps({"text": "钱什么时候到账"}).encode(),
+            headers={"Authorization": f"Token {merchant['token']}",
+                     "Content-Type": "application/json"},
+        )  # fmt: skip
+        urllib.request.urlopen(request, timeout=60).read()  # noqa: S310 (127.0.0.1)
+    return {
+        "startup_jobs_seconds": round(jobs_seconds),
+        "warm_up_seconds": round(time.monotonic() - started - jobs_seconds),
+    }
+
+
+def cpu_seconds(session: int) -> float:
+    """CPU time used so far by the processes of a session (the server: web, workers, scheduler)."""
+    out = subprocess.run(["ps", "-s", str(session), "-o", "cputimes="], capture_output=True,
+                         text=True).stdout  # fmt: skip
+    return float(sum(int(x) for x in out.split()))
+
+
+def run_locust(host: str, users: Path, merchants: int, agents: int, tag: str,
+               server: subprocess.Popen[bytes] | None = None) -> dict[str, Any]:  # fmt: skip
     env = dict(os.environ, LOAD_USERS=str(users), LOAD_MERCHANTS=str(merchants))
     env["LOAD_AGENTS"] = str(agents)
     prefix = VAR / tag
     before = load_average()
+    server_cpu = cpu_seconds(server.pid) if server else 0.0
+    locust_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
             PY, "-m", "locust", "-f", "bench/locustfile.py", "--headless",
@@ -64,6 +137,9 @@ def run_locust(host: str, users: Path, merchants: int, agents: int, tag: str) ->
         cwd=ROOT, env=env, check=False,
     )  # fmt: skip
     after = load_average()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu_s = used.ru_utime + used.ru_stime - locust_cpu.ru_utime - locust_cpu.ru_stime
+    server_cpu = cpu_seconds(server.pid) - server_cpu if server else 0.0
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))  # noqa: SIM115
     total = next(r for r in rows if r["Name"] == "Aggregated")
     failures = list(csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8")))  # noqa: SIM115
@@ -77,6 +153,14 @@ def run_locust(host: str, users: Path, merchants: int, agents: int, tag: str) ->
         "p95_ms": float(total["95%"]),
         "p99_ms": float(total["99%"]),
         "max_ms": round(float(total["Max Response Time"])),
+        "offered_requests_per_second": round(
+            (merchants + agents) / ((THINK_MIN + THINK_MAX) / 2), 1
+        ),
+        "think_seconds": [THINK_MIN, THINK_MAX],
+        "locust_cpu_seconds": round(locust_cpu_s, 1),
+        # web + task worker + scheduler (not PostgreSQL's or Redis's own processes)
+        "server_cpu_seconds": round(server_cpu, 1),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, int(total["Request Count"]))),
         "load_average_before": before,
         "load_average_after": after,
         "by_endpoint_p95_ms": {
@@ -91,6 +175,7 @@ def production(server: str = "gunicorn", merchants: int = 200, agents: int = 50)
     env = server_env(fresh_database("postgresql", "load", keep=bool(os.environ.get("LOAD_REUSE"))))
     subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True)
     users = prepare(env, 200, 50)
+    analyze(env["DATABASE_URL"])
     if not (ROOT / "var" / "static" / "staticfiles.json").exists():  # compressing takes minutes
         manage(["collectstatic", "--noinput", "-v0"], env)
     log = VAR / f"serve-{server}.log"
@@ -110,7 +195,9 @@ def production(server: str = "gunicorn", merchants: int = 200, agents: int = 50)
     process = start(command, env, log)
     try:
         wait_http(f"http://{bind}/accounts/login/")
-        result = run_locust(f"http://{bind}", users, merchants, agents, f"pg-{server}")
+        settled = settle(env, f"http://{bind}", users)
+        result = run_locust(f"http://{bind}", users, merchants, agents, f"pg-{server}", process)
+        result.update(settled)
     finally:
         stop(process)
     name = "gunicorn (manage.py serve)" if server == "serve" else server

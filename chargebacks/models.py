@@ -129,6 +129,9 @@ class Evidence(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=80)
     size = models.PositiveIntegerField(_("大小"))
+    # The file's SHA-256 when it was received: logged in the ledger, so a file swapped later on
+    # disk no longer matches what the receipt proves was sent.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

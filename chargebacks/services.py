@@ -9,6 +9,7 @@ merchant answers with evidence before the deadline.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from chargebacks.reasons import describe
 from core.errors import BilingualError, PermissionDeniedError, in_both_languages, lazy_format
 from core.money import yuan
 from core.uploads import IMAGES_AND_PDF, check_upload
+from ledger import services as ledger
 from merchants.models import Membership
 
 if TYPE_CHECKING:
@@ -153,13 +155,23 @@ def add_evidence(case: Case, upload: UploadedFile, *, by: User, note: str = "") 
             original_name=(upload.name or "evidence")[:200],
             content_type=content_type,
             size=upload.size or 0,
+            sha256=_sha256(upload),
             note=note.strip()[:200],
             uploaded_by=by,
         )
         if case.status == Case.Status.AWAITING and not getattr(by, "is_agent", False):
             Case.objects.filter(pk=case.pk).update(status=Case.Status.SUBMITTED)
             case.status = Case.Status.SUBMITTED
+            ledger.record("chargeback_case", [case.pk])  # update() bypasses save()
     return evidence
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 DECISIONS = (Case.Status.WON, Case.Status.LOST, Case.Status.ACCEPTED, Case.Status.CLOSED)

@@ -36,3 +36,13 @@ class CoreConfig(AppConfig):
                 visible=lambda user: user.is_supervisor,
             )
         )
+        register_nav(
+            NavLink(
+                "console",
+                "audit_log",
+                _("审计日志"),
+                "audit_log",
+                order=95,
+                visible=lambda user: user.is_supervisor,
+            )
+        )

@@ -84,3 +84,62 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
+    # Supervisors and admins read the audit log; nobody else, not the people it names, and no
+    # merchant (a merchant's own rows are staff activity, not theirs to review).
+    merchant_path = None
+    staff_roles = SUPERVISOR_ROLES
+
+
+class AuditEvent(models.Model):
+    """Who looked at a merchant's contact and settlement details, and who exported what: one row
+    per view or export, written by `core.audit.record`, read at /console/audit/."""
+
+    class Action(models.TextChoices):
+        MERCHANT_DETAILS = "merchant_details", _("查看商户联系人与结算信息")
+        EXPORT = "export", _("导出")
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("网页")
+        API = "api", _("接口")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="audit_events",
+    )
+    # Kept as written at the time: the log outlives renamed and deleted accounts and merchants.
+    actor_label = models.CharField(_("操作人（记录时）"), max_length=100)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("商户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    merchant_ref = models.CharField(_("商户编号（记录时）"), max_length=15, blank=True)
+    target = models.CharField(_("查看或导出的内容"), max_length=200)
+    rows = models.PositiveIntegerField(_("条数"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+            models.Index(fields=["merchant", "-at"], name="audit_merchant_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"

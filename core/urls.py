@@ -9,4 +9,5 @@ urlpatterns = [
     path("console/imports/<int:pk>/", views.import_job, name="import_job"),
     path("console/imports/<int:pk>/errors.csv", views.import_job_errors, name="import_job_errors"),
     path("export/<str:kind>.csv", views.export, name="export"),
+    path("console/audit/", views.audit_log, name="audit_log"),
 ]

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import agent_required, supervisor_required
-from core import panels
-from core.forms import ImportForm
-from core.models import ImportJob
+from core import audit, panels
+from core.forms import AuditFilterForm, ImportForm
+from core.models import AuditEvent, ImportJob
 from core.pagination import page_of
 from core.services import errors_csv, export_rows, start_import
 from core.types import AuthenticatedHttpRequest
@@ -85,6 +85,7 @@ def import_job_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "\ufeff" + errors_csv(job.errors), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    audit.exported(request, f"import-{job.pk}-errors.csv", rows=len(job.errors or []))
     return response
 
 
@@ -110,4 +111,15 @@ def export(request: AuthenticatedHttpRequest, kind: str) -> StreamingHttpRespons
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    audit.exported(request, f"{kind}.csv")
     return response
+
+
+@supervisor_required
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who saw merchants' contact and settlement details, and who exported what (supervisors)."""
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(
+        AuditEvent.objects.visible_to(request.user).select_related("actor", "merchant")
+    )
+    return render(request, "core/audit_log.html", {"form": form, "page": page_of(request, events)})

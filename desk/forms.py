@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -102,6 +103,18 @@ class PortalTicketForm(FactFieldsMixin, forms.Form):
         model_choices(self, "terminal").queryset = terminals
         if merchants.count() == 1:
             self.fields["merchant"].initial = merchants.first()
+        # Changing one of these re-draws the terminal list and the missing facts (htmx). The
+        # attributes sit on the selects themselves: a trigger filter on a wrapper
+        # (`change[target.id=='…']`) needs eval, which the Content-Security-Policy forbids.
+        redraw = {
+            "hx-get": reverse("portal_new_ticket"),
+            "hx-trigger": "change",
+            "hx-target": "#ticket-fields",
+            "hx-include": "#id_category, #id_terminal, #id_merchant",
+            "hx-sync": "#report-form:replace",
+        }
+        for name in ("merchant", "terminal", "category"):
+            self.fields[name].widget.attrs.update(redraw)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

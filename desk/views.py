@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import agent_required, merchant_required, supervisor_required
+from core import audit
 from core.language import current_language
 from core.pagination import page_of
 from core.types import AuthenticatedHttpRequest
@@ -309,6 +310,7 @@ def reports_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     defusedcsv.writer(buffer).writerows(report_csv_rows(report))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="desk-report.csv"'
+    audit.exported(request, "desk-report.csv")
     return response
 
 

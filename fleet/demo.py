@@ -68,7 +68,7 @@ def _record(terminal: Terminal, at: dt.datetime, readings: dict[str, Any]) -> di
         network={"4g": "4g", "wifi": "wifi"}.get(terminal.comm_type, "eth"),
         firmware_version=terminal.firmware_version,
         app_version=terminal.app_version,
-        last_signin_at=at.replace(hour=8, minute=1).isoformat(),
+        last_signin_at=min(at, at.replace(hour=8, minute=1)).isoformat(),
         signin_ok=True,
         key_expires_on=(at.date() + dt.timedelta(days=200)).isoformat(),
     )
@@ -88,7 +88,7 @@ def _plant(kind: str, record: dict[str, Any], day: int, today: dt.date) -> None:
         record["signal_dbm"] = -108
     elif kind == "low_storage":
         record["free_storage_mb"] = max(40, 900 - day * 16)
-    elif kind == "reader" and day >= DAYS - 10:
+    elif kind == "reader" and day >= DAYS - 4:  # the last three finished days and today
         record["chip_errors"] = 12 + day % 5
     elif kind == "bad_firmware" and day >= DAYS - 5:
         record["firmware_version"] = BAD_FIRMWARE
@@ -117,7 +117,7 @@ def _history(
     count = 0
     with connection.cursor() as cursor:
         for day in range(HISTORY_DAYS - DAYS):
-            date = today - dt.timedelta(days=HISTORY_DAYS - day)
+            date = today - dt.timedelta(days=HISTORY_DAYS - 1 - day)
             stored = connection.ops.adapt_datefield_value(date)
             rows = []
             for index, terminal in enumerate(terminals):
@@ -142,20 +142,22 @@ def _records(
     rng: random.Random,
     failures: list[FailureEvent],
 ) -> Any:
-    today = timezone.localdate()
-    tz = timezone.get_default_timezone()
+    # The last report of each terminal came in during the hour before the demo was loaded
+    # (then one a day before it): whatever the time of day, only the planted silent terminal
+    # is silent.
+    now = timezone.localtime()
+    today = now.date()
     planted = {i: kind for kind, indexes in _planted(terminals).items() for i in indexes}
     row = 0
     for day in range(DAYS):
-        date = today - dt.timedelta(days=DAYS - day)
         for index, terminal in enumerate(terminals):
             kind = planted.get(index, "")
             readings = wear.step(units[index], rng, HISTORY_DAYS - DAYS + day)
+            at = now - dt.timedelta(days=DAYS - 1 - day, minutes=5 + index % 55)
             if readings["failed"]:
-                failures.append(_failure(terminal, date, readings))
+                failures.append(_failure(terminal, at.date(), readings))
             if kind == "silent" and day >= DAYS - 2:
                 continue
-            at = dt.datetime.combine(date, dt.time(10, index % 60), tzinfo=tz)
             record = _record(terminal, at, readings)
             if kind:
                 _plant(kind, record, day, today)

@@ -68,12 +68,20 @@ def _refund_spike(records: _Records, now: dt.datetime) -> str:
 
 
 def _region_96(records: _Records, now: dt.datetime) -> str:
-    active = Terminal.objects.filter(status="active").select_related("merchant")
+    # Not at the demo users' merchants: their terminals carry the other planted faults, whose
+    # diagnosis should not be the outage.
+    active = (
+        Terminal.objects.filter(status="active")
+        .exclude(merchant__members__username__in=("merchant", "merchant2", "merchant3"))
+        .select_related("merchant")
+    )
     cities = Counter(t.merchant.region_code[:4] for t in active)
     city = next(c for c, _n in cities.most_common() if c)
     chosen: list[Terminal] = []
     merchants: set[int] = set()
-    for terminal in active.filter(merchant__region_code__startswith=city).order_by("terminal_id"):
+    # From the end of the list: the planted terminal faults sit at its start (fleet.demo).
+    in_city = active.filter(merchant__region_code__startswith=city)
+    for terminal in in_city.order_by("-terminal_id"):
         if len(chosen) >= 8:
             break
         if terminal.merchant_id in merchants and len(merchants) < 4:

@@ -127,7 +127,7 @@ def _sync(pks: list[int], found: dict[int, list[health.Finding]], now: dt.dateti
         (f.terminal_id, f.kind): f
         for f in Finding.objects.filter(terminal_id__in=pks, is_open=True)
     }
-    new, refreshed = [], []
+    new, changed, seen = [], [], []
     for pk, findings in found.items():
         for finding in findings:
             row = open_rows.pop((pk, finding.kind), None)
@@ -143,19 +143,20 @@ def _sync(pks: list[int], found: dict[int, list[health.Finding]], now: dt.dateti
                     )
                 )
                 continue
-            row.severity, row.evidence, row.last_seen_at = (
-                finding.severity,
-                finding.evidence,
-                now,
-            )
-            refreshed.append(row)
-    for row in open_rows.values():
-        row.is_open, row.resolved_at = False, now
-    Finding.objects.bulk_update(
-        refreshed, ["severity", "evidence", "last_seen_at"], batch_size=1000
-    )
-    Finding.objects.bulk_update(
-        list(open_rows.values()), ["is_open", "resolved_at"], batch_size=1000
+            seen.append(row.pk)
+            if (row.severity, row.evidence) != (finding.severity, finding.evidence):
+                row.severity, row.evidence, row.last_seen_at = (
+                    finding.severity,
+                    finding.evidence,
+                    now,
+                )
+                changed.append(row)
+    # Findings that are still there: one UPDATE confirms them all; only those whose
+    # severity or evidence moved are rewritten row by row (Django's bulk update is costly).
+    Finding.objects.filter(pk__in=seen).update(last_seen_at=now)
+    Finding.objects.bulk_update(changed, ["severity", "evidence", "last_seen_at"], batch_size=500)
+    Finding.objects.filter(pk__in=[row.pk for row in open_rows.values()]).update(
+        is_open=False, resolved_at=now
     )
     Finding.objects.bulk_create(new, batch_size=1000)
     return len(new)

@@ -35,6 +35,7 @@ from terminals.models import Terminal
 BATCH_SIZE = 10_000
 STATE_FLUSH = 50_000  # terminals whose newest record waits to become their state
 MAX_ERRORS_KEPT = 1_000  # error details returned; the count goes on beyond it
+KNOWN_TERMINALS_KEPT = 500_000  # terminal number → key, cached while one input is read
 TABLE = "fleet_telemetryrecord"
 STAGE = "fleet_telemetry_stage"
 INSERT_COLUMNS = ("terminal_id", "at", *FIELD_NAMES, "extra")
@@ -102,6 +103,29 @@ _TIME_COLUMNS = tuple(
 )
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: Any) -> str:
+    """One value in COPY's text format (the checked types only: the values are bounded,
+    text is escaped)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.date):  # datetimes carry their offset
+        return value.isoformat()
+    return str(value)  # int, float
+
+
+def _copy_line(row: tuple[Any, ...]) -> str:
+    return "\t".join(map(_copy_value, row)) + "\n"
+
+
 class Writer:
     """Moves checked records into the raw table; returns how many were new."""
 
@@ -133,8 +157,7 @@ class Writer:
             cursor.execute(f"TRUNCATE {STAGE}")
             raw = cursor.cursor
             with raw.copy(f"COPY {STAGE} ({self.columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write("".join(map(_copy_line, rows)).encode())
             cursor.execute(
                 f"INSERT INTO {TABLE} ({self.columns}) SELECT {self.columns} FROM {STAGE} "  # noqa: S608
                 "ON CONFLICT (terminal_id, at) DO NOTHING"
@@ -142,8 +165,72 @@ class Writer:
             return max(cursor.rowcount, 0)
 
 
+def _state_data(record: Checked) -> dict[str, Any]:
+    data = {
+        name: (value.isoformat() if isinstance(value, dt.date) else value)
+        for name, value in zip(FIELD_NAMES, record.values, strict=True)
+    }
+    if record.extra:
+        data["extra"] = record.extra
+    return data
+
+
+STATE_STAGE = "fleet_state_stage"
+# Newer records become the state (older or equal ones leave it); the terminals whose state
+# changed take the versions of their newest report where it names one.
+STATE_SQL = f"""
+WITH changed AS (
+  INSERT INTO fleet_terminalstate (terminal_id, last_seen_at, data)
+  SELECT terminal_id, last_seen_at, data FROM {STATE_STAGE}
+  ON CONFLICT (terminal_id) DO UPDATE
+    SET last_seen_at = excluded.last_seen_at, data = excluded.data
+    WHERE fleet_terminalstate.last_seen_at < excluded.last_seen_at
+  RETURNING terminal_id
+)
+UPDATE terminals_terminal t
+SET firmware_version = COALESCE(NULLIF(s.firmware_version, ''), t.firmware_version),
+    app_version = COALESCE(NULLIF(s.app_version, ''), t.app_version)
+FROM changed c JOIN {STATE_STAGE} s ON s.terminal_id = c.terminal_id
+WHERE t.id = c.terminal_id
+  AND (COALESCE(NULLIF(s.firmware_version, ''), t.firmware_version),
+       COALESCE(NULLIF(s.app_version, ''), t.app_version))
+      IS DISTINCT FROM (t.firmware_version, t.app_version)
+"""  # noqa: S608 — constant table names
+
+
+def _write_latest_state_postgresql(newest: dict[int, Checked]) -> None:
+    """COPY the newest records into a temporary table; one upsert moves them (no per-row
+    Python objects, no giant parameter lists)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STATE_STAGE} (terminal_id bigint, "
+            "last_seen_at timestamptz, data jsonb, firmware_version varchar(32), "
+            "app_version varchar(32)) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {STATE_STAGE}")
+        columns = "terminal_id, last_seen_at, data, firmware_version, app_version"
+        with cursor.cursor.copy(f"COPY {STATE_STAGE} ({columns}) FROM STDIN") as copy:
+            for pk, record in newest.items():
+                data = _state_data(record)
+                copy.write_row(
+                    (
+                        pk,
+                        record.at,
+                        json.dumps(data, ensure_ascii=False),
+                        data["firmware_version"],
+                        data["app_version"],
+                    )
+                )
+        cursor.execute(STATE_SQL)
+
+
 def _write_latest_state(newest: dict[int, Checked]) -> None:
     """Newer records become the terminal's state; its firmware and app versions follow."""
+    if not newest:
+        return
+    if connection.vendor == "postgresql":
+        _write_latest_state_postgresql(newest)
+        return
     known = dict(
         TerminalState.objects.filter(terminal_id__in=newest).values_list(
             "terminal_id", "last_seen_at"
@@ -154,12 +241,7 @@ def _write_latest_state(newest: dict[int, Checked]) -> None:
     for pk, record in newest.items():
         if pk in known and known[pk] >= record.at:
             continue
-        data = {
-            name: (value.isoformat() if isinstance(value, dt.date) else value)
-            for name, value in zip(FIELD_NAMES, record.values, strict=True)
-        }
-        if record.extra:
-            data["extra"] = record.extra
+        data = _state_data(record)
         states.append(TerminalState(terminal_id=pk, last_seen_at=record.at, data=data))
         versions[pk] = (data["firmware_version"], data["app_version"])
     TerminalState.objects.bulk_create(
@@ -167,6 +249,7 @@ def _write_latest_state(newest: dict[int, Checked]) -> None:
         update_conflicts=True,
         unique_fields=["terminal"],
         update_fields=["last_seen_at", "data"],
+        batch_size=2000,
     )
     changed = []
     for terminal in Terminal.objects.filter(pk__in=versions).only(
@@ -178,11 +261,38 @@ def _write_latest_state(newest: dict[int, Checked]) -> None:
         if (firmware, app) != (terminal.firmware_version, terminal.app_version):
             terminal.firmware_version, terminal.app_version = firmware, app
             changed.append(terminal)
-    Terminal.objects.bulk_update(changed, ["firmware_version", "app_version"])
+    # Small batches: Django's bulk update is one CASE per column over the whole batch, which
+    # the database evaluates row by row.
+    Terminal.objects.bulk_update(changed, ["firmware_version", "app_version"], batch_size=500)
+
+
+def _terminal_pks(tids: set[str], known: dict[str, int]) -> dict[str, int]:
+    """Terminal number → primary key; `known` caches them for the rest of the input."""
+    missing = [tid for tid in tids if tid not in known]
+    found: dict[str, int] = {}
+    if missing:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # one array parameter, not 10,000
+                cursor.execute(
+                    "SELECT terminal_id, id FROM terminals_terminal WHERE terminal_id = ANY(%s)",
+                    [missing],
+                )
+                found = dict(cursor.fetchall())
+        else:
+            found = dict(
+                Terminal.objects.filter(terminal_id__in=missing).values_list("terminal_id", "pk")
+            )
+        if len(known) < KNOWN_TERMINALS_KEPT:
+            known.update(found)
+    return {tid: pk for tid in tids if (pk := known.get(tid) or found.get(tid))}
 
 
 def _ingest_batch(
-    batch: list[tuple[int, Any]], result: IngestResult, writer: Writer, newest: dict[int, Checked]
+    batch: list[tuple[int, Any]],
+    result: IngestResult,
+    writer: Writer,
+    newest: dict[int, Checked],
+    known: dict[str, int],
 ) -> None:
     tz = timezone.get_default_timezone()
     checked: list[tuple[int, Checked]] = []
@@ -199,7 +309,7 @@ def _ingest_batch(
         for column, value, reason, params in outcome:
             result.add_error(number, column, value, reason, params)
     tids = {c.terminal_id for _n, c in checked}
-    terminals = dict(Terminal.objects.filter(terminal_id__in=tids).values_list("terminal_id", "pk"))
+    terminals = _terminal_pks(tids, known)
     good: list[Checked] = []
     seen: set[tuple[int, dt.datetime]] = set()
     rows = []
@@ -215,7 +325,8 @@ def _ingest_batch(
         if (pk, record.at) in seen:  # the same record twice in one batch
             continue
         seen.add((pk, record.at))
-        rows.append((pk, record.at, *record.values, json.dumps(record.extra, ensure_ascii=False)))
+        extra = json.dumps(record.extra, ensure_ascii=False) if record.extra else "{}"
+        rows.append((pk, record.at, *record.values, extra))
     stored = writer.write(rows)
     result.stored += stored
     result.duplicates += len(good) - stored
@@ -227,11 +338,12 @@ def ingest(records: Iterable[tuple[int, Any]]) -> IngestResult:
     result = IngestResult()
     writer = Writer()
     newest: dict[int, Checked] = {}
+    known: dict[str, int] = {}
     stream = iter(records)
     while batch := list(islice(stream, BATCH_SIZE)):
         result.received += len(batch)
         with transaction.atomic():
-            _ingest_batch(batch, result, writer, newest)
+            _ingest_batch(batch, result, writer, newest, known)
         if len(newest) >= STATE_FLUSH:
             _write_latest_state(newest)
             newest.clear()

@@ -235,8 +235,11 @@ def check(record: Any, tz: dt.tzinfo, mask: Callable[[str], str]) -> Checked | l
             values.append(spec.parse(raw, tz))
         except BadValue as bad:
             problems.append((spec.name, _shown(mask(str(raw))), bad.reason, bad.params))
-    extra, extra_problems = _extra(record, mask)
-    problems.extend(extra_problems)
+    if not KNOWN.issuperset(record):  # most records carry only the known fields
+        extra, extra_problems = _extra(record, mask)
+        problems.extend(extra_problems)
+    else:
+        extra = {}
     if problems or at is None:
         return problems
     return Checked(tid_text, at, tuple(values), extra)

@@ -235,3 +235,62 @@ register(
         merchant="merchant_id",
     )
 )
+register(
+    EvidenceKind(
+        "dispute",
+        "payments.DisputeCase",
+        (
+            "merchant_id",
+            "first_transaction_id",
+            "duplicate_transaction_id",
+            "amount",
+            "status",
+            "evidence",
+            "ticket_id",
+            "opened_by_id",
+            "created_at",
+        ),
+        _("重复扣款争议"),
+        merchant="merchant_id",
+    )
+)
+register(
+    EvidenceKind(
+        "chargeback_case",
+        "chargebacks.Case",
+        (
+            "number",
+            "kind",
+            "status",
+            "merchant_id",
+            "transaction_id",
+            "reason_code",
+            "deadline",
+            "description",
+            "outcome_note",
+            "ticket_id",
+            "opened_by_id",
+            "created_at",
+        ),
+        _("争议与盗刷案件"),
+        merchant="merchant_id",
+    )
+)
+register(
+    EvidenceKind(
+        "chargeback_evidence",
+        "chargebacks.Evidence",
+        (
+            "case_id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "note",
+            "uploaded_by_id",
+            "created_at",
+        ),
+        _("案件材料"),
+        merchant="case__merchant_id",
+    )
+)

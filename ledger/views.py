@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import supervisor_required
+from core import audit
 from core.types import AuthenticatedHttpRequest
 from ledger import checkpoints, evidence, log, receipts, tasks
 from ledger.models import AuditRun
@@ -61,6 +62,7 @@ def ledger_receipt(
     )
     filename = f"poscare-receipt-{evidence_kind}-{record}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit.exported(request, filename)
     return response
 
 

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from rest_framework import serializers, viewsets
 
+from core import audit
+from core.models import AuditEvent
 from merchants.models import Contact, Merchant, Store
 
 
@@ -76,3 +80,21 @@ class MerchantViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("stores", "contacts", "contacts__merchant__members")
             .order_by("merchant_id")
         )
+
+    def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().retrieve(request, *args, **kwargs)
+        audit.merchant_details_viewed(request, self.get_object())
+        return response
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().list(request, *args, **kwargs)
+        if getattr(request.user, "is_agent", False):
+            # One row for the page of merchants (with their contacts) that was sent.
+            results = response.data.get("results", []) if isinstance(response.data, dict) else []
+            audit.record(
+                request,
+                AuditEvent.Action.MERCHANT_DETAILS,
+                target=request.get_full_path(),
+                rows=len(results),
+            )
+        return response

@@ -8,6 +8,7 @@ import random
 
 from django.conf import settings
 
+from accounts import two_factor
 from accounts.models import User
 from core.types import DemoLog
 from directory.models import Institution
@@ -120,6 +121,10 @@ BANKS = ["中国工商银行", "中国建设银行", "中国农业银行", "招�
 # Firmware lines per model family, so the fleet has realistic version spread.
 FIRMWARE_SUFFIXES = ["1.2.0", "1.3.4", "1.4.1", "2.0.3", "2.1.0"]
 CYCLES = ["T1"] * 60 + ["D1"] * 15 + ["T0"] * 10 + ["D0"] * 5 + ["S0"] * 10
+
+# The demo supervisor's and admin's authenticator key (demo data only, published in README):
+# base32 OBXX GY3B OJSS 2ZDF NVXS 2MTG MEWW WZLZ.
+DEMO_TOTP_KEY = b"poscare-demo-2fa-key".hex()
 
 DEMO_STAFF = [
     # username, role, agent_no, display name
@@ -270,6 +275,10 @@ def load(rng: random.Random, log: DemoLog) -> None:
         )
         user.set_password(password)
         user.save()
+        if role in (User.Role.ADMIN, User.Role.SUPERVISOR):
+            # Two-factor login is required for them: pre-enrolled with the published demo key
+            # (README "Demo logins"; `manage.py demo_totp` prints the current code).
+            two_factor.demo_device(user, DEMO_TOTP_KEY)
     # Merchant users: "merchant" runs two shops, the others one each.
     owners = [m for m in merchants if m.status == "active"]
     for index, username in enumerate(["merchant", "merchant2", "merchant3"]):

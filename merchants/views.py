@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.permissions import agent_required, merchant_required
-from core import panels
+from core import audit, panels
 from core.types import AuthenticatedHttpRequest
 from merchants import team
 from merchants.models import Membership, Merchant
@@ -77,6 +77,7 @@ def merchant_360(request: AuthenticatedHttpRequest, merchant_id: str) -> HttpRes
         "contacts": [(c, c.phone_for(request.user)) for c in merchant.contacts.all()],
         "panels": panels.render_panels(panels.MERCHANT_360, request, merchant),
     }
+    audit.merchant_details_viewed(request, merchant)
     return render(request, "merchants/merchant_360.html", context)
 
 

@@ -84,10 +84,8 @@ def load(rng: random.Random, log: DemoLog) -> None:
         by_institution.setdefault(number.institution_id, []).append(number)
 
     preferences = []
-    # The desk's demo outage already told its region's merchants (which set their defaults).
-    have = set(ContactPreference.objects.values_list("merchant_id", flat=True))
     for merchant in merchants:
-        if rng.random() < 0.35 and merchant.pk not in have:
+        if rng.random() < 0.35:
             quiet = rng.choice([(21, 9), (22, 8), (20, 10), (12, 14)])
             preferences.append(
                 ContactPreference(
@@ -106,7 +104,17 @@ def load(rng: random.Random, log: DemoLog) -> None:
                     call_cap_per_week=rng.choice([None, None, 1, 2]),
                 )
             )
-    ContactPreference.objects.bulk_create(preferences)
+    # The desk's demo (before this one) declares an outage through the outreach policy, which
+    # already made default preferences for the merchants it notified: those are overwritten.
+    ContactPreference.objects.bulk_create(
+        preferences,
+        update_conflicts=True,
+        unique_fields=["merchant"],
+        update_fields=[
+            "channels", "quiet_start", "quiet_end", "marketing_opt_in", "survey_opt_in",
+            "call_cap_per_week",
+        ],
+    )  # fmt: skip
     log(f"  {len(preferences)} contact preferences")
 
     # Eight weeks of history: requests that were sent, and their attempts in the contact log.

@@ -22,6 +22,11 @@ if TYPE_CHECKING:  # the models import these querysets; names for the type check
     )
 
 
+# The business date of a transaction is its local date in the merchant's time zone: never more
+# than a day from the date of the same moment in the service's time zone.
+_DATE_MARGIN = dt.timedelta(days=2)
+
+
 class SettlementTermsQuerySet(ScopedQuerySet["SettlementTerms"]):
     merchant_path = "merchant"
 
@@ -52,7 +57,17 @@ class TransactionQuerySet(ScopedQuerySet["Transaction"]):
         return self.filter(amount=amount_fen, local_time__gte=start, local_time__lt=end)
 
     def in_window(self, start: dt.datetime, end: dt.datetime) -> TransactionQuerySet:
-        return self.filter(local_time__gte=start, local_time__lt=end)
+        """Local time in [start, end). The business date (`txn_date`, the merchant's local
+        date) is bounded too, with a margin of two days for any time zone: the same rows, but
+        PostgreSQL reads only the month partitions the window touches instead of all of them
+        (the default 30-day look-up read 49 partitions)."""
+        window = self.filter(local_time__gte=start, local_time__lt=end)
+        try:
+            first = timezone.localtime(start).date() - _DATE_MARGIN
+            last = timezone.localtime(end).date() + _DATE_MARGIN
+        except (OverflowError, ValueError):  # a window at the ends of the calendar
+            return window
+        return window.filter(txn_date__gte=first, txn_date__lte=last)
 
     def by_card_last4(self, last4: str) -> TransactionQuerySet:
         return self.filter(card_last4=last4.strip()[-4:])

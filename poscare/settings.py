@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -115,6 +116,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through TEMPLATES (FORM_RENDERER below): templates/django/forms/ may
+    # replace Django's own widget templates, the rest are found in django.forms.
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -122,6 +126,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    # Two-factor login: TOTP devices (accounts/two_factor.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     # poscare, one app per domain (see README's architecture map)
@@ -145,6 +152,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Static files straight from the WSGI server (gunicorn): compressed, cached forever.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request: card numbers are masked where they come in.
@@ -154,6 +163,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the two-factor code step?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who enrolled enter a code; TWO_FACTOR_ROLES must enrol first (accounts/middleware.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -164,6 +177,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "poscare.urls"
+# Widgets through the project's template engine, so that templates/django/forms/widgets/
+# select.html (options inline, not one include each) is the one used.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "poscare.wsgi.application"
 
 TEMPLATES = [
@@ -273,6 +289,13 @@ AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
 # The same client address as every other limit (X-Forwarded-For only from TRUSTED_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.axes_client_ip"
 
+# Two-factor login (TOTP): required for these roles, available to every staff user.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["supervisor", "admin"])
+_unknown_roles = set(TWO_FACTOR_ROLES) - {"l1", "l2", "supervisor", "admin"}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"TWO_FACTOR_ROLES: unknown staff roles {sorted(_unknown_roles)}")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "poscare")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -359,6 +382,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from poscare itself
+# only — no inline script or style attribute, no eval (htmx runs with allowEval off, see
+# templates/base.html), no framing, forms post only to poscare. Images may also be data: URLs
+# (the empty favicon, Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 LOGGING = {

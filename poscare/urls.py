@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import obtain_auth_token
 from accounts.permissions import IsAgent, agent_required
 from merchants.api import MerchantViewSet
 from terminals.api import TerminalViewSet
@@ -19,7 +19,11 @@ api_patterns: list[URLPattern | URLResolver] = [
     path(
         "docs/",
         agent_required(
-            SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsAgent])
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema",
+                permission_classes=[IsAgent],
+                template_name="core/swagger_ui.html",
+            )
         ),
         name="api_docs",
     ),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import merchant_required
+from core import audit
 from core.errors import PermissionDeniedError
 from core.types import AuthenticatedHttpRequest
 from merchants.models import Membership, Merchant
@@ -68,4 +69,5 @@ def statement_download(
     response = HttpResponse(write(statement), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{statement.filename}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
+    audit.exported(request, f"{statement.filename}.{fmt}", merchant=merchant)
     return response

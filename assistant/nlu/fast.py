@@ -33,6 +33,17 @@ class FastScorer:
     def __init__(self, pipeline: Pipeline) -> None:
         union = pipeline.named_steps["features"]
         estimator = pipeline.named_steps["estimator"]
+        # A soft vote (logistic regression + complement naive Bayes): both read the same
+        # TF-IDF vector; the naive Bayes' joint log-likelihood is one more dense product.
+        self._nb_log_prob: np.ndarray | None = None
+        self._nb_weight = 0.0
+        if hasattr(estimator, "logreg_") and hasattr(estimator, "nb_"):
+            nb = estimator.nb_
+            if list(nb.classes_) != list(estimator.logreg_.classes_) or len(nb.classes_) == 1:
+                raise ValueError("unsupported soft vote for the fast scorer")
+            self._nb_log_prob = np.asfortranarray(nb.feature_log_prob_, dtype=np.float64)
+            self._nb_weight = float(estimator.nb_weight)
+            estimator = estimator.logreg_
         if getattr(union, "transformer_weights", None) or len(estimator.classes_) <= 2:
             raise ValueError("unsupported pipeline for the fast scorer")
         parts, offset = [], 0
@@ -56,6 +67,7 @@ class FastScorer:
 
     def probabilities(self, text: str) -> np.ndarray:
         scores = self._intercept.copy()
+        nb_scores = np.zeros_like(scores)
         for part in self._parts:
             counts = Counter(
                 index
@@ -71,12 +83,20 @@ class FastScorer:
             weights = tf * part.idf[indices]
             weights /= np.sqrt(weights @ weights)
             scores += self._coef[:, indices + part.offset] @ weights
-        scores -= scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
+            if self._nb_log_prob is not None:
+                nb_scores += self._nb_log_prob[:, indices + part.offset] @ weights
+        probabilities = _softmax(scores)
+        if self._nb_log_prob is None:
+            return probabilities
+        return (1.0 - self._nb_weight) * probabilities + self._nb_weight * _softmax(nb_scores)
 
     def probabilities_many(self, texts: list[str]) -> np.ndarray:
         return np.vstack([self.probabilities(text) for text in texts])
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max())
+    return np.asarray(exp / exp.sum())
 
 
 def scorer_for(pipeline: Pipeline) -> FastScorer | None:

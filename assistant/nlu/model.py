@@ -115,10 +115,14 @@ class Model:
 
     def _input(self, text: str) -> str:
         if self.config.use_entity_markers:
-            return classifier.classifier_text(text)
-        if self.config.use_lexicon:
-            return classifier.lexicon_text(text)
-        return classifier.plain_text(text)
+            prepared = classifier.classifier_text(text)
+        elif self.config.use_lexicon:
+            prepared = classifier.lexicon_text(text)
+        else:
+            prepared = classifier.plain_text(text)
+        if getattr(self.config, "use_length_marker", False):
+            prepared = f"{prepared} {classifier.length_marker(text)}"
+        return prepared
 
     def save(self, path: Path | str) -> None:
         path = Path(path)
@@ -177,7 +181,8 @@ def fit_model(
         clarify_threshold=clarify_threshold,
     )
     pairs = team + real
-    weights = np.array([1.0] * len(team) + [REAL_WEIGHT] * len(real))
+    real_weight = REAL_WEIGHT if config.real_weight is None else config.real_weight
+    weights = np.array([1.0] * len(team) + [real_weight] * len(real))
     model.pipeline.fit(
         [model._input(text) for text, _ in pairs],
         [intent for _, intent in pairs],

@@ -139,3 +139,44 @@ def test_cashiers_neither_see_nor_report_cases(client, agent, merchant_a, txn, m
     with pytest.raises(Exception, match="只有店主"):
         services.open_case("fraud", merchant_a, by=cashier)
     assert not Notification.objects.filter(recipient=cashier).exists()
+
+
+def test_cases_and_evidence_files_are_logged_and_a_swapped_file_hash_is_found(
+    client, agent, alice, merchant_a, txn, settings
+):
+    """A chargeback rests on what the merchant sent: the case, each file's SHA-256 and the
+    status the upload moved it to are ledger entries; a hash changed behind the app's back is
+    named by the audit."""
+    import hashlib
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from ledger import evidence as kinds
+    from ledger.audit import run
+    from ledger.models import LedgerEntry
+    from poscare_verify.note import Signer
+
+    settings.LEDGER_SIGNING_KEY = Signer.generate("poscare.test/ledger").signer_key()
+    settings.LEDGER_ORIGIN = "poscare.test/ledger"
+    open_chargeback(client, agent, merchant_a)
+    case = Case.objects.get()
+    client.force_login(alice)
+    upload = SimpleUploadedFile("签收单.jpg", JPEG, content_type="image/jpeg")
+    client.post(reverse("portal_case", args=[case.number]), {"file": upload})
+    evidence = Evidence.objects.get()
+    assert evidence.sha256 == hashlib.sha256(JPEG).hexdigest()
+    logged = LedgerEntry.objects.filter(kind="chargeback_evidence", record_id=evidence.pk).get()
+    assert evidence.sha256 in logged.content
+    case_entries = LedgerEntry.objects.filter(kind="chargeback_case", record_id=case.pk)
+    statuses = [json.loads(e.content)["fields"]["status"] for e in case_entries.order_by("pk")]
+    assert statuses[0] == "awaiting" and statuses[-1] == "submitted"  # the upload's update()
+    assert {"chargeback_case", "chargeback_evidence", "dispute"} <= set(kinds.KINDS)
+    assert run().ok
+    Evidence.objects.filter(pk=evidence.pk).update(sha256="0" * 64)  # a swapped file's hash
+    with pytest.raises(CommandError):
+        call_command("ledger_audit")
+    assert [(f.kind, f.record, f.field) for f in run().findings] == [
+        ("chargeback_evidence", evidence.pk, "sha256")
+    ]

@@ -57,6 +57,24 @@ def test_evaluation_opens_findings_and_closes_them_when_fixed(planted, terminal_
 
 
 @pytest.mark.django_db
+def test_a_finding_still_there_is_confirmed_and_its_evidence_kept_current(planted, terminal_a):
+    first = Finding.objects.get(kind="printer_paper")
+    later = timezone.now() + dt.timedelta(minutes=5)
+    evaluate_fleet(now=later)  # nothing changed: confirmed, not rewritten
+    same = Finding.objects.get(kind="printer_paper")
+    assert (same.pk, same.evidence, same.first_seen_at) == (
+        first.pk,
+        first.evidence,
+        first.first_seen_at,
+    )
+    assert same.last_seen_at == later
+    ingest_api([record(terminal_a.terminal_id, at=timezone.now(), printer="cover_open")])
+    evaluate_fleet(now=later + dt.timedelta(minutes=5))
+    moved = Finding.objects.get(kind="printer_paper", is_open=True)
+    assert moved.pk == first.pk and moved.evidence == {"state": "cover_open"}
+
+
+@pytest.mark.django_db
 def test_terminal_page_shows_findings_with_the_fix(client, planted, alice, agent, terminal_a):
     for user in (alice, agent):
         client.force_login(user)

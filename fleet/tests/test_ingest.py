@@ -74,6 +74,20 @@ def test_unknown_fields_are_kept_masked_and_bounded(api, integration, terminal_a
 
 
 @pytest.mark.django_db
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_sent(api, integration, terminal_a):
+    # PostgreSQL's writer builds COPY's text format itself: the escaping must round-trip.
+    api.force_authenticate(integration)
+    note = 'tab\there \\N back\\slash\nnew line\r "quoted" 中文'
+    answer = api.post(URL, [record(note=note, app_version="3.2.1 beta")], format="json").json()
+    assert answer["stored"] == 1
+    stored = TelemetryRecord.objects.get()
+    assert stored.extra["note"] == note
+    assert stored.app_version == "3.2.1 beta"
+    assert stored.signin_ok is True and stored.battery_cycles == 300
+    assert TerminalState.objects.get(terminal=terminal_a).data["extra"]["note"] == note
+
+
+@pytest.mark.django_db
 def test_a_naive_time_is_read_in_the_institutions_time_zone(api, integration, terminal_a):
     api.force_authenticate(integration)
     api.post(URL, [record(at=None) | {"at": "2026-11-20T10:00:00"}], format="json")

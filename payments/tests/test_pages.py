@@ -220,3 +220,42 @@ def test_lookup_list_queries_do_not_grow_with_rows(
             reverse("console_transactions" if alice.is_agent else "portal_transactions")
         )
     assert page.content.decode().count('class="txn-card"') == 30
+
+
+def test_window_bounds_the_business_date_without_losing_rows(terminal_a):
+    """in_window adds a txn_date bound (so PostgreSQL reads only the partitions it needs); a
+    merchant whose local date differs from the service's by a day is still inside it."""
+    from payments.models import Transaction
+
+    start = dt.datetime(2025, 9, 30, 0, 0, tzinfo=CST)
+    end = start + dt.timedelta(days=1)
+    inside = [
+        # 00:30 in Shanghai is still the previous day in Los Angeles.
+        TransactionFactory(
+            terminal=terminal_a,
+            local_time=start + dt.timedelta(minutes=30),
+            txn_date=dt.date(2025, 9, 29),
+        ),  # fmt: skip
+        # 23:30 in Shanghai is the next day in Auckland.
+        TransactionFactory(
+            terminal=terminal_a,
+            local_time=end - dt.timedelta(minutes=30),
+            txn_date=dt.date(2025, 10, 1),
+        ),  # fmt: skip
+    ]
+    TransactionFactory(terminal=terminal_a, local_time=end + dt.timedelta(minutes=1))
+    found = Transaction.objects.in_window(start, end)
+    assert sorted(t.pk for t in found) == sorted(t.pk for t in inside)
+    assert "txn_date" in str(found.query)
+
+
+def test_console_lookup_queries_do_not_grow_with_rows(
+    client, agent, terminal_a, django_assert_max_num_queries
+):
+    recently = timezone.now() - dt.timedelta(hours=3)
+    for n in range(30):
+        TransactionFactory(terminal=terminal_a, local_time=recently + dt.timedelta(minutes=n))
+    client.force_login(agent)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("console_transactions"))
+    assert page.content.decode().count('href="/transactions/') == 30  # a link to each row
