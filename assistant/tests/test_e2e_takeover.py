@@ -105,13 +105,13 @@ def walk(browser, browser_login, live_server, alice, agent, lang: str) -> list[s
         browser.get(live_server.url + f"/console/assistant/{conversation.pk}/")
         browser.find_element(By.CSS_SELECTOR, "#takeover button[type=submit]").click()
         WebDriverWait(browser, 10).until(
-            lambda d: not Conversation.objects.get(pk=conversation.pk).agent_id
+            lambda d, pk=conversation.pk: not Conversation.objects.get(pk=pk).agent_id
         )
         as_user(browser, browser_login, "alice", lang)
         browser.get(live_server.url + "/portal/assistant/")
         before = len(bubbles(browser, "out"))
         send(browser, text["code"])
-        WebDriverWait(browser, 10).until(lambda d: len(bubbles(d, "out")) > before)
+        WebDriverWait(browser, 10).until(lambda d, n=before: len(bubbles(d, "out")) > n)
         assert "51" in bubbles(browser, "out")[-1]
         problems += page_problems(browser, lang)
         assert Message.objects.filter(conversation=conversation, direction="agent").count() >= 3
