@@ -9,6 +9,9 @@ English pages show no Chinese characters or punctuation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.conf import settings
 from selenium.webdriver.common.by import By
@@ -40,6 +43,14 @@ TEXT = {
 
 def bubbles(browser, kind: str) -> list[str]:
     return [b.text for b in browser.find_elements(By.CSS_SELECTOR, f"#chat-log .bubble.{kind}")]
+
+
+def released_check(pk: int) -> Callable[[Any], bool]:
+    return lambda _driver: not Conversation.objects.get(pk=pk).agent_id
+
+
+def more_answers_than(count: int) -> Callable[[Any], bool]:
+    return lambda driver: len(bubbles(driver, "out")) > count
 
 
 def send(browser, text: str) -> None:
@@ -104,14 +115,13 @@ def walk(browser, browser_login, live_server, alice, agent, lang: str) -> list[s
         as_user(browser, browser_login, "agent", lang)
         browser.get(live_server.url + f"/console/assistant/{conversation.pk}/")
         browser.find_element(By.CSS_SELECTOR, "#takeover button[type=submit]").click()
-        WebDriverWait(browser, 10).until(
-            lambda d, pk=conversation.pk: not Conversation.objects.get(pk=pk).agent_id
-        )
+        released = released_check(conversation.pk)
+        WebDriverWait(browser, 10).until(released)
         as_user(browser, browser_login, "alice", lang)
         browser.get(live_server.url + "/portal/assistant/")
         before = len(bubbles(browser, "out"))
         send(browser, text["code"])
-        WebDriverWait(browser, 10).until(lambda d, n=before: len(bubbles(d, "out")) > n)
+        WebDriverWait(browser, 10).until(more_answers_than(before))
         assert "51" in bubbles(browser, "out")[-1]
         problems += page_problems(browser, lang)
         assert Message.objects.filter(conversation=conversation, direction="agent").count() >= 3
