@@ -225,7 +225,7 @@ class SoftVote(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self,
         regularization_c: float = 30.0,
         class_weight: str | None = None,
-        nb_alpha: float = 0.3,
+        nb_alpha: float = 0.1,
         nb_weight: float = 0.5,
     ) -> None:
         self.regularization_c = regularization_c
