@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +21,14 @@ TWO_FACTOR_ACCOUNT = _("此账号使用两步验证，不能只凭密码获取�
 
 
 class PasswordTokenView(ObtainAuthToken):
+    @extend_schema(
+        responses={
+            200: AuthTokenSerializer,
+            403: OpenApiResponse(
+                description="The account uses two-factor login: no token for a password alone."
+            ),
+        }
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -32,10 +32,16 @@ class MessageIn(serializers.Serializer):
 
 class MessageOut(serializers.Serializer):
     conversation = serializers.UUIDField()
-    reply = serializers.CharField()
+    reply = serializers.CharField(
+        allow_blank=True, help_text="empty while an agent holds the conversation (live take-over)"
+    )
     intent = serializers.CharField()
     confidence = serializers.FloatField()
-    action = serializers.CharField(help_text="answer, clarify, ask (collecting facts) or handoff")
+    action = serializers.CharField(
+        allow_blank=True,
+        help_text="answer, clarify, ask (collecting facts) or handoff; empty while an agent "
+        "holds the conversation",
+    )
     entities = serializers.DictField()
     quick_replies = serializers.ListField(child=serializers.CharField())
     ticket = serializers.CharField(allow_null=True)
@@ -78,18 +84,19 @@ class PostMessage(APIView):
             return Response(
                 {"detail": in_both_languages(error.message)}, status=status.HTTP_400_BAD_REQUEST
             )
-        inbound = exchange.inbound
+        inbound, outbound = exchange.inbound, exchange.outbound
         return Response(
             MessageOut(
                 {
                     "conversation": inbound.conversation.public_id,
-                    "reply": exchange.outbound.text,
+                    # Empty while an agent holds the conversation: the agent answers.
+                    "reply": outbound.text if outbound else "",
                     "intent": inbound.intent,
                     "confidence": inbound.confidence,
-                    "action": exchange.outbound.action,
+                    "action": outbound.action if outbound else "",
                     "entities": inbound.entities,
-                    "quick_replies": exchange.outbound.quick_replies,
-                    "ticket": exchange.reply.ticket_number or None,
+                    "quick_replies": outbound.quick_replies if outbound else [],
+                    "ticket": (exchange.reply.ticket_number if exchange.reply else "") or None,
                 }
             ).data
         )

@@ -265,12 +265,38 @@ def _apply(call: Call, event: CallEventIn, agents: dict[str, Any]) -> None:
 
 
 def _record(integration: Integration, events: list[CallEventIn]) -> tuple[int, int]:
+    from channels.tasks import finish_calls
+
     with transaction.atomic():
         batch = _Batch(integration, events)
         batch.start_new_calls()
-        for call in batch.apply():
-            finish(call)
+        ended = batch.apply()
+        if ended:
+            # The interactions on the tickets (a full desk write each: status, SLA, the
+            # merchant's notice, the ledger) are the task worker's, so that the phone system's
+            # events are accepted at its rate. Enqueued inside the transaction: the database
+            # queue commits the task with the events, and an RQ worker that starts at once
+            # waits on the ended calls' row locks until they are committed.
+            finish_calls.enqueue([call.pk for call in ended])
         return len(batch.fresh), batch.duplicates
+
+
+def finish_ended(call_ids: list[int]) -> int:
+    """finish() for each ended call of a batch, each locked against attach_ticket; calls
+    already logged are left as they are. The number of calls looked at."""
+    done = 0
+    for pk in sorted(call_ids):
+        with transaction.atomic():
+            call = (
+                Call.objects.select_for_update(of=("self",))
+                .select_related("ticket", "agent", "call_task")
+                .filter(pk=pk, state=Call.State.ENDED)
+                .first()
+            )
+            if call is not None:
+                finish(call)
+                done += 1
+    return done
 
 
 def record_events(integration: Integration, events: list[CallEventIn]) -> tuple[int, int]:

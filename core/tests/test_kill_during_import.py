@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from payments.synthetic import generate_rows, write_csv
@@ -48,13 +49,17 @@ def command(url: str, *args: str) -> tuple[list[str], dict[str, str]]:
 
 def kill_when(process: subprocess.Popen, committed, timeout: float = 300) -> int:
     """SIGKILL the process as soon as `committed()` (rows in the database) is above zero;
-    returns what was committed then. Fails if the process ended before that."""
+    returns what was committed then. Fails if the process ended before that, or if a process
+    it started (the transaction import's reader) outlives it by more than a few seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         done = committed()
         if done:
+            children = psutil.Process(process.pid).children(recursive=True)
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
+            _gone, alive = psutil.wait_procs(children, timeout=15)
+            assert not alive, f"left running after the kill: {alive}"
             return done
         assert process.poll() is None, "the import ended before it could be killed"
         time.sleep(0.05)
