@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from assistant import services
 from assistant.models import Conversation
 from core.errors import in_both_languages
+from core.schema import api_error
 from core.types import user_of
 
 if TYPE_CHECKING:
@@ -31,10 +32,16 @@ class MessageIn(serializers.Serializer):
 
 class MessageOut(serializers.Serializer):
     conversation = serializers.UUIDField()
-    reply = serializers.CharField()
+    reply = serializers.CharField(
+        allow_blank=True, help_text="empty while an agent holds the conversation (live take-over)"
+    )
     intent = serializers.CharField()
     confidence = serializers.FloatField()
-    action = serializers.CharField(help_text="answer, clarify, ask (collecting facts) or handoff")
+    action = serializers.CharField(
+        allow_blank=True,
+        help_text="answer, clarify, ask (collecting facts) or handoff; empty while an agent "
+        "holds the conversation",
+    )
     entities = serializers.DictField()
     quick_replies = serializers.ListField(child=serializers.CharField())
     ticket = serializers.CharField(allow_null=True)
@@ -44,7 +51,10 @@ class PostMessage(APIView):
     """Send a merchant's message; get the assistant's reply. Merchant users only (staff read
     transcripts in the console); a conversation can only be continued by its owner."""
 
-    @extend_schema(request=MessageIn, responses={200: MessageOut})
+    @extend_schema(
+        request=MessageIn,
+        responses={200: MessageOut, 404: api_error(404, "no such conversation of the caller's")},
+    )
     def post(self, request: Request) -> Response:
         user = user_of(request)
         if user.is_agent:
@@ -74,18 +84,19 @@ class PostMessage(APIView):
             return Response(
                 {"detail": in_both_languages(error.message)}, status=status.HTTP_400_BAD_REQUEST
             )
-        inbound = exchange.inbound
+        inbound, outbound = exchange.inbound, exchange.outbound
         return Response(
             MessageOut(
                 {
                     "conversation": inbound.conversation.public_id,
-                    "reply": exchange.outbound.text,
+                    # Empty while an agent holds the conversation: the agent answers.
+                    "reply": outbound.text if outbound else "",
                     "intent": inbound.intent,
                     "confidence": inbound.confidence,
-                    "action": exchange.outbound.action,
+                    "action": outbound.action if outbound else "",
                     "entities": inbound.entities,
-                    "quick_replies": exchange.outbound.quick_replies,
-                    "ticket": exchange.reply.ticket_number or None,
+                    "quick_replies": outbound.quick_replies if outbound else [],
+                    "ticket": (exchange.reply.ticket_number if exchange.reply else "") or None,
                 }
             ).data
         )

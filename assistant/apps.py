@@ -8,5 +8,8 @@ class AssistantConfig(AppConfig):
 
     def ready(self) -> None:
         from assistant import panels
+        from notifications.events import INBOX, register_event
 
         panels.register()
+        # An agent's answer in a WeChat or SMS conversation the agent took over.
+        register_event("assistant.agent_reply", _("人工客服回复"), "merchant", (INBOX,))

@@ -254,11 +254,10 @@ def load(rng: random.Random, log: DemoLog) -> None:
         for text in texts:
             exchange = services.post_message(conversation, text, user=who)
         for _question in range(3):  # answer the hand-off questions by tapping the first reply
-            if exchange.reply.action != "ask" or not exchange.reply.quick_replies:
+            reply = exchange.reply
+            if reply is None or reply.action != "ask" or not reply.quick_replies:
                 break
-            exchange = services.post_message(
-                conversation, exchange.reply.quick_replies[0], user=who
-            )
+            exchange = services.post_message(conversation, reply.quick_replies[0], user=who)
         Conversation.objects.filter(pk=conversation.pk).update(started_at=at, updated_at=at)
         Message.objects.filter(conversation=conversation).update(created_at=at)
     log(f"  {len(CONVERSATIONS)} sample conversations")

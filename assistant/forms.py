@@ -18,6 +18,14 @@ class MessageForm(forms.Form):
     )
 
 
+class AgentReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("回复商户"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+
+
 class ArticleForm(forms.ModelForm):
     intents = forms.MultipleChoiceField(
         label=_("关联意图"),

@@ -98,6 +98,17 @@ class Conversation(models.Model):
         help_text=_("转人工时的值班时间，如 08:00–20:00。"),
     )
     outside_staffed_hours = models.BooleanField(_("转人工时在值班时间外"), default=False)
+    # Live take-over: while an agent holds the conversation, the assistant stays silent and
+    # the agent answers in person (assistant/takeover.py).
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接管坐席"),
+        on_delete=models.SET_NULL,
+        related_name="held_conversations",
+        null=True,
+        blank=True,
+    )
+    taken_over_at = models.DateTimeField(_("接管时间"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -128,6 +139,10 @@ class Conversation(models.Model):
     def handed_off(self) -> bool:
         return self.status == self.Status.HANDED_OFF
 
+    @property
+    def held_by_agent(self) -> bool:
+        return self.agent_id is not None
+
     def is_owned_by(self, user: Viewer, session_key: str = "") -> bool:
         if getattr(user, "is_authenticated", False):
             return self.user_id == user.pk
@@ -150,6 +165,7 @@ class Message(models.Model):
     class Direction(models.TextChoices):
         IN = "in", _("商户")
         OUT = "out", _("助手")
+        AGENT = "agent", _("坐席")
 
     class Action(models.TextChoices):
         ANSWER = "answer", _("回答")
@@ -160,7 +176,9 @@ class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, verbose_name=_("对话"), on_delete=models.CASCADE, related_name="messages"
     )
-    direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
+    direction = models.CharField(_("方向"), max_length=5, choices=Direction.choices)
+    # Who wrote an agent's message, as the merchant sees it (the agent number, never a name).
+    agent_no = models.CharField(_("坐席工号"), max_length=16, blank=True)
     # Full card numbers are masked before the text reaches this field (services.post_message).
     text = models.TextField(_("内容"))
     intent = models.CharField(_("意图"), max_length=32, choices=INTENT_CHOICES, blank=True)

@@ -39,8 +39,9 @@ class AssistantError(BilingualError):
 @dataclass
 class Exchange:
     inbound: Message
-    outbound: Message
-    reply: Reply
+    # None while an agent holds the conversation: the assistant does not answer, the agent does.
+    outbound: Message | None
+    reply: Reply | None
 
 
 def mask_message(text: str) -> str:
@@ -147,6 +148,13 @@ def post_message(
     # Lock the conversation: two messages sent at once must not both move its state.
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     masked = mask_message(text)
+    if conversation.agent_id is not None:
+        # An agent has taken the conversation over: keep the message for them, say nothing.
+        inbound = Message.objects.create(
+            conversation=conversation, direction=Message.Direction.IN, text=masked
+        )
+        conversation.save(update_fields=["updated_at"])
+        return Exchange(inbound=inbound, outbound=None, reply=None)
     inbound = Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.IN,

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agent_required, supervisor_required
-from assistant import reports, services
-from assistant.forms import ArticleForm, MessageForm
+from assistant import reports, services, takeover
+from assistant.forms import AgentReplyForm, ArticleForm, MessageForm
 from assistant.intents import INTENT_LABELS
-from assistant.models import Article, Conversation, HandOff
+from assistant.models import Article, Conversation, HandOff, Message
 from core.pagination import page_of
 from core.types import AuthenticatedHttpRequest
 
@@ -34,12 +34,42 @@ def _chat_context(request: HttpRequest, conversation: Conversation | None) -> di
     history = list(conversation.messages.all()) if conversation else []
     last = history[-1] if history else None
     quick = last.quick_replies if last is not None and last.direction == "out" else []
+    agent_lines = [m.pk for m in history if m.direction == Message.Direction.AGENT]
     return {
         "conversation": conversation,
         "history": history,
         "quick_replies": quick or ([] if history else _starter_replies()),
         "form": MessageForm(),
+        "last_agent_line": agent_lines[-1] if agent_lines else 0,
+        "holder": _holder(conversation),
     }
+
+
+def _holder(conversation: Conversation | None) -> str:
+    """The agent number of the agent holding the conversation ("" when the assistant talks)."""
+    if conversation is None or conversation.agent is None:
+        return ""
+    return conversation.agent.agent_no or "—"
+
+
+def chat_poll(request: HttpRequest) -> HttpResponse:
+    """The chat page asks every few seconds for what an agent wrote (live take-over): the
+    agent's new lines after `after`, and who holds the conversation. Only the visitor's own
+    conversation (by user or session) is ever read."""
+    if request.user.is_authenticated and request.user.is_agent:
+        return HttpResponse(status=204)
+    conversation = services.current_conversation(request.user, _session_key(request))
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        after = 0
+    lines = takeover.new_agent_messages(conversation, after) if conversation else []
+    context = {
+        "lines": lines,
+        "last_agent_line": lines[-1].pk if lines else after,
+        "holder": _holder(conversation),
+    }
+    return render(request, "assistant/_poll.html", context)
 
 
 def chat(request: HttpRequest) -> HttpResponse:
@@ -77,9 +107,10 @@ def chat_send(request: HttpRequest) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("assistant_chat")
+    outbound = exchange.outbound if exchange else None
     context = {
-        "new_messages": [exchange.inbound, exchange.outbound] if exchange else [],
-        "quick_replies": exchange.outbound.quick_replies if exchange else [],
+        "new_messages": [m for m in (exchange.inbound, outbound) if m] if exchange else [],
+        "quick_replies": outbound.quick_replies if outbound else [],
         "error": error,
     }
     return render(request, "assistant/_exchange.html", context)
@@ -148,8 +179,66 @@ def transcript(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .filter(conversation=conversation)
         .select_related("ticket"),
         "articles": list(articles.values()),
+        "reply_form": AgentReplyForm(),
     }
     return render(request, "assistant/transcript.html", context)
+
+
+def _staff_conversation(request: AuthenticatedHttpRequest, pk: int) -> Conversation:
+    return get_object_or_404(
+        Conversation.objects.visible_to(request.user).select_related("agent"), pk=pk
+    )
+
+
+@agent_required
+def transcript_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The transcript's messages, refreshed every few seconds while the agent holds it."""
+    conversation = _staff_conversation(request, pk)
+    history = list(conversation.messages.all())
+    return render(
+        request,
+        "assistant/_transcript_rows.html",
+        {"conversation": conversation, "history": history},
+    )
+
+
+@agent_required
+@require_POST
+def take_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = _staff_conversation(request, pk)
+    try:
+        takeover.take_over(conversation, by=request.user)
+    except services.AssistantError as failure:
+        messages.error(request, str(failure))
+    else:
+        messages.success(request, _("已接管对话，智能助手暂停回答。商户看到的是您的工号。"))
+    return redirect("assistant_transcript", pk=pk)
+
+
+@agent_required
+@require_POST
+def agent_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = _staff_conversation(request, pk)
+    form = AgentReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            takeover.agent_reply(conversation, form.cleaned_data["text"], by=request.user)
+        except services.AssistantError as failure:
+            messages.error(request, str(failure))
+        else:
+            messages.success(request, _("回复已发送"))
+    else:
+        messages.error(request, _("请输入回复内容"))
+    return redirect("assistant_transcript", pk=pk)
+
+
+@agent_required
+@require_POST
+def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = _staff_conversation(request, pk)
+    takeover.release(conversation, by=request.user)
+    messages.success(request, _("已交还智能助手"))
+    return redirect("assistant_transcript", pk=pk)
 
 
 @supervisor_required

@@ -123,6 +123,10 @@ def wechat_callback(request: HttpRequest, key: str) -> HttpResponse:
     except wechat_crypto.WeChatCryptoError as refused:
         return error(403, refused.code, _("微信消息签名或加密校验失败"))
     text = wechat.handle(integration, inbound)
+    if not text:
+        # Nothing to say now (an agent holds the conversation and answers by customer-service
+        # message): WeChat's documented "no reply" answer.
+        return HttpResponse("success", content_type="text/plain")
     return HttpResponse(
         wechat.reply_xml(integration, inbound, text, query), content_type="application/xml"
     )

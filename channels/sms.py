@@ -150,7 +150,8 @@ def _to_assistant(merchant: Merchant, text: str) -> str:
         conversation = assistant.start_conversation(
             user=user, session_key=None, channel=Conversation.Channel.API
         )
-    return assistant.post_message(conversation, text, user=user).outbound.text
+    exchange = assistant.post_message(conversation, text, user=user)
+    return exchange.outbound.text if exchange.outbound is not None else ""
 
 
 def _route(sms: InboundSms, integration: Integration, now: dt.datetime) -> None:

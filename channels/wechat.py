@@ -162,7 +162,9 @@ def _ask_assistant(user: User, text: str) -> str:
             user=user, session_key=None, channel=Conversation.Channel.API
         )
     try:
-        return assistant.post_message(conversation, text, user=user).outbound.text
+        exchange = assistant.post_message(conversation, text, user=user)
+        # While an agent holds the conversation the assistant is silent: no passive reply.
+        return exchange.outbound.text if exchange.outbound is not None else ""
     except assistant.AssistantError as error:
         return str(error.message)
 

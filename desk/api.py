@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from core.api import OptionalChoiceField, OptionalURLField
 from core.errors import in_both_languages
 from core.types import AuthenticatedRequest, user_of
 from desk import facts as fact_registry
@@ -31,10 +32,19 @@ def _invalid(error: Any) -> serializers.ValidationError:
 
 class TicketSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
-    terminal_id = serializers.CharField(source="terminal.terminal_id", read_only=True, default=None)
-    assignee = serializers.CharField(source="assignee.agent_no", read_only=True, default=None)
-    queue = serializers.CharField(source="queue.code", read_only=True, default=None)
+    terminal_id = serializers.CharField(
+        source="terminal.terminal_id", read_only=True, default=None, allow_null=True
+    )
+    assignee = serializers.CharField(
+        source="assignee.agent_no", read_only=True, default=None, allow_null=True
+    )
+    queue = serializers.CharField(
+        source="queue.code", read_only=True, default=None, allow_null=True
+    )
     missing_facts = serializers.SerializerMethodField()
+    # "" in the table means none: null here, never "" for an enum or a URL.
+    resolution_code = OptionalChoiceField(choices=Ticket.Resolution.choices, read_only=True)
+    kb_url = OptionalURLField(read_only=True)
 
     class Meta:
         model = Ticket
@@ -279,7 +289,11 @@ class TicketViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=InteractionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=InteractionSerializer, responses={201: InteractionSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole list
     def interactions(
         self, request: AuthenticatedRequest, number: str | None = None, format: str | None = None
     ) -> Response:
@@ -308,7 +322,11 @@ class TicketViewSet(
             raise _invalid(error) from error
         return Response(InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=CommitmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CommitmentSerializer, responses={201: CommitmentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole list
     def commitments(
         self, request: AuthenticatedRequest, number: str | None = None, format: str | None = None
     ) -> Response:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsAgent, IsIntegration
 from core.errors import in_both_languages, lazy_format
+from core.schema import api_error
 from core.types import user_of
 from fleet.diagnosis import run_diagnosis
 from fleet.ingest import ingest_api
@@ -34,6 +35,16 @@ class TelemetryResultSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
 
 
+# A JSON array of records, or an object with a `records` list (README "Fleet": the fields).
+RECORDS = {"type": "array", "items": {"type": "object", "additionalProperties": {}}}
+TELEMETRY_BODY = {
+    "oneOf": [
+        {"type": "object", "properties": {"records": RECORDS}, "required": ["records"]},
+        RECORDS,
+    ]
+}
+
+
 def _refuse(message: Any) -> Response:
     return Response({"detail": in_both_languages(message)}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -44,7 +55,9 @@ def _store(records: list[Any]) -> Response:
     return Response(ingest_api(records).as_dict())
 
 
-@extend_schema(request=None, responses={200: TelemetryResultSerializer})
+@extend_schema(
+    request={"application/json": TELEMETRY_BODY}, responses={200: TelemetryResultSerializer}
+)
 @api_view(["POST"])
 @permission_classes([IsIntegration])
 def telemetry(request: Request) -> Response:
@@ -57,7 +70,11 @@ def telemetry(request: Request) -> Response:
     return _store(records)
 
 
-@extend_schema(request=None, responses={200: TelemetryResultSerializer})
+@extend_schema(
+    request={"application/json": {"type": "object", "description": "the TMS's own push"}},
+    parameters=[OpenApiParameter("adapter", str, OpenApiParameter.PATH, enum=sorted(ADAPTERS))],
+    responses={200: TelemetryResultSerializer, 404: api_error(404)},
+)
 @api_view(["POST"])
 @permission_classes([IsIntegration])
 def tms_push(request: Request, adapter: str) -> Response:
@@ -100,7 +117,9 @@ class RemoteActionRequestSerializer(serializers.Serializer):
 
 class RemoteActionSerializer(serializers.ModelSerializer):
     terminal_id = serializers.CharField(source="terminal.terminal_id", read_only=True)
-    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
+    ticket_number = serializers.CharField(
+        source="ticket.number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RemoteAction

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import in_both_languages
+from core.schema import api_error
 from ledger import checkpoints, log
 from ledger.models import LedgerEntry
 
@@ -43,6 +44,31 @@ class EntryView(APIView):
         return Response(EntrySerializer(entry).data)
 
 
+class InclusionProofSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    tree_size = serializers.IntegerField()
+    root_hash = serializers.CharField(help_text="base64")
+    inclusion_proof = serializers.ListField(child=serializers.CharField(), help_text="base64")
+
+
+class ConsistencyProofSerializer(serializers.Serializer):
+    first = serializers.IntegerField()
+    second = serializers.IntegerField()
+    first_root = serializers.CharField(help_text="base64")
+    second_root = serializers.CharField(help_text="base64")
+    consistency_proof = serializers.ListField(child=serializers.CharField(), help_text="base64")
+
+
+class CheckpointSerializer(serializers.Serializer):
+    size = serializers.IntegerField()
+    note = serializers.CharField(help_text="the signed note (C2SP signed-note)")
+    keys = serializers.ListField(child=serializers.CharField(), help_text="verifier keys")
+
+
+# A tree index or size: a non-negative integer of at most 19 digits (_int_params).
+TREE_NUMBER = {"type": "integer", "minimum": 0, "maximum": 10**19 - 1}
+
+
 def _bad(message: Any) -> Response:
     return Response({"detail": in_both_languages(message)}, status=400)
 
@@ -61,8 +87,11 @@ class InclusionProofView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("index", int), OpenApiParameter("size", int)],
-        responses=dict,
+        parameters=[
+            OpenApiParameter("index", TREE_NUMBER, required=True),
+            OpenApiParameter("size", TREE_NUMBER, required=True),
+        ],
+        responses=InclusionProofSerializer,
     )
     def get(self, request: Request) -> Response:
         values = _int_params(request, "index", "size")
@@ -86,8 +115,11 @@ class ConsistencyProofView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("first", int), OpenApiParameter("second", int)],
-        responses=dict,
+        parameters=[
+            OpenApiParameter("first", TREE_NUMBER, required=True),
+            OpenApiParameter("second", TREE_NUMBER, required=True),
+        ],
+        responses=ConsistencyProofSerializer,
     )
     def get(self, request: Request) -> Response:
         values = _int_params(request, "first", "second")
@@ -110,7 +142,7 @@ class ConsistencyProofView(APIView):
 class CheckpointView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses={200: CheckpointSerializer, 404: api_error(404)})
     def get(self, request: Request) -> Response:
         latest = checkpoints.latest()
         if latest is None:

@@ -6,6 +6,7 @@ import django_filters
 from rest_framework import serializers, viewsets
 
 from core import audit
+from core.api import LocalTimeField
 from core.models import AuditEvent
 from merchants.models import Contact, Merchant, Store
 
@@ -29,8 +30,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class MerchantSerializer(serializers.ModelSerializer):
     acquirer: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
+    settlement_cutoff = LocalTimeField(read_only=True)
     region = serializers.CharField(source="region_label", read_only=True)
     stores = StoreSerializer(many=True, read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)

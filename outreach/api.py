@@ -35,7 +35,7 @@ class ContactRequestSerializer(serializers.ModelSerializer):
     urgency = serializers.CharField(required=False, default="normal")
     channels = serializers.ListField(child=serializers.CharField(), allow_empty=True)
     merged_into: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
 
     class Meta:

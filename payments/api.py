@@ -14,15 +14,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import OptionalChoiceField
 from core.calendar import working_calendar
 from core.language import current_language
+from core.schema import MERCHANT_ID, TIME_OF_DAY, api_error
 from core.types import AuthenticatedRequest, user_of
 from core.validators import BUSINESS_DATE, validate_business_date
 from directory.models import Institution
@@ -50,7 +53,7 @@ def _language(request: Request) -> str:
 
 class ResponseCodeSerializer(serializers.ModelSerializer):
     acquirer: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True, help_text="null: the UnionPay entry"
     )
     uc_class = serializers.CharField()
 
@@ -202,6 +205,24 @@ class BatchSerializer(serializers.Serializer):
     )
 
 
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="1-based index of the record")
+    column = serializers.CharField()
+    value = serializers.CharField()
+    zh = serializers.CharField()
+    en = serializers.CharField()
+
+
+class BatchResultSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    masked_pans = serializers.IntegerField()
+    linked = serializers.IntegerField()
+    error_rows = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
+
+
 class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
     """Transactions the caller may see (staff: all; merchant users: their merchants')."""
 
@@ -223,7 +244,11 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
     def settlement(self, request: Request, pk: str | None = None) -> Response:
         return Response(settlement_eta_for(self.get_object()).as_dict(_language(request)))
 
-    @extend_schema(request=None, responses={201: "InvestigationSerializer"})
+    @extend_schema(
+        request=None,
+        # InvestigationSerializer is defined further down; its component is the same.
+        responses={201: OpenApiResponse({"$ref": "#/components/schemas/Investigation"})},
+    )
     @action(detail=True, methods=["post"])
     def investigate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         txn = self.get_object()
@@ -232,7 +257,7 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(InvestigationSerializer(investigation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=BatchSerializer, responses={200: dict})
+    @extend_schema(request=BatchSerializer, responses={200: BatchResultSerializer})
     @action(detail=False, methods=["post"], permission_classes=[CanIngest], url_path="batch")
     def batch(self, request: Request) -> Response:
         """Ingest up to 10,000 records (canonical columns, amount in yuan); re-sending the
@@ -304,7 +329,10 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             "merchant", "ticket"
         )
 
-    @extend_schema(request=InvestigationRequestSerializer, responses={201: InvestigationSerializer})
+    @extend_schema(
+        request=InvestigationRequestSerializer,
+        responses={201: InvestigationSerializer, 404: api_error(404)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InvestigationRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -320,6 +348,9 @@ class InvestigationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 
 class PayoutSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
+    reason = OptionalChoiceField(
+        choices=[c for c in Payout.Reason.choices if c[0]], read_only=True, help_text="null: none"
+    )
 
     class Meta:
         model = Payout
@@ -383,7 +414,8 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        request=DisputeRequestSerializer, responses={201: DisputeSerializer, 200: DisputeSerializer}
+        request=DisputeRequestSerializer,
+        responses={201: DisputeSerializer, 200: DisputeSerializer, 404: api_error(404)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DisputeRequestSerializer(data=request.data)
@@ -402,15 +434,23 @@ class DisputeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(DisputeSerializer(case).data, status=answer)
 
 
+class DuplicateChargeSerializer(serializers.Serializer):
+    first = TransactionSerializer()
+    second = TransactionSerializer()
+    seconds_apart = serializers.IntegerField()
+    dispute_case = serializers.IntegerField(allow_null=True, help_text="the dispute case opened")
+
+
 @extend_schema(
     parameters=[
-        OpenApiParameter("merchant_id", str, required=True),
+        OpenApiParameter("merchant_id", MERCHANT_ID, required=True),
         OpenApiParameter(
             "days",
-            int,
-            description="look back this many days (default 30, at most 366)",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LOOKBACK_DAYS},
+            description=f"look back this many days (default 30, at most {MAX_LOOKBACK_DAYS})",
         ),
-    ]
+    ],
+    responses={200: DuplicateChargeSerializer(many=True), 404: api_error(404)},
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
@@ -442,8 +482,10 @@ def duplicate_charges(request: Request) -> Response:
 @extend_schema(
     parameters=[
         OpenApiParameter("cycle", str, required=True, enum=[c.value for c in Cycle]),
-        OpenApiParameter("at", str, required=True, description="ISO 8601 with offset"),
-        OpenApiParameter("cutoff", str, description="HH:MM, default 23:00"),
+        OpenApiParameter(
+            "at", OpenApiTypes.DATETIME, required=True, description="ISO 8601 with offset"
+        ),
+        OpenApiParameter("cutoff", TIME_OF_DAY, description="HH:MM, default 23:00"),
     ],
     responses=SettlementSerializer,
 )

@@ -368,7 +368,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": PAGE_SIZE,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.PoscareAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "verify": "10/min", "scam_report": "5/hour"},
     # A service's PermissionDeniedError becomes a 403 with the reason in Chinese and English.
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -382,6 +382,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status", "channel" or "kind": each enum gets its model's name.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "desk.models.Ticket.Status",
+        "TicketChannelEnum": "desk.models.Ticket.Channel",
+        "TransactionStatusEnum": "payments.vocabulary.TransactionStatus",
+        "ContactChannelEnum": "outreach.models.Channel",
+        "RemoteActionKindEnum": "fleet.models.RemoteAction.Kind",
+    },
+    # A path served with and without its trailing slash is documented once.
+    "PREPROCESSING_HOOKS": ["core.schema.drop_trailing_slash_aliases"],
 }
 
 # Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from poscare itself

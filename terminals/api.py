@@ -9,7 +9,9 @@ from terminals.models import Terminal
 class TerminalSerializer(serializers.ModelSerializer):
     merchant_id = serializers.CharField(source="merchant.merchant_id", read_only=True)
     model = serializers.CharField(source="model.code", read_only=True)
-    store_code = serializers.CharField(source="store.store_code", read_only=True, default=None)
+    store_code = serializers.CharField(
+        source="store.store_code", read_only=True, default=None, allow_null=True
+    )
     under_warranty = serializers.BooleanField(read_only=True)
 
     class Meta:
