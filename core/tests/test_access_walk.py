@@ -49,6 +49,7 @@ OPEN_PAGES = {
     "assistant_chat": "the assistant answers anyone; conversations are per user/session",
     "assistant_send": "the assistant answers anyone; conversations are per user/session",
     "assistant_new": "starts the user's own conversation",
+    "assistant_poll": "the visitor's own conversation (by user or session): an agent's lines",
     # Lists scoped by visible_to: a signed-in user sees their own rows (none of A's).
     "portal": "the user's own merchants",
     "portal_tickets": "the user's own tickets",
@@ -138,6 +139,10 @@ OBJECT_OF_PK = {
     "desk_outage": "outage",
     "desk_attachment": "attachment",
     "assistant_transcript": "conversation",
+    "assistant_live": "conversation",
+    "assistant_release": "conversation",
+    "assistant_agent_reply": "conversation",
+    "assistant_take_over": "conversation",
     "assistant_article_edit": "draft_article",
     "call_task": "call_task",
     "complaint_resolve": "complaint",
