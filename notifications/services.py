@@ -7,6 +7,7 @@ the same event reach each recipient exactly once, however often it is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -103,6 +104,29 @@ def notify(
         if INBOX in wanted and enabled(u, INBOX)
     ]
     Notification.objects.bulk_create(inbox)
+    outbound = _outbound_targets(users, merchant, wanted, enabled)
+    if outbound:
+        payload = {
+            "merchant_id": merchant.pk if merchant else None,
+            "event": event,
+            "subject": subject,
+            "body": body,
+            "link": link,
+            "reply_to": reply_to,
+            "targets": outbound,
+        }
+        transaction.on_commit(lambda: _enqueue(payload))
+    return True
+
+
+def _outbound_targets(
+    users: list[Any],
+    merchant: Any,
+    wanted: list[str],
+    enabled: Callable[[Any, str], bool],
+) -> list[dict[str, Any]]:
+    """E-mail, SMS and voice addresses of the users who want them, then the merchant's primary
+    contact; each (channel, address) once."""
     outbound: list[dict[str, Any]] = []
     addresses: set[tuple[str, str]] = set()
 
@@ -125,18 +149,7 @@ def notify(
             for channel in (SMS, VOICE):
                 if channel in wanted:
                     add(channel, contact.phone)
-    if outbound:
-        payload = {
-            "merchant_id": merchant.pk if merchant else None,
-            "event": event,
-            "subject": subject,
-            "body": body,
-            "link": link,
-            "reply_to": reply_to,
-            "targets": outbound,
-        }
-        transaction.on_commit(lambda: _enqueue(payload))
-    return True
+    return outbound
 
 
 def _enqueue(payload: dict[str, Any]) -> None:

@@ -38,7 +38,7 @@ def test_call_pops_on_the_console_and_lands_on_the_ticket(
     pbx = SimulatedPhoneSystem(post, integration_a.key, integration_a.secret)
     browser_login("agent", "pw-agent")
     browser.get(live_server.url + "/console/")
-    WebDriverWait(browser, 10).until(lambda d: "当前没有来电" in _pop_text(d))
+    WebDriverWait(browser, 30).until(lambda d: "当前没有来电" in _pop_text(d))
 
     sent = time.monotonic()
     assert pbx.call("ringing", "e2e-1", caller="13800001111", agent="A1001", queue="L1") == 200
