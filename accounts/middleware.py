@@ -30,6 +30,19 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refusal = self._refusal(request)
+        except Exception as error:  # the device look-up needs the database
+            from core.middleware import OutageMiddleware, is_outage
+
+            if not is_outage(error):
+                raise
+            outage = OutageMiddleware(self.get_response).process_exception(request, error)
+            assert outage is not None
+            return outage
+        return refusal or self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
         if (
             user.is_authenticated
@@ -41,7 +54,7 @@ class TwoFactorMiddleware:
                 return self._send_to(request, "two_factor_verify")
             if two_factor.required_for(user):
                 return self._send_to(request, "two_factor_setup")
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _open(request: HttpRequest) -> bool:

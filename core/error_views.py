@@ -12,6 +12,7 @@ the database) must not fail again while the error page is drawn.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -99,6 +100,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A lost database or Redis connection outside a view (a middleware reading the session or
+    # the two-factor device) is an outage too: the same 503 as OutageMiddleware gives.
+    from core.middleware import OutageMiddleware, is_outage
+
+    failure = sys.exc_info()[1]
+    if isinstance(failure, Exception) and is_outage(failure):
+        outage = OutageMiddleware(lambda _request: HttpResponse()).process_exception(
+            request, failure
+        )
+        if outage is not None:
+            return outage
     if _api(request):
         return _api_error(SERVER_ERROR, 500)
     return HttpResponseServerError(loader.render_to_string("500.html", {}))

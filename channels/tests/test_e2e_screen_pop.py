@@ -8,6 +8,7 @@ import time
 import urllib.request
 
 import pytest
+from django.conf import settings
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,6 +38,8 @@ def test_call_pops_on_the_console_and_lands_on_the_ticket(
 
     pbx = SimulatedPhoneSystem(post, integration_a.key, integration_a.secret)
     browser_login("agent", "pw-agent")
+    # An earlier browser test may have left English chosen in this browser: read it in Chinese.
+    browser.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans"})
     browser.get(live_server.url + "/console/")
     WebDriverWait(browser, 30).until(lambda d: "当前没有来电" in _pop_text(d))
 
