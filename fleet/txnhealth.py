@@ -69,7 +69,8 @@ def _counts(start: dt.datetime, end: dt.datetime) -> dict[Key, dict[str, int]]:
         )
     )
     counts: dict[Key, dict[str, int]] = {}
-    for row in rows:
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         merchant, terminal = row["merchant_id"], row["terminal_id"]
         numbers = {name: row[name] for name in COUNTS}
         whole = counts.setdefault((merchant, None), dict.fromkeys(COUNTS, 0))

@@ -58,7 +58,9 @@ def check_batch(
     return rows, has_adjustments
 
 
-def _detach_connections() -> None:
+def detach_connections() -> None:
+    """In a forked child: set the parent's database connections aside, untouched (never
+    used, never closed), so that Django opens the child's own (fleet's reader uses it too)."""
     from django.db import connections
 
     for alias in connections:
@@ -83,7 +85,7 @@ def _read(
     from payments.ingest.writer import reserve_ids
 
     receiver.close()  # the parent's end: if the parent dies, sending then fails at once
-    _detach_connections()
+    detach_connections()
     try:
         cleaner = Cleaner(source, settlement_date)
         connection.ensure_connection()
