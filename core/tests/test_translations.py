@@ -82,3 +82,55 @@ def test_pages_in_english_have_no_untranslated_chinese(client, make_user):
         text = re.sub(r"<[^>]+>", " ", text)
         chinese = CJK.findall(text)
         assert not chinese, f"{url}: {''.join(chinese)[:80]}"
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
+TEMPLATE_TRANS = re.compile(r"""\{%\s*trans(?:late)?\s+(?:"([^"]*)"|'([^']*)')""")
+SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "var"}
+
+
+def _sources(suffix: str) -> list[Path]:
+    return [
+        p for p in ROOT.rglob(f"*{suffix}") if not SKIP_DIRS.intersection(p.relative_to(ROOT).parts)
+    ]
+
+
+def _python_msgids(path: Path) -> list[tuple[str, int]]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        first = node.args[1] if name.startswith("pgettext") and len(node.args) > 1 else node.args[0]
+        literal = first.value if isinstance(first, ast.Constant) else None
+        if name in GETTEXT_NAMES and isinstance(literal, str) and literal:
+            found.append((literal, node.lineno))
+    return found
+
+
+def test_every_message_in_the_code_has_an_english_translation():
+    """What `makemessages` would add to a catalogue is there already, translated: a message
+    added to the code without its English shows Chinese on an English page. (Python messages
+    through the AST, template messages from {% trans %}; each found in some catalogue, since
+    Django looks in all of them.)"""
+    translated = {
+        msgid
+        for path in CATALOGUES
+        for msgid, msgstr, fuzzy in read_po(path)
+        if msgstr and not fuzzy
+    }
+    missing = []
+    for path in _sources(".py"):
+        for msgid, line in _python_msgids(path):
+            if msgid not in translated:
+                missing.append(f"{path.relative_to(ROOT)}:{line}: {msgid}")
+    for path in _sources(".html"):
+        for match in TEMPLATE_TRANS.finditer(path.read_text(encoding="utf-8")):
+            msgid = match.group(1) if match.group(1) is not None else match.group(2)
+            msgid = msgid.replace("%", "%%")  # as Django's {% trans %} looks it up
+            if msgid and msgid not in translated:
+                missing.append(f"{path.relative_to(ROOT)}: {msgid}")
+    assert missing == [], "add them to the app's catalogue (makemessages -l en)"
