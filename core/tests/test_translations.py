@@ -23,11 +23,14 @@ def _unescape(text: str) -> str:
 
 
 def read_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry but the header; enough of the PO format for this."""
-    entries, msgid, msgstr, fuzzy, field = [], None, None, False, None
+    """(msgid, msgstr, fuzzy) for each entry but the header; enough of the PO format for this.
+    A message with a context (pgettext) has the key gettext gives it: context, EOT, msgid."""
+    entries, msgid, msgstr, fuzzy, field, context = [], None, None, False, None, ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            context = line[8:].strip('"') + "\x04"
         elif line.startswith("msgid "):
             msgid, field = line[6:].strip('"'), "id"
         elif line.startswith("msgstr "):
@@ -39,8 +42,8 @@ def read_po(path: Path) -> list[tuple[str, str, bool]]:
                 msgstr = (msgstr or "") + line.strip('"')
         elif not line.strip() and msgid is not None:
             if msgid:
-                entries.append((_unescape(msgid), _unescape(msgstr or ""), fuzzy))
-            msgid, msgstr, fuzzy, field = None, None, False, None
+                entries.append((context + _unescape(msgid), _unescape(msgstr or ""), fuzzy))
+            msgid, msgstr, fuzzy, field, context = None, None, False, None, ""
     return entries
 
 
@@ -104,10 +107,13 @@ def _python_msgids(path: Path) -> list[tuple[str, int]]:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        first = node.args[1] if name.startswith("pgettext") and len(node.args) > 1 else node.args[0]
+        context = ""
+        if name.startswith("pgettext") and len(node.args) > 1:
+            context = f"{getattr(node.args[0], 'value', '')}\x04"
+        first = node.args[1] if context else node.args[0]
         literal = first.value if isinstance(first, ast.Constant) else None
         if name in GETTEXT_NAMES and isinstance(literal, str) and literal:
-            found.append((literal, node.lineno))
+            found.append((context + literal, node.lineno))
     return found
 
 
