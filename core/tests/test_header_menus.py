@@ -89,3 +89,19 @@ def test_header_is_one_row_at_1366_and_a_menu_button_at_390(
                 assert not browser.find_element(By.ID, "site-menu").is_displayed()
     set_window_width(browser, 1280)
     assert problems == []
+
+
+@pytest.mark.django_db
+def test_console_home_says_each_thing_once(client, supervisor):
+    """The console home does not repeat the header: no link in the page body that the
+    header's menus already have (issue 15: "the console home repeats itself")."""
+    import re
+
+    client.force_login(supervisor)
+    html = client.get(reverse("console")).content.decode()
+    header, body = html.split("</header>", 1)
+    body = body.split("<footer", 1)[0]
+    in_header = set(re.findall(r'href="([^"]+)"', header))
+    in_body = re.findall(r'href="([^"]+)"', body)
+    assert [href for href in in_body if href in in_header] == []
+    assert len(in_body) == len(set(in_body)), "the same link twice"
