@@ -273,7 +273,7 @@ def load(rng: random.Random, log: DemoLog) -> None:
         Commitment.objects.create(
             ticket=ticket,
             owner=ticket.assignee or l1[0],
-            promise=f"{timezone.localtime(due):%H:%M} 前回电告知处理进展",
+            promise="回电告知处理进展",  # the time is the commitment's due time
             due_at=due,
             created_by=ticket.assignee or l1[0],
         )
