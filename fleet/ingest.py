@@ -13,8 +13,10 @@ latest state (and its firmware/app versions) follow the newest record.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -384,14 +386,34 @@ def ingest(records: Iterable[tuple[int, Any]], reader_process: bool = False) -> 
     in a forked process while this one writes (`fleet.reader`)."""
     result = IngestResult()
     writer = Writer()
-    if reader_process and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        from fleet import reader
+    with without_cycle_collection():
+        if reader_process and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            from fleet import reader
 
-        reader.run(iter(records), result, writer)
-        return result
+            reader.run(iter(records), result, writer)
+        else:
+            _ingest_here(iter(records), result, writer)
+    return result
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Ingestion makes millions of short-lived objects (records, rows) and no reference
+    cycles; with Python's cycle collector on, they trigger full passes over every live object
+    (Django's included) — about half the checking time. Reference counting frees them all
+    the same; the collector is back on afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ingest_here(stream: Iterator[tuple[int, Any]], result: IngestResult, writer: Writer) -> None:
     newest: dict[int, Row] = {}
     known: dict[str, int] = {}
-    stream = iter(records)
     while batch := list(islice(stream, BATCH_SIZE)):
         rows, good = _check_batch(batch, result, newest, known)
         _store(writer.prepare(rows), good, result, writer)
@@ -400,7 +422,6 @@ def ingest(records: Iterable[tuple[int, Any]], reader_process: bool = False) -> 
             newest.clear()
     with transaction.atomic():
         _write_latest_state(newest, writer)
-    return result
 
 
 def ingest_api(items: list[Any]) -> IngestResult:

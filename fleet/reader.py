@@ -12,6 +12,7 @@ the pipe breaks and the child stops; if the child fails, the import stops with i
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ def _read(sender: Connection, receiver: Connection, stream: Iterator[tuple[int, 
 
     receiver.close()  # the parent's end: if the parent dies, sending then fails at once
     detach_connections()
+    gc.disable()  # as in the parent (`without_cycle_collection`); this process then ends
     try:
         writer = Writer()
         newest: dict[int, Row] = {}

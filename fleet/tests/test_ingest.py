@@ -279,7 +279,7 @@ def _telemetry_file(path, terminal_a, terminal_b, count):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the reader process is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_reader_process_stores_what_one_process_stores(terminal_a, terminal_b, tmp_path):
     from fleet.ingest import ingest, records_for_file
 
