@@ -214,6 +214,9 @@ def kfold_evaluation(
             [thresholds[i] for i in chosen],
         )
 
+    # The same rule once more over the pooled out-of-fold predictions (a plain page-grouped
+    # 5-fold CV over every real question): the threshold the shipped model uses.
+    pooled_sweep = sweep_predictions(rows, predictions, THRESHOLDS)
     _development, test = split_by_page(real_rows)
     test_ids = {id(row) for row in test}
     confused: dict[tuple[str, str], int] = {}
@@ -231,6 +234,8 @@ def kfold_evaluation(
         },
         "test_part_questions_only": pooled(lambda row: id(row) in test_ids),
         "folds": folds,
+        "shipped_threshold": lowest_safe_threshold(pooled_sweep),
+        "cv_sweep": pooled_sweep,
         "most_confused": [
             {"gold": g, "predicted": p, "count": count}
             for (g, p), count in sorted(confused.items(), key=lambda item: (-item[1], item[0]))[:15]
@@ -249,6 +254,10 @@ def kfold_evaluation(
                 f"{PRECISION_FLOOR}, one threshold per outer fold"
             ),
             "figure": "mean over the folds (pooled beside it)",
+            "shipped_threshold": (
+                "the same rule over the pooled out-of-fold predictions (cv_sweep): what "
+                "classifier.DEFAULT_CLARIFY_THRESHOLD is set to; not used to score any fold"
+            ),
             "test_part_questions_only": (
                 "the same k-fold predictions, on the questions of the fixed split's test part "
                 "only: no lexicon entry, rule or phrase was written from their errors"
