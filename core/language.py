@@ -6,9 +6,26 @@ Django's active language is "zh-hans" or "en"; fields and tables that hold both 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 
 def current_language() -> str:
     """ "en" while an English page or request is being served, "zh" otherwise."""
     return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def _pick(zh: str, en: str) -> str:
+    return en if en and current_language() == "en" else zh
+
+
+_lazy_pick = lazy(_pick, str)
+
+
+def bilingual(zh: str, en: str) -> Any:
+    """Text an operator wrote in Chinese and (optionally) English, as a lazy string: shown in
+    the reader's language when it is rendered, Chinese where no English was written. A notice
+    built from it keeps both (`notifications` renders a lazy text in each language)."""
+    return _lazy_pick(zh, en)

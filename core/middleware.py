@@ -7,9 +7,10 @@ import io
 import json
 import logging
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
@@ -65,12 +66,17 @@ class PanMaskingMiddleware:
     """One masking step where text enters over HTTP: every form field and JSON value of every
     page and API endpoint (present and future), the URL path and query string, and the
     request headers. The view, the database, the logs and the access log (the WSGI server
-    logs from the same environ) only ever see the masked form of a card number."""
+    logs from the same environ) only ever see the masked form of a card number. A query string
+    with a NUL character is refused with a 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A NUL character has no use in a query and PostgreSQL cannot store or compare it:
+        # refuse it here (400) instead of failing in whatever view reads the parameter.
+        if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+            raise BadRequest("NUL in the query string")
         self._mask_url(request)
         for name, value in list(request.META.items()):
             if name.startswith("HTTP_") and isinstance(value, str):
