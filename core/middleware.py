@@ -43,6 +43,14 @@ _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+def _refuse_nul(text: str) -> None:
+    """A NUL character has no use in a query, a form or a JSON value, and PostgreSQL can neither
+    store nor compare it: refuse it where it comes in (400) instead of failing in whatever view
+    reads it."""
+    if "\x00" in text:
+        raise BadRequest("NUL character in the request")
+
+
 def _masked_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
     masked = [(mask_pans_in_text(k), mask_pans_in_text(v)) for k, v in pairs]
@@ -66,17 +74,14 @@ class PanMaskingMiddleware:
     """One masking step where text enters over HTTP: every form field and JSON value of every
     page and API endpoint (present and future), the URL path and query string, and the
     request headers. The view, the database, the logs and the access log (the WSGI server
-    logs from the same environ) only ever see the masked form of a card number. A query string
-    with a NUL character is refused with a 400."""
+    logs from the same environ) only ever see the masked form of a card number. A NUL character
+    in the query, a form or a JSON body is refused with a 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A NUL character has no use in a query and PostgreSQL cannot store or compare it:
-        # refuse it here (400) instead of failing in whatever view reads the parameter.
-        if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
-            raise BadRequest("NUL in the query string")
+        _refuse_nul(unquote_plus(request.META.get("QUERY_STRING", "")))
         self._mask_url(request)
         for name, value in list(request.META.items()):
             if name.startswith("HTTP_") and isinstance(value, str):
@@ -114,6 +119,7 @@ class PanMaskingMiddleware:
                 masked = _masked_querydict(request.POST)
             except MultiPartParserError:
                 return  # a malformed body is the view's to reject
+            _refuse_nul("".join(v for _k, vs in request.POST.lists() for v in [_k, *vs]))
             if masked is not None:
                 request.POST = masked  # type: ignore[misc,assignment]
                 if raw is not None:
@@ -126,6 +132,7 @@ class PanMaskingMiddleware:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             return  # not text: the view rejects it
+        _refuse_nul(text.replace("\\u0000", "\x00"))
         masked_text = mask_pans_in_text(text)
         if masked_text == text:
             return

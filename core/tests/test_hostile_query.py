@@ -63,3 +63,58 @@ def test_no_page_or_endpoint_answers_hostile_queries_with_a_500(client, world, a
             elif label == "NUL byte" and response.status_code != 400:
                 problems.append(f"GET {url} with a NUL byte: {response.status_code}, not 400")
     assert not problems, "\n".join(problems)
+
+
+def _form_field_names() -> list[str]:
+    """Every field name of every form class in poscare's apps (declared or from a ModelForm)."""
+    import importlib
+    import inspect
+
+    from django import forms
+    from django.apps import apps
+    from django.conf import settings
+
+    names: set[str] = set()
+    for config in apps.get_app_configs():
+        if not config.path.startswith(str(settings.BASE_DIR)) or ".venv" in config.path:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for _name, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, forms.BaseForm) and form.__module__ == module.__name__:
+                names.update(getattr(form, "base_fields", {}))
+    return sorted(names)
+
+
+HOSTILE_FORM_VALUES = {
+    "not a number": "NaN",
+    "beyond 64 bits": "9" * 30,
+    "year 9999": "9999-12-31",
+    "NUL byte": "a\x00b",
+    "huge": "长" * 2_000,
+    "card number": "4111 1111 1111 1111",
+}
+
+
+def test_no_form_answers_hostile_values_with_a_500(client, world, alice, supervisor):  # noqa: F811
+    """Every POST, with every form field name poscare has set to each hostile value."""
+    client.raise_request_exception = False
+    fields = _form_field_names()
+    assert len(fields) > 50  # the forms were found
+    problems = []
+    for route, entry in url_patterns():
+        if route.startswith("admin/"):
+            continue
+        url = url_for(route, entry, world)
+        client.force_login(alice)
+        if client.get(url).status_code in (302, 401, 403, 404, 405):
+            client.force_login(supervisor)
+        for label, value in HOSTILE_FORM_VALUES.items():
+            response = client.post(url, {name: value for name in fields})
+            if response.status_code >= 500:
+                problems.append(f"POST {url} with {label}: {response.status_code}")
+            elif label == "NUL byte" and response.status_code != 400:
+                problems.append(f"POST {url} with a NUL byte: {response.status_code}, not 400")
+    assert not problems, "\n".join(problems)
