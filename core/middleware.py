@@ -8,9 +8,10 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
@@ -55,6 +56,14 @@ def _is_signature(name: str, value: str, names: frozenset[str]) -> bool:
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+def _refuse_nul(text: str) -> None:
+    """A NUL character has no use in a query, a form or a JSON value, and PostgreSQL can neither
+    store nor compare it: refuse it where it comes in (400) instead of failing in whatever view
+    reads it."""
+    if "\x00" in text:
+        raise BadRequest("NUL character in the request")
+
+
 def _masked_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
     masked = [
@@ -83,12 +92,14 @@ class PanMaskingMiddleware:
     """One masking step where text enters over HTTP: every form field and JSON value of every
     page and API endpoint (present and future), the URL path and query string, and the
     request headers. The view, the database, the logs and the access log (the WSGI server
-    logs from the same environ) only ever see the masked form of a card number."""
+    logs from the same environ) only ever see the masked form of a card number. A NUL character
+    in the query, a form or a JSON body is refused with a 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _refuse_nul(unquote_plus(request.META.get("QUERY_STRING", "")))
         self._mask_url(request)
         for name, value in list(request.META.items()):
             if (
@@ -130,6 +141,7 @@ class PanMaskingMiddleware:
                 masked = _masked_querydict(request.POST)
             except MultiPartParserError:
                 return  # a malformed body is the view's to reject
+            _refuse_nul("".join(v for _k, vs in request.POST.lists() for v in [_k, *vs]))
             if masked is not None:
                 request.POST = masked  # type: ignore[misc,assignment]
                 if raw is not None:
@@ -142,6 +154,7 @@ class PanMaskingMiddleware:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             return  # not text: the view rejects it
+        _refuse_nul(text.replace("\\u0000", "\x00"))
         masked_text = mask_pans_in_text(text)
         if masked_text == text:
             return
