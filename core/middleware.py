@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
@@ -40,6 +41,18 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Request signatures are hex digests: a run of digits inside one is not a card number, and
+# "masking" it would refuse a correctly signed webhook (about 1 in 1,000 HMAC-SHA256
+# signatures holds a Luhn-valid run). Left as sent, when they are hex and nothing else.
+_SIGNATURE_HEADERS = frozenset({"HTTP_X_POSCARE_SIGNATURE"})
+_SIGNATURE_PARAMS = frozenset({"signature", "msg_signature"})
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40,128}")
+
+
+def _is_signature(name: str, value: str, names: frozenset[str]) -> bool:
+    return name in names and _HEX_DIGEST.fullmatch(value) is not None
+
+
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -53,7 +66,12 @@ def _refuse_nul(text: str) -> None:
 
 def _masked_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
-    masked = [(mask_pans_in_text(k), mask_pans_in_text(v)) for k, v in pairs]
+    masked = [
+        (k, v)
+        if _is_signature(k, v, _SIGNATURE_PARAMS)
+        else (mask_pans_in_text(k), mask_pans_in_text(v))
+        for k, v in pairs
+    ]
     return urlencode(masked) if masked != pairs else query
 
 
@@ -84,7 +102,11 @@ class PanMaskingMiddleware:
         _refuse_nul(unquote_plus(request.META.get("QUERY_STRING", "")))
         self._mask_url(request)
         for name, value in list(request.META.items()):
-            if name.startswith("HTTP_") and isinstance(value, str):
+            if (
+                name.startswith("HTTP_")
+                and isinstance(value, str)
+                and not _is_signature(name, value, _SIGNATURE_HEADERS)
+            ):
                 request.META[name] = mask_pans_in_text(value)
         if request.method in _BODY_METHODS:
             self._mask_body(request)

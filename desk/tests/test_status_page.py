@@ -73,7 +73,7 @@ def test_every_merchant_of_the_region_is_told_once_and_none_outside(region, agen
     assert sorted(told(outage, "update:1")) == sorted(m.pk for m in inside)  # still once each
 
 
-def test_the_notice_goes_out_through_the_policy(region, agent, merchant_a):
+def test_the_notice_goes_out_through_the_policy(region, agent, merchant_a, daytime):
     from outreach.models import ContactAttempt, ContactPreference
 
     ContactPreference.objects.create(merchant=region[0][2], fewer_contacts=True)
