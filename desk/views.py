@@ -254,11 +254,14 @@ def outage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             elif form.is_valid():
                 d = form.cleaned_data
                 if d["resolve"]:
-                    n = services.resolve_outage(outage, message=d["message"], by=request.user)
+                    n = services.resolve_outage(
+                        outage, message=d["message"], message_en=d["message_en"], by=request.user
+                    )
                 else:
                     n = services.update_outage(
                         outage,
                         message=d["message"],
+                        message_en=d["message_en"],
                         expected_recovery_at=d["expected_recovery_at"],
                         by=request.user,
                     )
