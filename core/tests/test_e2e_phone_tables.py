@@ -13,7 +13,7 @@ from tests.browser import page_problems, set_window_width
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _panels_with_rows(merchant, owner) -> None:
+def _panels_with_rows(merchant, owner):
     """A contact, a terminal with a transaction, an open ticket and a logged contact: every
     panel of the 360° page has a table row."""
     import datetime as dt
