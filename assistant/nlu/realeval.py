@@ -233,12 +233,22 @@ def kfold_evaluation(
             for language in sorted({str(row.get("lang", "")) for row in rows})
         },
         "test_part_questions_only": pooled(lambda row: id(row) in test_ids),
+        # Error analysis: the misses by primary intent and by the kind of page text.
+        "by_intent": {
+            intent: pooled(lambda row, intent=intent: row_intent(row) == intent)
+            for intent in sorted({row_intent(row) for row in rows})
+        },
+        "by_source_kind": {
+            kind: pooled(lambda row, kind=kind: row.get("source_kind") == kind)
+            for kind in sorted({str(row.get("source_kind", "")) for row in rows})
+        },
         "folds": folds,
         "shipped_threshold": lowest_safe_threshold(pooled_sweep),
         "cv_sweep": pooled_sweep,
-        "most_confused": [
+        # Every wrong (primary intent, predicted) pair: the confusion matrix off its diagonal.
+        "confusions": [
             {"gold": g, "predicted": p, "count": count}
-            for (g, p), count in sorted(confused.items(), key=lambda item: (-item[1], item[0]))[:15]
+            for (g, p), count in sorted(confused.items(), key=lambda item: (-item[1], item[0]))
         ],
         "method": {
             "kind": f"{KFOLDS}-fold cross-validation grouped by source page, every real question",

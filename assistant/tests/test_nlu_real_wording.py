@@ -97,6 +97,10 @@ def test_assistant_eval_real_kfold_scores_every_question_once(tmp_path: Path, ca
     )
     assert all(f["threshold"] in THRESHOLDS for f in result["folds"])
     assert result["test_part_questions_only"]["messages"] == len(split_by_page(real)[1])
+    # Error analysis: every miss is in the confusions, and per intent the counts add up.
+    wrong = round(len(real) * (1 - result["pooled"]["accuracy"]))
+    assert sum(pair["count"] for pair in result["confusions"]) == wrong
+    assert sum(scores["messages"] for scores in result["by_intent"].values()) == len(real)
     for fold in result["folds"]:
         assert fold["answered_right"] == pytest.approx(
             fold["containment"] * fold["answer_precision"], abs=2e-3
