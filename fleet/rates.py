@@ -6,9 +6,9 @@ The baseline is the same window (weekday and hour, or weekday) in earlier weeks.
 is the median of the earlier rates and its spread the larger of the scaled median absolute
 deviation and the binomial noise expected at this window's volume (with the baseline rate,
 kept off 0 and 1 by Laplace's rule, so the spread does not depend on the rate being judged and
-a spotless history does not turn one decline among twenty into an alert). Windows under `MIN_VOLUME` never
-alert: a shop with eight sales a day does not raise noise. The score grows with the
-departure, and the level only ever grows with the score.
+a spotless history does not turn one decline among twenty into an alert). Windows under
+`MIN_VOLUME` never alert: a shop with eight sales a day does not raise noise. The score grows
+with the departure, and the level only ever grows with the score.
 """
 
 from __future__ import annotations
