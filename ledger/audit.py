@@ -13,19 +13,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import checkpoints, evidence, log, merkle
 from ledger.evidence import EvidenceKind
 from ledger.models import AuditRun, LedgerCheckpoint, LedgerEntry
 from poscare_verify.note import Checkpoint, NoteError, Verifier, open_note
-from poscare_verify.proofs import ProofError, leaf_hash, verify_consistency
+from poscare_verify.proofs import ProofError, verify_consistency
 
 CHUNK = 10_000
 MAX_FINDINGS = 1000
@@ -61,20 +63,33 @@ class AuditResult:
         return not self.counts
 
 
+def _stream(sql: str, params: list[Any] | None = None) -> Iterator[tuple[Any, ...]]:
+    """Rows of one query as they come, CHUNK at a time: a server-side cursor on PostgreSQL
+    (inside the audit's transaction, so it streams rather than materialising the result)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params or [])
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+
+
+_ENTRIES = LedgerEntry._meta.db_table
+_INDEX = connection.ops.quote_name("index")
+
+
 def _rebuild_tree(result: AuditResult) -> merkle.MemoryTiles:
     tree = merkle.MemoryTiles()
     batch: list[bytes] = []
-    rows = (
-        LedgerEntry.objects.filter(index__isnull=False)
-        .order_by("index")
-        .values_list("index", "content", "leaf_hash", "kind", "record_id")
+    sha256 = hashlib.sha256
+    rows = _stream(
+        f"SELECT {_INDEX}, content, leaf_hash, kind, record_id FROM {_ENTRIES} "  # noqa: S608
+        f"WHERE {_INDEX} IS NOT NULL ORDER BY {_INDEX}"
     )
-    for index, content, stored, kind, record in rows.iterator(chunk_size=CHUNK):
+    for index, content, stored, kind, record in rows:
         expected = result.entries
         if index != expected:
             result.add(Finding("entry", kind, record, index=index, detail=f"expected {expected}"))
-        computed = leaf_hash(content.encode())
-        if computed != bytes(stored):
+        computed = sha256(b"\x00" + content.encode()).digest()  # leaf_hash, inlined
+        if computed != stored:
             result.add(Finding("entry", kind, record, index=index, detail="leaf hash differs"))
         batch.append(computed)
         result.entries += 1
@@ -131,23 +146,31 @@ def _check_checkpoints(tree: merkle.MemoryTiles, result: AuditResult) -> None:
         previous = (stored.size, root)
 
 
-def _latest_entries(kind: EvidenceKind) -> Iterator[tuple[int, Any, int | None, dict | None]]:
-    """(record id, logged at, index, logged fields) of each record's newest entry, by id."""
-    rows = (
-        LedgerEntry.objects.filter(kind=kind.name)
-        .order_by("record_id", "id")
-        .values_list("record_id", "logged_at", "index", "content")
+def _latest_entries(kind: EvidenceKind) -> Iterator[tuple[int, int | None, str]]:
+    """(record id, index, content) of each record's newest entry, by record id."""
+    rows = _stream(
+        f"SELECT record_id, {_INDEX}, content FROM {_ENTRIES} "  # noqa: S608 (constants)
+        "WHERE kind = %s ORDER BY record_id, id",
+        [kind.name],
     )
     current = None
-    for row in rows.iterator(chunk_size=CHUNK):
+    for row in rows:
         if current is not None and current[0] != row[0]:
-            yield current[0], current[1], current[2], json.loads(current[3])["fields"]
+            yield current
         current = row
     if current is not None:
-        yield current[0], current[1], current[2], json.loads(current[3])["fields"]
+        yield current
+
+
+def _logged(content: str) -> tuple[dict[str, Any] | None, str]:
+    """The fields an entry logged and when it was logged (the time inside the entry)."""
+    document = json.loads(content)
+    return document["fields"], document["time"]
 
 
 def _check_records(kind: EvidenceKind, result: AuditResult) -> None:
+    """Merge the live records (by id) with their newest entries (by record id); a record whose
+    fields differ from the ones logged is named with each field that differs."""
     live_rows = kind.model._base_manager.order_by("pk").values(*kind.columns).iterator(CHUNK)
     entries = _latest_entries(kind)
     row = next(live_rows, None)
@@ -160,25 +183,36 @@ def _check_records(kind: EvidenceKind, result: AuditResult) -> None:
                 result.add(Finding("unlogged", kind.name, row["id"], detail="no entry"))
             row = next(live_rows, None)
             continue
-        record, logged_at, index, logged = entry
-        when = logged_at.isoformat()
+        record, index, content = entry
         if row is None or row["id"] > record:
+            logged, when = _logged(content)
             if logged is not None:
                 result.add(Finding("deleted", kind.name, record, logged_at=when, index=index))
             entry = next(entries, None)
             continue
         result.records += 1
         live = evidence.fields_of(kind, row)
-        for name in kind.fields:
-            if logged is None or logged.get(name) != live[name]:
-                result.add(Finding("modified", kind.name, record, name, when, index, detail=""))
+        logged, when = _logged(content)
+        if logged != live:
+            for name in kind.fields:
+                if logged is None or logged.get(name) != live[name]:
+                    result.add(Finding("modified", kind.name, record, name, when, index))
         row = next(live_rows, None)
         entry = next(entries, None)
 
 
 def run(progress: Callable[[str], None] | None = None) -> AuditResult:
+    """The whole audit in one read-only transaction: one snapshot of entries, tiles,
+    checkpoints and records (REPEATABLE READ on PostgreSQL), streamed."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _run(progress or (lambda text: None))
+
+
+def _run(say: Callable[[str], None]) -> AuditResult:
     result = AuditResult()
-    say = progress or (lambda text: None)
     tree = _rebuild_tree(result)
     say(f"entries: {result.entries}")
     size = log.tree_size()
