@@ -309,7 +309,7 @@ def bench_pymerkle() -> dict:
     """The ledger's own first PYMERKLE_LEAVES entries, streamed from PostgreSQL in index order,
     through our tree and pymerkle's: both roots equal the stored tree's root at that size;
     then the same random inclusion proofs from each (ours also from the stored tiles)."""
-    from django.db import connection
+    from django.db import connection, transaction
     from pymerkle import InmemoryTree
 
     from ledger import log, merkle
@@ -318,7 +318,7 @@ def bench_pymerkle() -> dict:
     ours = merkle.MemoryTiles()
     theirs = InmemoryTree(algorithm="sha256")
     ours_build = theirs_build = 0.0
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # a named cursor needs one
         raw = cursor.connection.cursor(name="ledger-bench-entries")
         raw.execute(
             "SELECT convert_to(content, 'UTF8') FROM ledger_ledgerentry "
