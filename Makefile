@@ -41,6 +41,7 @@ serve: $(STAMP)
 	test -s var/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
 	export DATABASE_URL='$(PG_URL)' REDIS_URL='$(REDIS_URL)' TASK_BACKEND=rq DEBUG=0 HTTPS_ONLY=$${HTTPS_ONLY:-0} \
 	  SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DB_CONN_MAX_AGE=$${DB_CONN_MAX_AGE:-60} \
+	  LEDGER_CREATE_KEY=$${LEDGER_CREATE_KEY:-1} \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" && \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput -v0 && \

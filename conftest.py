@@ -252,3 +252,17 @@ def concurrent_db(transactional_db, django_db_serialized_rollback, tmp_path):
         connection.connection.backup(target)
     target.close()
     yield ConcurrentDatabase(str(path))
+
+
+@pytest.fixture
+def daytime(monkeypatch):
+    """Now is 10:00 today in Shanghai, outside the merchants' default quiet hours (21:00–09:00):
+    what the contact policy may send at once goes at once, whatever the hour the suite runs."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    fixed = timezone.now().astimezone(shanghai).replace(hour=10, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    return fixed

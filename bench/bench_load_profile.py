@@ -30,7 +30,10 @@ SERVER_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "HTTPS_ONLY": "0",  # plain HTTP on 127.0.0.1, as bench_load's server (else: redirects)
     "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    # DEBUG off needs a ledger signing key (load_demo seals the ledger): a bench-only one in var/.
+    "LEDGER_CREATE_KEY": "1",
 }
 QUESTIONS = ["钱什么时候到账", "打印机不出纸", "刷卡提示51是什么意思", "When will my money arrive?"]
 
@@ -47,6 +50,9 @@ def prepare(url: str) -> dict[str, Any]:
         subprocess.run([py, "manage.py", "assistant_train", "--if-missing"], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)  # fmt: skip
         subprocess.run([py, "bench/load_users.py", str(out), "200", "50"], cwd=ROOT, env=env,
+                       check=True)  # fmt: skip
+    if not (ROOT / "var" / "static" / "staticfiles.json").exists():  # DEBUG off: hashed names
+        subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                        check=True)  # fmt: skip
     return json.loads(out.read_text())
 

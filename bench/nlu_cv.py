@@ -44,6 +44,7 @@ CANDIDATES = {
     "w6-logreg": _variant("logreg, real rows weighted 6", estimator="logreg", real_weight=6.0),
     "wb2-5-logreg": _variant("logreg + char_wb 2-5", estimator="logreg", char_wb_ngrams=(2, 5)),
     "len-logreg": _variant("logreg + length marker", estimator="logreg", use_length_marker=True),
+    "stem-en": _variant("default + crude English stems in the word part", stem_english=True),
 }
 
 

@@ -38,6 +38,9 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
             "DB_CONN_MAX_AGE": "60",
             "LOGIN_THROTTLING": "0",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            # DEBUG off needs a ledger signing key (load_demo and the scheduler's checkpoints
+            # sign): a bench-only one, made once in var/ledger-signing.key.
+            "LEDGER_CREATE_KEY": "1",
             "PYTHONUNBUFFERED": "1",
         }
     )

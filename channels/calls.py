@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from channels.models import Call, CallEvent, Integration
+from core.bulk import update_rows
 from core.errors import BilingualError, lazy_format
 from core.masking import mask_pans_in_text, mask_phone
 from core.phones import PhoneNumberError, display_phone, normalize_phone
@@ -33,6 +34,17 @@ MAX_BATCH = 200
 # An ended call stays on the agent's console this long so the agent can pick its ticket.
 WRAP_UP = dt.timedelta(minutes=10)
 _TEXT_LIMITS = {"event_id": 80, "call_id": 80, "queue": 40, "agent": 16}
+# What events change on a call that already exists.
+_MOVING_FIELDS = [
+    "state",
+    "queue",
+    "agent",
+    "agent_no",
+    "answered_at",
+    "ended_at",
+    "recording_url",
+    "updated_at",
+]
 
 
 class CallEventError(BilingualError):
@@ -137,8 +149,11 @@ def candidates_for(caller: str, integration: Integration) -> list[Any]:
 
 
 class _Batch:
-    """One request's events, applied with a fixed number of queries whatever their count:
-    the calls, the agents, the callers' merchants and their open tickets are read at once."""
+    """One request's events, applied with a fixed number of queries whatever their count: the
+    events already seen, the calls, the agents, and the callers' merchants with their open
+    tickets are read at once; the calls are then moved along in memory and written back with
+    one INSERT (new calls, already in their latest state), one INSERT of the events and one
+    UPDATE (the calls that existed, `core.bulk.update_rows`)."""
 
     def __init__(self, integration: Integration, events: list[CallEventIn]) -> None:
         self.integration = integration
@@ -153,70 +168,83 @@ class _Batch:
                 known.add(event.event_id)
                 self.fresh.append(event)
         self.duplicates = len(events) - len(self.fresh)
-        self.calls = {
+        self.calls: dict[str, Call] = {
             call.external_id: call
             for call in Call.objects.select_for_update().filter(
                 integration=integration, external_id__in={e.call_id for e in self.fresh}
             )
         }
+        self.existing = set(self.calls)
         agent_nos = {e.agent_no for e in self.fresh if e.agent_no}
         self.agents: dict[str, Any] = {
             str(user.agent_no): user
             for user in User.objects.filter(agent_no__in=agent_nos, is_active=True)
         }
 
-    def _merchants_by_number(self, firsts: list[CallEventIn]) -> dict[str, tuple[int, int | None]]:
-        """Caller number → (merchant, its only open ticket) when exactly one merchant of the
-        integration's institution has a contact on that number."""
-        from desk.models import Ticket
+    def _merchants_by_number(self, numbers: set[str]) -> dict[str, tuple[int, int | None]]:
+        """Normalised caller number → (merchant, its only open ticket) when exactly one merchant
+        of the integration's institution has a contact on that number; one query."""
         from merchants.models import Contact
 
-        numbers = {_normalized(e.caller) for e in firsts if e.direction == "inbound"} - {""}
+        numbers = numbers - {""}
+        if not numbers:
+            return {}
+        rows = (
+            Contact.objects.filter(
+                phone__in=numbers, merchant__acquirer_id=self.integration.institution_id
+            )
+            .annotate(
+                open_ticket=FilteredRelation(
+                    "merchant__tickets", condition=Q(merchant__tickets__is_open=True)
+                )
+            )
+            .values_list("phone", "merchant_id", "open_ticket__id")
+        )
         owners: dict[str, set[int]] = {}
-        rows = Contact.objects.filter(
-            phone__in=numbers, merchant__acquirer_id=self.integration.institution_id
-        ).values_list("phone", "merchant_id")
-        for phone, merchant_id in rows:
+        open_tickets: dict[int, set[int]] = {}
+        for phone, merchant_id, ticket_id in rows:
             owners.setdefault(phone, set()).add(merchant_id)
-        single = {phone: next(iter(ids)) for phone, ids in owners.items() if len(ids) == 1}
-        open_tickets: dict[int, list[int]] = {}
-        tickets = Ticket.objects.filter(merchant_id__in=set(single.values()), is_open=True)
-        for merchant_id, ticket_id in tickets.values_list("merchant_id", "id"):
-            open_tickets.setdefault(merchant_id, []).append(ticket_id)
-        return {
-            phone: (mid, open_tickets[mid][0] if len(open_tickets.get(mid, [])) == 1 else None)
-            for phone, mid in single.items()
-        }
+            tickets = open_tickets.setdefault(merchant_id, set())
+            if ticket_id is not None:
+                tickets.add(ticket_id)
+        matched: dict[str, tuple[int, int | None]] = {}
+        for phone, ids in owners.items():
+            if len(ids) == 1:
+                merchant_id = next(iter(ids))
+                tickets = open_tickets[merchant_id]
+                matched[phone] = (merchant_id, next(iter(tickets)) if len(tickets) == 1 else None)
+        return matched
 
     def start_new_calls(self) -> None:
+        """The calls this batch is the first to report, in memory (written by `apply`)."""
         firsts: dict[str, CallEventIn] = {}
         for event in self.fresh:
             if event.call_id not in self.calls:
                 firsts.setdefault(event.call_id, event)
-        matched = self._merchants_by_number(list(firsts.values()))
-        new = []
+        inbound = {
+            e.caller: _normalized(e.caller)
+            for e in firsts.values()
+            if e.direction == Call.Direction.INBOUND
+        }
+        matched = self._merchants_by_number(set(inbound.values()))
         for event in firsts.values():
-            merchant_id, ticket_id = matched.get(_normalized(event.caller), (None, None))
-            if event.direction != Call.Direction.INBOUND:
-                merchant_id = ticket_id = None
-            new.append(
-                Call(
-                    integration=self.integration,
-                    external_id=event.call_id,
-                    direction=event.direction,
-                    caller=event.caller,
-                    called=event.called,
-                    state=event.kind if event.kind in ("dialing", "ringing") else "ringing",
-                    started_at=event.at,
-                    merchant_id=merchant_id,
-                    ticket_id=ticket_id,
-                )
+            number = inbound.get(event.caller, "") if event.direction == "inbound" else ""
+            merchant_id, ticket_id = matched.get(number, (None, None))
+            self.calls[event.call_id] = Call(
+                integration=self.integration,
+                external_id=event.call_id,
+                direction=event.direction,
+                caller=event.caller,
+                called=event.called,
+                state=event.kind if event.kind in ("dialing", "ringing") else "ringing",
+                started_at=event.at,
+                merchant_id=merchant_id,
+                ticket_id=ticket_id,
             )
-        for call in Call.objects.bulk_create(new):
-            self.calls[call.external_id] = call
 
     def apply(self) -> list[Call]:
-        """Move each call along its events; the calls that ended in this batch."""
+        """Move each call along its events and write calls and events; the calls that ended
+        in this batch."""
         ended = []
         for event in self.fresh:
             call = self.calls[event.call_id]
@@ -224,6 +252,7 @@ class _Batch:
             _apply(call, event, self.agents)
             if was_live and call.state == Call.State.ENDED:
                 ended.append(call)
+        Call.objects.bulk_create([c for key, c in self.calls.items() if key not in self.existing])
         CallEvent.objects.bulk_create(
             CallEvent(
                 integration=self.integration,
@@ -234,11 +263,8 @@ class _Batch:
             )
             for e in self.fresh
         )
-        fields = ["state", "queue", "agent", "agent_no", "answered_at", "ended_at"]
-        Call.objects.bulk_update(
-            list({c.pk: c for c in self.calls.values()}.values()),
-            [*fields, "recording_url", "updated_at"],
-        )
+        moved = {e.call_id for e in self.fresh} & self.existing
+        update_rows(Call, [self.calls[key] for key in sorted(moved)], _MOVING_FIELDS)
         return ended
 
 
@@ -270,7 +296,14 @@ def _record(integration: Integration, events: list[CallEventIn]) -> tuple[int, i
     with transaction.atomic():
         batch = _Batch(integration, events)
         batch.start_new_calls()
-        ended = batch.apply()
+        # Only the ended calls that leave a trace go to the worker: an inbound call on a
+        # ticket with its agent known, a click-to-dial call. The others wait for the agent
+        # to pick a ticket (attach_ticket logs them then).
+        ended = [
+            call
+            for call in batch.apply()
+            if call.call_task_id or (call.ticket_id and call.agent_id)
+        ]
         if ended:
             # The interactions on the tickets (a full desk write each: status, SLA, the
             # merchant's notice, the ledger) are the task worker's, so that the phone system's

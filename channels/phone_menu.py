@@ -97,7 +97,7 @@ class MenuActions:
         if not found:
             return "none", _("您所在的地区目前没有已知故障。")
         outage = found[0]
-        words = _("您所在的地区有故障：%(title)s。") % {"title": outage.title}
+        words = _("您所在的地区有故障：%(title)s。") % {"title": outage.shown_title}
         if outage.expected_recovery_at:
             eta = timezone.localtime(outage.expected_recovery_at).strftime("%m-%d %H:%M")
             words += _("预计 %(eta)s 恢复。") % {"eta": eta}

@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.permissions import check_staff
 from chargebacks.models import Case, Evidence
 from chargebacks.reasons import describe
-from core.errors import BilingualError, PermissionDeniedError, in_both_languages, lazy_format
+from core.errors import BilingualError, PermissionDeniedError, lazy_format
 from core.money import yuan
 from core.uploads import IMAGES_AND_PDF, check_upload
 from ledger import services as ledger
@@ -207,26 +207,22 @@ def tell_merchant(case: Case, what: str) -> None:
     )
 
 
-def _notice(case: Case, what: str) -> tuple[str, str]:
-    """Stored notices read the same to everyone: both languages, Chinese first."""
-    kind = in_both_languages(Case.Kind(case.kind).label)
-    kind_zh, kind_en = kind["zh"], kind["en"]
+def _notice(case: Case, what: str) -> tuple[Any, Any]:
+    """(subject, body) as lazy texts: the inbox keeps and shows both languages."""
+    kind = Case.Kind(case.kind).label
     if what == "opened" and case.kind == Case.Kind.FRAUD:
         return (
-            f"疑似盗刷已转风控团队 / Suspected fraud referred to the risk team ({case.number})",
-            "请不要给顾客退现金或转账，保留小票和监控，暂停使用可疑的卡；风控团队会联系您。\n"
-            "Do not refund in cash or by transfer, keep the slips and any video, and stop "
-            "accepting the suspect card; the risk team will contact you.",
+            lazy_format(_("疑似盗刷已转风控团队（%(number)s）"), number=case.number),
+            _("请不要给顾客退现金或转账，保留小票和监控，暂停使用可疑的卡；风控团队会联系您。"),
         )
     if what == "opened":
         due = timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M") if case.deadline else ""
         return (
-            f"{kind_zh} / {kind_en}: {case.number}",
-            f"请在 {due} 前上传材料。\nPlease upload your evidence before {due}.",
+            lazy_format(_("%(kind)s：%(number)s"), kind=kind, number=case.number),
+            lazy_format(_("请在 %(due)s 前上传材料。"), due=due),
         )
-    return (
-        f"{kind_zh}结果 / {kind_en} outcome: {case.number}",
-        "{zh}\n{en}\n{note}".format(
-            note=case.outcome_note, **in_both_languages(Case.Status(case.status).label)
-        ).strip(),
-    )
+    outcome = lazy_format(_("%(kind)s结果：%(number)s"), kind=kind, number=case.number)
+    status = Case.Status(case.status).label
+    if case.outcome_note:
+        return outcome, lazy_format("%(status)s\n%(note)s", status=status, note=case.outcome_note)
+    return outcome, status

@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import PermissionDeniedError
@@ -19,6 +20,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, PermissionDeniedError):
         return Response({"detail": exc.messages}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+class Router(DefaultRouter):
+    """The API's router: no `.json` format-suffix routes — nothing uses them, and each is one
+    more door (one of them answered every POST with a 500)."""
+
+    include_format_suffixes = False
 
 
 class BlankAsNullMixin:

@@ -6,10 +6,12 @@ import contextlib
 import io
 import json
 import logging
+import re
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
@@ -39,12 +41,37 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Request signatures are hex digests: a run of digits inside one is not a card number, and
+# "masking" it would refuse a correctly signed webhook (about 1 in 1,000 HMAC-SHA256
+# signatures holds a Luhn-valid run). Left as sent, when they are hex and nothing else.
+_SIGNATURE_HEADERS = frozenset({"HTTP_X_POSCARE_SIGNATURE"})
+_SIGNATURE_PARAMS = frozenset({"signature", "msg_signature"})
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40,128}")
+
+
+def _is_signature(name: str, value: str, names: frozenset[str]) -> bool:
+    return name in names and _HEX_DIGEST.fullmatch(value) is not None
+
+
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse_nul(text: str) -> None:
+    """A NUL character has no use in a query, a form or a JSON value, and PostgreSQL can neither
+    store nor compare it: refuse it where it comes in (400) instead of failing in whatever view
+    reads it."""
+    if "\x00" in text:
+        raise BadRequest("NUL character in the request")
 
 
 def _masked_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
-    masked = [(mask_pans_in_text(k), mask_pans_in_text(v)) for k, v in pairs]
+    masked = [
+        (k, v)
+        if _is_signature(k, v, _SIGNATURE_PARAMS)
+        else (mask_pans_in_text(k), mask_pans_in_text(v))
+        for k, v in pairs
+    ]
     return urlencode(masked) if masked != pairs else query
 
 
@@ -65,15 +92,21 @@ class PanMaskingMiddleware:
     """One masking step where text enters over HTTP: every form field and JSON value of every
     page and API endpoint (present and future), the URL path and query string, and the
     request headers. The view, the database, the logs and the access log (the WSGI server
-    logs from the same environ) only ever see the masked form of a card number."""
+    logs from the same environ) only ever see the masked form of a card number. A NUL character
+    in the query, a form or a JSON body is refused with a 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _refuse_nul(unquote_plus(request.META.get("QUERY_STRING", "")))
         self._mask_url(request)
         for name, value in list(request.META.items()):
-            if name.startswith("HTTP_") and isinstance(value, str):
+            if (
+                name.startswith("HTTP_")
+                and isinstance(value, str)
+                and not _is_signature(name, value, _SIGNATURE_HEADERS)
+            ):
                 request.META[name] = mask_pans_in_text(value)
         if request.method in _BODY_METHODS:
             self._mask_body(request)
@@ -108,6 +141,7 @@ class PanMaskingMiddleware:
                 masked = _masked_querydict(request.POST)
             except MultiPartParserError:
                 return  # a malformed body is the view's to reject
+            _refuse_nul("".join(v for _k, vs in request.POST.lists() for v in [_k, *vs]))
             if masked is not None:
                 request.POST = masked  # type: ignore[misc,assignment]
                 if raw is not None:
@@ -120,6 +154,7 @@ class PanMaskingMiddleware:
             text = request.body.decode("utf-8")
         except UnicodeDecodeError:
             return  # not text: the view rejects it
+        _refuse_nul(text.replace("\\u0000", "\x00"))
         masked_text = mask_pans_in_text(text)
         if masked_text == text:
             return

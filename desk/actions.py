@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.types import AuthenticatedHttpRequest
 from desk import forms, services
@@ -30,11 +31,13 @@ Handler = Callable[[AuthenticatedHttpRequest, Ticket, dict[str, Any]], None]
 
 @dataclass(frozen=True)
 class Action:
-    """One action on the ticket page: its form (None: the handler reads the POST itself)."""
+    """One action on the ticket page: its form (None: the handler reads the POST itself) and
+    what the page says once it is done (None: the handler says it)."""
 
     run: Handler
     form: type[django_forms.Form] | None = None
     prefix: str | None = None
+    done: Any = None
 
 
 def _interaction(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
@@ -123,7 +126,6 @@ def _kb(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) ->
 def _article(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
     base_url = request.build_absolute_uri("/").rstrip("/")
     send_article(ticket, d["article"], by=request.user, base_url=base_url)
-    messages.success(request, _("已把文章发给商户"))
 
 
 def _outage(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]) -> None:
@@ -138,21 +140,23 @@ def _attach(request: AuthenticatedHttpRequest, ticket: Ticket, d: dict[str, Any]
 
 
 ACTIONS: dict[str, Action] = {
-    "interaction": Action(_interaction, forms.InteractionForm, "i"),
-    "status": Action(_status, forms.StatusForm, "s"),
-    "escalate": Action(_escalate, forms.EscalateForm, "e"),
-    "assign": Action(_assign, forms.AssignForm, "a"),
-    "priority": Action(_priority, forms.PriorityForm, "p"),
-    "visit": Action(_visit, forms.VisitForm, "v"),
-    "visit_outcome": Action(_visit_outcome, forms.VisitOutcomeForm),
-    "replace": Action(_replace, forms.ReplacementForm, "r"),
-    "commitment": Action(_commitment, forms.CommitmentForm, "c"),
-    "commitment_done": Action(_commitment_done),
-    "merge": Action(_merge, forms.MergeForm, "m"),
-    "kb": Action(_kb, forms.KnowledgeForm, "k"),
-    "article": Action(_article, SendArticleForm, "h"),
-    "outage": Action(_outage, forms.OutageLinkForm, "o"),
-    "attach": Action(_attach),
+    "interaction": Action(_interaction, forms.InteractionForm, "i", gettext_lazy("已记入处理记录")),
+    "status": Action(_status, forms.StatusForm, "s", gettext_lazy("状态已更新")),
+    "escalate": Action(_escalate, forms.EscalateForm, "e", gettext_lazy("已升级")),
+    "assign": Action(_assign, forms.AssignForm, "a", gettext_lazy("已分派")),
+    "priority": Action(_priority, forms.PriorityForm, "p", gettext_lazy("优先级已更新")),
+    "visit": Action(_visit, forms.VisitForm, "v", gettext_lazy("已安排上门")),
+    "visit_outcome": Action(
+        _visit_outcome, forms.VisitOutcomeForm, done=gettext_lazy("已记录上门结果")
+    ),
+    "replace": Action(_replace, forms.ReplacementForm, "r"),  # says the warranty verdict
+    "commitment": Action(_commitment, forms.CommitmentForm, "c", gettext_lazy("已记录承诺")),
+    "commitment_done": Action(_commitment_done, done=gettext_lazy("承诺已更新")),
+    "merge": Action(_merge, forms.MergeForm, "m", gettext_lazy("工单已合并")),
+    "kb": Action(_kb, forms.KnowledgeForm, "k", gettext_lazy("已关联知识库文章")),
+    "article": Action(_article, SendArticleForm, "h", gettext_lazy("已把文章发给商户")),
+    "outage": Action(_outage, forms.OutageLinkForm, "o", gettext_lazy("已关联到故障")),
+    "attach": Action(_attach, done=gettext_lazy("附件已上传")),
 }
 
 
@@ -173,11 +177,17 @@ def run_action(request: AuthenticatedHttpRequest, ticket: Ticket, name: str) -> 
         raise Http404
     if action.form is None:
         action.run(request, ticket, {})
-        return
-    form = action.form(request.POST, prefix=action.prefix)
-    if form.is_valid():
+    else:
+        form = action.form(request.POST, prefix=action.prefix)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return
         action.run(request, ticket, form.cleaned_data)
-        return
+    if action.done:
+        messages.success(request, action.done)
+
+
+def _form_errors(request: AuthenticatedHttpRequest, form: django_forms.Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         text = " ".join(str(error) for error in errors)

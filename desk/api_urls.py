@@ -1,9 +1,9 @@
 from django.urls import URLPattern, URLResolver, include, path
-from rest_framework.routers import DefaultRouter
 
+from core.api import Router
 from desk.api import TicketViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("tickets", TicketViewSet, basename="ticket")
 
 urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

@@ -273,7 +273,7 @@ def load(rng: random.Random, log: DemoLog) -> None:
         Commitment.objects.create(
             ticket=ticket,
             owner=ticket.assignee or l1[0],
-            promise=f"{timezone.localtime(due):%H:%M} 前回电告知处理进展",
+            promise="回电告知处理进展",  # the time is the commitment's due time
             due_at=due,
             created_by=ticket.assignee or l1[0],
         )
@@ -305,9 +305,14 @@ def load(rng: random.Random, log: DemoLog) -> None:
     supervisor = staff.get("supervisor", l1[0])
     active = services.declare_outage(
         title="广东地区 4G 网络故障",
+        title_en="4G network failure in Guangdong",
         kind="network",
         region_code="44",
         public_message="运营商基站故障，广东地区部分 4G 终端无法签到和交易，可暂时改用 Wi-Fi。",
+        public_message_en=(
+            "A carrier's base stations are down: some 4G terminals in Guangdong cannot sign in"
+            " or take payments. Switch to Wi-Fi for now."
+        ),
         started_at=now - dt.timedelta(hours=2),
         expected_recovery_at=now + dt.timedelta(hours=3),
         by=supervisor,
@@ -332,8 +337,10 @@ def load(rng: random.Random, log: DemoLog) -> None:
         linked.append(ticket)
     past = Outage.objects.create(
         title="银联系统例行维护",
+        title_en="Routine UnionPay maintenance",
         kind="maintenance",
         public_message="系统维护已完成，交易恢复正常。",
+        public_message_en="Maintenance is complete; payments work normally again.",
         started_at=now - dt.timedelta(days=6, hours=3),
         expected_recovery_at=now - dt.timedelta(days=6, hours=1),
         resolved_at=now - dt.timedelta(days=6, hours=1),
@@ -341,15 +348,22 @@ def load(rng: random.Random, log: DemoLog) -> None:
         created_by=supervisor,
     )
     Ticket.objects.filter(resolution_code="outage").update(outage=past)
-    for kind, at, message in (
+    for kind, at, message, message_en in (
         (
             "declared",
             past.started_at,
             "银联系统例行维护，期间部分交易可能失败，请改用其他收款方式。",
+            "Routine UnionPay maintenance: some payments may fail meanwhile; take payment"
+            " another way.",
         ),
-        ("resolved", past.resolved_at or now, past.public_message),
+        ("resolved", past.resolved_at or now, past.public_message, past.public_message_en),
     ):
         OutageUpdate.objects.create(
-            outage=past, kind=kind, message=message, posted_at=at, posted_by=supervisor
+            outage=past,
+            kind=kind,
+            message=message,
+            message_en=message_en,
+            posted_at=at,
+            posted_by=supervisor,
         )
     log(f"  outages: 1 active with {len(linked)} tickets, 1 resolved; 10 commitments, 1 visit")

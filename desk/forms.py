@@ -299,12 +299,31 @@ class RatingForm(forms.Form):
 class OutageForm(forms.ModelForm):
     class Meta:
         model = Outage
-        fields = ["title", "kind", "region_code", "public_message", "expected_recovery_at"]
-        widgets = {"expected_recovery_at": DATETIME_WIDGET}
+        fields = [
+            "title",
+            "title_en",
+            "kind",
+            "region_code",
+            "public_message",
+            "public_message_en",
+            "expected_recovery_at",
+        ]
+        widgets = {
+            "expected_recovery_at": DATETIME_WIDGET,
+            "public_message_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title_en": _("可选；英文页面和英文通知显示这段，空着则显示中文"),
+        }
 
 
 class OutageUpdateForm(forms.Form):
     message = forms.CharField(label=_("进展说明"), widget=forms.Textarea(attrs={"rows": 2}))
+    message_en = forms.CharField(
+        label=_("进展说明（英文，可选）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     expected_recovery_at = forms.DateTimeField(
         label=_("预计恢复时间"), widget=DATETIME_WIDGET, required=False
     )

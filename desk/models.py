@@ -15,6 +15,7 @@ from core.scoping import ScopedQuerySet
 from core.uploads import RandomName
 from core.workdays import WorkingCalendar
 from desk import sla
+from desk.outage_updates import OutageTexts, OutageUpdate
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -145,7 +146,7 @@ class OutageQuerySet(ScopedQuerySet["Outage"]):
     merchant_path = "tickets__merchant"
 
 
-class Outage(models.Model):
+class Outage(OutageTexts, models.Model):
     """A master incident (maintenance, regional network failure) with linked tickets."""
 
     class Kind(models.TextChoices):
@@ -158,6 +159,7 @@ class Outage(models.Model):
         RESOLVED = "resolved", _("已恢复")
 
     title = models.CharField(_("标题"), max_length=120)
+    title_en = models.CharField(_("英文标题"), max_length=120, blank=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
@@ -166,6 +168,7 @@ class Outage(models.Model):
         _("影响地区"), max_length=6, blank=True, help_text=_("行政区划代码前缀；空 = 全国")
     )
     public_message = models.TextField(_("对商户的说明"))
+    public_message_en = models.TextField(_("对商户的说明（英文）"), blank=True)
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     expected_recovery_at = models.DateTimeField(_("预计恢复时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
@@ -788,7 +791,5 @@ class CannedResponse(models.Model):
     def __str__(self) -> str:
         return self.title
 
-
-from desk.outage_updates import OutageUpdate  # noqa: E402 - see desk/outage_updates.py
 
 __all__ = ["OutageUpdate"]

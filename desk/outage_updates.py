@@ -3,16 +3,40 @@
 The status page (`/status/`) shows each outage with its updates; the desk writes one when an
 outage is declared, updated and resolved (desk.services.outages). Imported by desk.models so
 that Django knows the model; kept apart because desk.models is at its size limit.
+
+What an outage says to merchants is written in Chinese and, optionally, English (`*_en`); the
+status page, the portal banner, the phone menu and the notices show the reader's language.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.language import bilingual
 from core.scoping import ScopedQuerySet
+
+
+class OutageTexts:
+    """The outage's title and message in the reader's language (Chinese where no English was
+    written), as lazy strings: a notice built from them keeps both languages."""
+
+    title: str
+    title_en: str
+    public_message: str
+    public_message_en: str
+
+    @property
+    def shown_title(self) -> Any:
+        return bilingual(self.title, self.title_en)
+
+    @property
+    def shown_message(self) -> Any:
+        return bilingual(self.public_message, self.public_message_en)
 
 
 class OutageUpdateQuerySet(ScopedQuerySet["OutageUpdate"]):
@@ -32,6 +56,7 @@ class OutageUpdate(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     message = models.TextField(_("对商户的说明"))
+    message_en = models.TextField(_("对商户的说明（英文）"), blank=True)
     expected_recovery_at = models.DateTimeField(_("预计恢复时间"), null=True, blank=True)
     posted_at = models.DateTimeField(_("发布时间"), default=timezone.now)
     posted_by = models.ForeignKey(
@@ -51,3 +76,7 @@ class OutageUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outage_id} {self.kind} {self.posted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_message(self) -> Any:
+        return bilingual(self.message, self.message_en)

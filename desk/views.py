@@ -155,13 +155,15 @@ def _timeline(ticket: Ticket, *, public_only: bool) -> list[dict[str, Any]]:
     return items
 
 
-def _ticket_for(request: HttpRequest, number: str) -> Ticket:
-    return get_object_or_404(
-        Ticket.objects.visible_to(request.user).select_related(
-            "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
-        ),
-        number=number.upper(),
+def _ticket_for(request: HttpRequest, number: str, *, timeline: bool = False) -> Ticket:
+    """The ticket if the user may see it (404 otherwise); `timeline`: with everything the
+    ticket page shows beside it, in the same look-up."""
+    queryset = Ticket.objects.visible_to(request.user).select_related(
+        "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
     )
+    if timeline:
+        queryset = _with_timeline(queryset)
+    return get_object_or_404(queryset, number=number.upper())
 
 
 def _with_timeline(queryset: Any) -> Any:
@@ -177,10 +179,7 @@ def _with_timeline(queryset: Any) -> Any:
 
 @agent_required
 def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
-    ticket = _ticket_for(request, number)
-    ticket = _with_timeline(Ticket.objects.filter(pk=ticket.pk)).select_related(
-        "merchant", "terminal__model", "assignee", "queue", "outage", "merged_into"
-    )[0]
+    ticket = _ticket_for(request, number, timeline=True)
     language = current_language()
     missing = fact_registry.missing(ticket.category, ticket.facts)
     state = services.sla_state(ticket)
@@ -212,7 +211,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
         "transitions": ticket.TRANSITIONS.get(ticket.status, ()),
         "visits": [
             (v, forms.VisitOutcomeForm.for_visit(v) if v.status == v.Status.SCHEDULED else None)
-            for v in ticket.visits.select_related("technician")
+            for v in ticket.visits.all()  # prefetched with the technician
         ],
     }
     return render(request, "desk/ticket.html", context)
@@ -255,11 +254,14 @@ def outage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             elif form.is_valid():
                 d = form.cleaned_data
                 if d["resolve"]:
-                    n = services.resolve_outage(outage, message=d["message"], by=request.user)
+                    n = services.resolve_outage(
+                        outage, message=d["message"], message_en=d["message_en"], by=request.user
+                    )
                 else:
                     n = services.update_outage(
                         outage,
                         message=d["message"],
+                        message_en=d["message_en"],
                         expected_recovery_at=d["expected_recovery_at"],
                         by=request.user,
                     )

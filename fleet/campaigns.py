@@ -128,24 +128,23 @@ def _tell_merchants(campaign: UpdateCampaign, targets: list[CampaignTarget]) -> 
     monitor = monitor_user()
     for target in first.values():
         when = timezone.localtime(target.scheduled_at)
-        text = in_both_languages(
-            lazy_format(
-                _(
-                    "您的终端 %(terminal)s 将于 %(when)s（您店里最空闲的时段）自动升级到 "
-                    "%(version)s，约需 5 分钟，期间暂时无法交易。"
-                ),
-                terminal=target.terminal.terminal_id,
-                when=when.strftime("%Y-%m-%d %H:%M"),
-                version=campaign.version,
-            )
+        # Lazy texts: the contact request keeps them in Chinese and English.
+        text = lazy_format(
+            _(
+                "您的终端 %(terminal)s 将于 %(when)s（您店里最空闲的时段）自动升级到 "
+                "%(version)s，约需 5 分钟，期间暂时无法交易。"
+            ),
+            terminal=target.terminal.terminal_id,
+            when=when.strftime("%Y-%m-%d %H:%M"),
+            version=campaign.version,
         )
         file_request(
             merchant=target.terminal.merchant,
             purpose=Purpose.SYSTEM_UPDATE,
             urgency=Urgency.NORMAL,
             channels=[Channel.INBOX, Channel.SMS],
-            subject=str(_("终端升级通知")),
-            content=text["zh"],
+            subject=_("终端升级通知"),
+            content=text,
             requested_by=monitor,
             dedupe_key=f"fleet-campaign-{campaign.pk}-{campaign.stage}-{target.terminal.merchant_id}",
             source="fleet",

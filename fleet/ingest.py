@@ -3,8 +3,9 @@ and the TMS adapters all end here.
 
 Each record is checked (`fleet.records`); a bad one becomes row errors (row, field, value and
 the reason in Chinese and English) and every good one is kept. Good records are written in
-batches: PostgreSQL `COPY`s the batch into a temporary table and moves it with
-`INSERT … ON CONFLICT DO NOTHING`; SQLite uses `INSERT OR IGNORE`. The unique key
+batches: PostgreSQL binary-`COPY`s the batch straight into the table, or — when it holds
+re-sent records — into a temporary table moved with `INSERT … ON CONFLICT DO NOTHING`; SQLite
+uses `INSERT OR IGNORE`. The unique key
 (terminal, at) makes re-sent records count as duplicates, never stored twice. The terminal's
 latest state (and its firmware/app versions) follow the newest record.
 """
@@ -19,9 +20,11 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from psycopg.types.json import Jsonb
 
 from core.errors import in_both_languages, lazy_format
 from core.importing import RowError
@@ -30,6 +33,8 @@ from core.tabular import TabularError, iter_rows
 from fleet import partitions
 from fleet.models import TelemetryRecord, TerminalState
 from fleet.records import FIELD_NAMES, Checked, check
+from payments.ingest.payload import BinaryRows
+from payments.ingest.writer import BINARY
 from terminals.models import Terminal
 
 BATCH_SIZE = 10_000
@@ -86,9 +91,17 @@ class IngestResult:
         }
 
 
+# No unknown fields (most records): one constant the binary COPY writes as `{}` without
+# encoding JSON for every row.
+NO_EXTRA = Jsonb({}, dumps=lambda _obj: "{}")
+
+
 def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """SQLite stores times as naive UTC text and dates as ISO text (Django's own format)."""
+    """SQLite stores times as naive UTC text, dates as ISO text (Django's own format) and
+    JSON as text."""
     values = list(row)
+    extra = values[-1]
+    values[-1] = "{}" if extra is NO_EXTRA else json.dumps(extra, ensure_ascii=False)
     for index in _TIME_COLUMNS:
         value = values[index]
         if isinstance(value, dt.datetime):
@@ -103,34 +116,17 @@ _TIME_COLUMNS = tuple(
 )
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value: Any) -> str:
-    """One value in COPY's text format (the checked types only: the values are bounded,
-    text is escaped)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, dt.date):  # datetimes carry their offset
-        return value.isoformat()
-    return str(value)  # int, float
-
-
-def _copy_line(row: tuple[Any, ...]) -> str:
-    return "\t".join(map(_copy_value, row)) + "\n"
-
-
 class Writer:
-    """Moves checked records into the raw table; returns how many were new."""
+    """Moves checked records into the raw table; returns how many were new.
+
+    PostgreSQL: the batch goes straight into the table by binary `COPY` (the database parses
+    nothing) in a savepoint; when a re-sent record hits the (terminal, at) key, the savepoint
+    is rolled back and the batch goes the idempotent way — `COPY` into a temporary table,
+    `INSERT … ON CONFLICT DO NOTHING`."""
 
     def __init__(self) -> None:
         self.columns = ", ".join(INSERT_COLUMNS)
+        self.binary: BinaryRows | None = None
 
     def write(self, rows: list[tuple[Any, ...]]) -> int:
         if not rows:
@@ -150,14 +146,29 @@ class Writer:
         columns = ", ".join(f"{c} {fields[c].db_type(connection)}" for c in INSERT_COLUMNS)
         return f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ({columns}) ON COMMIT DELETE ROWS"
 
+    def binary_rows(self) -> BinaryRows:
+        """The binary COPY format of the raw table's columns (looked up once)."""
+        if self.binary is None:
+            connection.ensure_connection()
+            self.binary = BinaryRows(connection.connection, TABLE, INSERT_COLUMNS)
+        return self.binary
+
     def _write_postgresql(self, rows: list[tuple[Any, ...]]) -> int:
         partitions.ensure_partitions({row[1].date() for row in rows})
+        payload = self.binary_rows().payload(rows)
         with connection.cursor() as cursor:
+            raw = cursor.cursor
+            try:
+                copying = f"COPY {TABLE} ({self.columns}) FROM STDIN{BINARY}"
+                with transaction.atomic(), raw.copy(copying) as copy:
+                    copy.write(payload)
+                return len(rows)
+            except psycopg.errors.UniqueViolation:  # re-sent records: the idempotent way
+                pass
             cursor.execute(self._stage_ddl())
             cursor.execute(f"TRUNCATE {STAGE}")
-            raw = cursor.cursor
-            with raw.copy(f"COPY {STAGE} ({self.columns}) FROM STDIN") as copy:
-                copy.write("".join(map(_copy_line, rows)).encode())
+            with raw.copy(f"COPY {STAGE} ({self.columns}) FROM STDIN{BINARY}") as copy:
+                copy.write(payload)
             cursor.execute(
                 f"INSERT INTO {TABLE} ({self.columns}) SELECT {self.columns} FROM {STAGE} "  # noqa: S608
                 "ON CONFLICT (terminal_id, at) DO NOTHING"
@@ -165,23 +176,33 @@ class Writer:
             return max(cursor.rowcount, 0)
 
 
-def _state_data(record: Checked) -> dict[str, Any]:
+Row = tuple[Any, ...]  # a checked record as the raw table takes it (INSERT_COLUMNS)
+
+
+def _state_data(row: Row) -> dict[str, Any]:
+    """The terminal's latest state as `TerminalState.data` keeps it: every field by name,
+    dates in ISO 8601, unknown fields under "extra" (PostgreSQL builds the same in SQL)."""
     data = {
         name: (value.isoformat() if isinstance(value, dt.date) else value)
-        for name, value in zip(FIELD_NAMES, record.values, strict=True)
+        for name, value in zip(FIELD_NAMES, row[2:-1], strict=True)
     }
-    if record.extra:
-        data["extra"] = record.extra
+    if row[-1] is not NO_EXTRA and row[-1]:
+        data["extra"] = row[-1]
     return data
 
 
 STATE_STAGE = "fleet_state_stage"
 # Newer records become the state (older or equal ones leave it); the terminals whose state
-# changed take the versions of their newest report where it names one.
+# changed take the versions of their newest report where it names one. The state document is
+# the record's row as JSON without terminal, time and extra (`_state_data`).
 STATE_SQL = f"""
 WITH changed AS (
   INSERT INTO fleet_terminalstate (terminal_id, last_seen_at, data)
-  SELECT terminal_id, last_seen_at, data FROM {STATE_STAGE}
+  SELECT terminal_id, at,
+         (to_jsonb(s) - 'terminal_id' - 'at' - 'extra')
+         || CASE WHEN s.extra = '{{}}'::jsonb THEN '{{}}'::jsonb
+                 ELSE jsonb_build_object('extra', s.extra) END
+  FROM {STATE_STAGE} s
   ON CONFLICT (terminal_id) DO UPDATE
     SET last_seen_at = excluded.last_seen_at, data = excluded.data
     WHERE fleet_terminalstate.last_seen_at < excluded.last_seen_at
@@ -198,38 +219,29 @@ WHERE t.id = c.terminal_id
 """  # noqa: S608 — constant table names
 
 
-def _write_latest_state_postgresql(newest: dict[int, Checked]) -> None:
-    """COPY the newest records into a temporary table; one upsert moves them (no per-row
-    Python objects, no giant parameter lists)."""
+def _write_latest_state_postgresql(newest: dict[int, Row], writer: Writer) -> None:
+    """The newest rows, binary-`COPY`ed into a temporary table shaped like the raw one; one
+    statement turns them into states (no per-terminal Python work, no parameter lists)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STATE_STAGE} (terminal_id bigint, "
-            "last_seen_at timestamptz, data jsonb, firmware_version varchar(32), "
-            "app_version varchar(32)) ON COMMIT DELETE ROWS"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STATE_STAGE} ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {writer.columns} FROM {TABLE} WITH NO DATA"
         )
         cursor.execute(f"TRUNCATE {STATE_STAGE}")
-        columns = "terminal_id, last_seen_at, data, firmware_version, app_version"
-        with cursor.cursor.copy(f"COPY {STATE_STAGE} ({columns}) FROM STDIN") as copy:
-            for pk, record in newest.items():
-                data = _state_data(record)
-                copy.write_row(
-                    (
-                        pk,
-                        record.at,
-                        json.dumps(data, ensure_ascii=False),
-                        data["firmware_version"],
-                        data["app_version"],
-                    )
-                )
+        payload = writer.binary_rows().payload(newest.values())
+        with cursor.cursor.copy(
+            f"COPY {STATE_STAGE} ({writer.columns}) FROM STDIN{BINARY}"
+        ) as copy:
+            copy.write(payload)
         cursor.execute(STATE_SQL)
 
 
-def _write_latest_state(newest: dict[int, Checked]) -> None:
+def _write_latest_state(newest: dict[int, Row], writer: Writer) -> None:
     """Newer records become the terminal's state; its firmware and app versions follow."""
     if not newest:
         return
     if connection.vendor == "postgresql":
-        _write_latest_state_postgresql(newest)
+        _write_latest_state_postgresql(newest, writer)
         return
     known = dict(
         TerminalState.objects.filter(terminal_id__in=newest).values_list(
@@ -238,11 +250,11 @@ def _write_latest_state(newest: dict[int, Checked]) -> None:
     )
     states = []
     versions: dict[int, tuple[str, str]] = {}
-    for pk, record in newest.items():
-        if pk in known and known[pk] >= record.at:
+    for pk, row in newest.items():
+        if pk in known and known[pk] >= row[1]:
             continue
-        data = _state_data(record)
-        states.append(TerminalState(terminal_id=pk, last_seen_at=record.at, data=data))
+        data = _state_data(row)
+        states.append(TerminalState(terminal_id=pk, last_seen_at=row[1], data=data))
         versions[pk] = (data["firmware_version"], data["app_version"])
     TerminalState.objects.bulk_create(
         states,
@@ -291,7 +303,7 @@ def _ingest_batch(
     batch: list[tuple[int, Any]],
     result: IngestResult,
     writer: Writer,
-    newest: dict[int, Checked],
+    newest: dict[int, Row],
     known: dict[str, int],
 ) -> None:
     tz = timezone.get_default_timezone()
@@ -310,7 +322,7 @@ def _ingest_batch(
             result.add_error(number, column, value, reason, params)
     tids = {c.terminal_id for _n, c in checked}
     terminals = _terminal_pks(tids, known)
-    good: list[Checked] = []
+    good = 0
     seen: set[tuple[int, dt.datetime]] = set()
     rows = []
     for number, record in checked:
@@ -319,17 +331,18 @@ def _ingest_batch(
             result.error_count += 1
             result.add_error(number, "terminal_id", record.terminal_id, "unknown_terminal", {})
             continue
-        good.append(record)
-        if pk not in newest or record.at > newest[pk].at:
-            newest[pk] = record
-        if (pk, record.at) in seen:  # the same record twice in one batch
+        good += 1
+        at = record.at
+        if (pk, at) in seen:  # the same record twice in one batch
             continue
-        seen.add((pk, record.at))
-        extra = json.dumps(record.extra, ensure_ascii=False) if record.extra else "{}"
-        rows.append((pk, record.at, *record.values, extra))
+        seen.add((pk, at))
+        row = (pk, at, *record.values, record.extra or NO_EXTRA)
+        rows.append(row)
+        if pk not in newest or at > newest[pk][1]:
+            newest[pk] = row
     stored = writer.write(rows)
     result.stored += stored
-    result.duplicates += len(good) - stored
+    result.duplicates += good - stored
 
 
 def ingest(records: Iterable[tuple[int, Any]]) -> IngestResult:
@@ -337,7 +350,7 @@ def ingest(records: Iterable[tuple[int, Any]]) -> IngestResult:
     the newest record of each terminal seen, written as its state once the input ends)."""
     result = IngestResult()
     writer = Writer()
-    newest: dict[int, Checked] = {}
+    newest: dict[int, Row] = {}
     known: dict[str, int] = {}
     stream = iter(records)
     while batch := list(islice(stream, BATCH_SIZE)):
@@ -345,10 +358,10 @@ def ingest(records: Iterable[tuple[int, Any]]) -> IngestResult:
         with transaction.atomic():
             _ingest_batch(batch, result, writer, newest, known)
         if len(newest) >= STATE_FLUSH:
-            _write_latest_state(newest)
+            _write_latest_state(newest, writer)
             newest.clear()
     with transaction.atomic():
-        _write_latest_state(newest)
+        _write_latest_state(newest, writer)
     return result
 
 
@@ -359,7 +372,9 @@ def ingest_api(items: list[Any]) -> IngestResult:
 
 def iter_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(handle, start=1):
-        text = line.decode("utf-8-sig", errors="replace").strip()
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark
+        text = line.decode("utf-8", errors="replace").strip()
         if not text:
             continue
         try:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import BilingualError, lazy_format
+from core.errors import BilingualError, in_both_languages, lazy_format
 from fleet.models import OutageProposal
 
 if TYPE_CHECKING:
@@ -129,13 +129,12 @@ def propose_outages(now: dt.datetime | None = None) -> list[OutageProposal]:
     return proposals
 
 
-def proposal_title(proposal: OutageProposal) -> str:
-    return str(
-        lazy_format(
-            _("%(dimension)s %(key)s：交易系统故障（96/91）"),
-            dimension=proposal.get_dimension_display(),
-            key=proposal.key,
-        )
+def proposal_title(proposal: OutageProposal) -> Any:
+    """The proposed incident's title, in the reader's language when shown (a lazy text)."""
+    return lazy_format(
+        _("%(dimension)s %(key)s：交易系统故障（96/91）"),
+        dimension=proposal.get_dimension_display(),
+        key=proposal.key,
     )
 
 
@@ -152,17 +151,24 @@ def confirm_proposal(proposal: OutageProposal, *, by: User, message: str = "") -
     proposal = OutageProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != OutageProposal.Status.PROPOSED:
         raise OutageError(_("这条提议已经处理过了"))
-    text = message.strip() or str(OUTAGE_NOTICE)
+    # The supervisor's own words stay as written; our standard notice goes out in both languages.
+    notice = in_both_languages(OUTAGE_NOTICE)
+    text = message.strip() or notice["zh"]
+    text_en = "" if message.strip() else notice["en"]
+    title = in_both_languages(proposal_title(proposal))
     outage = declare_outage(
-        title=proposal_title(proposal),
+        title=title["zh"],
+        title_en=title["en"],
         kind=Outage.Kind.NETWORK,
         public_message=text,
+        public_message_en=text_en,
         by=by,
         region_code=proposal.key if proposal.dimension == "region" else "",
     )
     tickets = Ticket.objects.filter(merchant_id__in=proposal.merchant_ids, is_open=True)
     link_to_outage(tickets, outage, by=by)
-    update_outage(outage, message=text, by=by)  # one notice to each merchant with a ticket
+    # One notice to each merchant with a ticket, then one to each of the others.
+    update_outage(outage, message=text, message_en=text_en, by=by)
     with_tickets = set(tickets.values_list("merchant_id", flat=True))
     for merchant in Merchant.objects.filter(pk__in=proposal.merchant_ids).exclude(
         pk__in=with_tickets
@@ -170,8 +176,8 @@ def confirm_proposal(proposal: OutageProposal, *, by: User, message: str = "") -
         notify_merchant(
             merchant,
             event="desk.outage_update",
-            subject=outage.title,
-            body=text,
+            subject=outage.shown_title,
+            body=outage.shown_message,
             link=reverse("portal_tickets"),
             dedupe_key=f"outage:{outage.pk}:update:{outage.update_count + 1}",
         )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import in_both_languages, lazy_format
+from core.errors import lazy_format
 from fleet import riskmodel
 from fleet.accounts import monitor_user
 from fleet.models import FailureEvent, FailureRisk
@@ -91,24 +91,23 @@ def _tell_merchant(risk: FailureRisk, ticket: Ticket) -> None:
     from outreach.models import Channel, Purpose, Urgency
     from outreach.services import file_request
 
-    text = in_both_languages(
-        lazy_format(
-            _(
-                "您的终端 %(terminal)s 有部件可能即将损坏，"
-                "我们已安排预防性维护（%(work)s），工单 %(number)s。"
-            ),
-            terminal=risk.terminal.terminal_id,
-            work=WORK[risk.part],
-            number=ticket.number,
-        )
+    # Lazy texts: the contact request keeps them in Chinese and English.
+    text = lazy_format(
+        _(
+            "您的终端 %(terminal)s 有部件可能即将损坏，"
+            "我们已安排预防性维护（%(work)s），工单 %(number)s。"
+        ),
+        terminal=risk.terminal.terminal_id,
+        work=WORK[risk.part],
+        number=ticket.number,
     )
     file_request(
         merchant=risk.terminal.merchant,
         purpose=Purpose.SERVICE_FOLLOWUP,
         urgency=Urgency.NORMAL,
         channels=[Channel.INBOX, Channel.SMS],
-        subject=str(_("终端预防性维护")),
-        content=text["zh"],
+        subject=_("终端预防性维护"),
+        content=text,
         requested_by=monitor_user(),
         dedupe_key=f"{PROACTIVE_KEY}{ticket.number}",
         source="fleet",

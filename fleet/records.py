@@ -43,6 +43,8 @@ def _blank(value: Any) -> bool:
 
 def _integer(low: int, high: int) -> Callable[[Any, dt.tzinfo], int | None]:
     def parse(value: Any, tz: dt.tzinfo) -> int | None:
+        if type(value) is int and low <= value <= high:  # the usual case, first (not bool)
+            return value
         if _blank(value):
             return None
         if isinstance(value, bool):
@@ -67,6 +69,10 @@ def _integer(low: int, high: int) -> Callable[[Any, dt.tzinfo], int | None]:
 
 def _decimal(low: float, high: float) -> Callable[[Any, dt.tzinfo], float | None]:
     def parse(value: Any, tz: dt.tzinfo) -> float | None:
+        if type(value) is float or type(value) is int:  # the usual case, first (not bool)
+            if low <= value <= high:  # also refuses NaN
+                return float(value)
+            raise BadValue("out_of_range", low=low, high=high)
         if _blank(value):
             return None
         if isinstance(value, bool):
@@ -83,10 +89,10 @@ def _decimal(low: float, high: float) -> Callable[[Any, dt.tzinfo], float | None
 
 
 def _boolean(value: Any, tz: dt.tzinfo) -> bool | None:
+    if value is True or value is False:
+        return value
     if _blank(value):
         return None
-    if isinstance(value, bool):
-        return value
     text = str(value).strip().lower()
     if text in TRUE_WORDS:
         return True
@@ -96,7 +102,11 @@ def _boolean(value: Any, tz: dt.tzinfo) -> bool | None:
 
 
 def _choice(allowed: tuple[str, ...]) -> Callable[[Any, dt.tzinfo], str]:
+    exact = frozenset(allowed)
+
     def parse(value: Any, tz: dt.tzinfo) -> str:
+        if type(value) is str and value in exact:  # lower case, trimmed: the usual case
+            return value
         if _blank(value):
             return ""
         text = str(value).strip().lower()
@@ -109,24 +119,41 @@ def _choice(allowed: tuple[str, ...]) -> Callable[[Any, dt.tzinfo], str]:
     return parse
 
 
+# Values seen to be good, and what they became: a fleet reports a few versions and key dates
+# over and over. Bounded; emptied when full.
+_SEEN_MAX = 4096
+_good_versions: dict[str, str] = {}
+_good_days: dict[str, dt.date] = {}
+
+
 def _version(value: Any, tz: dt.tzinfo) -> str:
+    if type(value) is str and value in _good_versions:
+        return _good_versions[value]
     if _blank(value):
         return ""
     text = str(value).strip()
     if not VERSION.match(text):
         raise BadValue("bad_version")
+    if type(value) is str:
+        if len(_good_versions) >= _SEEN_MAX:
+            _good_versions.clear()
+        _good_versions[value] = text
     return text
 
 
 def parse_moment(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     """ISO 8601 with or without an offset ('Z' accepted); naive times are local to `tz`."""
-    if _blank(value):
-        return None
-    if not isinstance(value, str) or len(value) > 40:
-        raise BadValue("not_datetime")
+    if type(value) is not str or not value or len(value) > 40 or value[-1] == " ":
+        if _blank(value):
+            return None
+        if not isinstance(value, str) or len(value) > 40:
+            raise BadValue("not_datetime")
+        value = value.strip()
     try:
-        moment = dt.datetime.fromisoformat(value.strip())
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
+        if value != value.strip():
+            return parse_moment(value.strip(), tz)
         raise BadValue("not_datetime") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
@@ -136,12 +163,19 @@ def parse_moment(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
 
 
 def _day(value: Any, tz: dt.tzinfo) -> dt.date | None:
+    if type(value) is str and value in _good_days:
+        return _good_days[value]
     if _blank(value):
         return None
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        day = dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise BadValue("not_date") from None
+    if type(value) is str:
+        if len(_good_days) >= _SEEN_MAX:
+            _good_days.clear()
+        _good_days[value] = day
+    return day
 
 
 @dataclass(frozen=True)
@@ -172,6 +206,7 @@ FIELDS: tuple[Field, ...] = (
     Field("key_expires_on", _day),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+_PARSERS = tuple((f.name, f.parse) for f in FIELDS)
 KNOWN = frozenset(("terminal_id", "at", *FIELD_NAMES))
 COLUMNS = ("terminal_id", "at", *FIELD_NAMES)  # the CSV header, in this order
 
@@ -229,12 +264,13 @@ def check(record: Any, tz: dt.tzinfo, mask: Callable[[str], str]) -> Checked | l
     except BadValue as bad:
         problems.append(("at", _shown(mask(str(record.get("at")))), bad.reason, bad.params))
     values = []
-    for spec in FIELDS:
-        raw = record.get(spec.name)
+    get = record.get
+    for name, parse in _PARSERS:
+        raw = get(name)
         try:
-            values.append(spec.parse(raw, tz))
+            values.append(parse(raw, tz))
         except BadValue as bad:
-            problems.append((spec.name, _shown(mask(str(raw))), bad.reason, bad.params))
+            problems.append((name, _shown(mask(str(raw))), bad.reason, bad.params))
     if not KNOWN.issuperset(record):  # most records carry only the known fields
         extra, extra_problems = _extra(record, mask)
         problems.extend(extra_problems)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import in_both_languages
+from core.language import bilingual
 from fleet import rates
 from fleet.models import TxnAlert
 
@@ -135,8 +136,8 @@ def _notify(alert: TxnAlert) -> None:
             purpose=Purpose.TRANSACTION_ANOMALY,
             urgency=Urgency.HIGH if alert.level == TxnAlert.Level.CRITICAL else Urgency.NORMAL,
             channels=[Channel.INBOX, Channel.SMS],
-            subject=str(_("交易异常提醒")),
-            content=alert.reason["zh"],
+            subject=_("交易异常提醒"),
+            content=bilingual(alert.reason["zh"], alert.reason.get("en", "")),
             requested_by=monitor_user(),
             dedupe_key=f"fleet-txn-alert-{alert.pk}",
             source="fleet",

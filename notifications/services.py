@@ -11,10 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils.functional import Promise
 from django_tasks import task
 
-from core.errors import in_both_languages
+from core.language import chinese_and_english
 from core.masking import mask_pans_in_text
 from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
 from notifications.models import Delivery, Notification, Preference, SentKey
@@ -33,14 +32,6 @@ def _claim(scope: str, key: str) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def _languages(text: Any) -> tuple[str, str]:
-    """(Chinese, English) of a lazy translation; (text, "") of plain text, shown as is."""
-    if isinstance(text, Promise):
-        both = in_both_languages(text)
-        return both["zh"], both["en"] if both["en"] != both["zh"] else ""
-    return str(text), ""
 
 
 def _choices(users: list[Any], event: str) -> dict[tuple[int, str], bool]:
@@ -69,8 +60,8 @@ def notify(
     from merchants.models import Merchant
 
     merchant = recipient if isinstance(recipient, Merchant) else None
-    subject, subject_en = _languages(subject)
-    body, body_en = _languages(body)
+    subject, subject_en = chinese_and_english(subject)
+    body, body_en = chinese_and_english(body)
     # Every inbox message, e-mail, SMS and voice call is written here: mask once.
     subject, body = mask_pans_in_text(subject)[:200], mask_pans_in_text(body)
     subject_en, body_en = mask_pans_in_text(subject_en)[:200], mask_pans_in_text(body_en)

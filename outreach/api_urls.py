@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
-from rest_framework.routers import DefaultRouter
 
+from core.api import Router
 from outreach.api import (
     ContactLogViewSet,
     ContactRequestViewSet,
@@ -8,7 +8,7 @@ from outreach.api import (
     VerifyContactView,
 )
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.include_root_view = False
 router.register("contact-requests", ContactRequestViewSet, basename="contact-request")
 router.register("contact-log", ContactLogViewSet, basename="contact-log")

@@ -4,7 +4,7 @@ list, merchants' contact preferences, scam reports, "too many calls" complaints,
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.language import current_language
+from core.language import bilingual, current_language
 from core.masking import mask_phone
 from core.phones import display_phone
 from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
@@ -199,6 +199,10 @@ class ContactRequest(models.Model):
     channels = models.JSONField(_("允许的渠道"), default=list)
     subject = models.CharField(_("标题"), max_length=120)
     content = models.TextField(_("内容"))
+    # The English text when the request was filed from a translatable (lazy) text, as notices
+    # from the desk, settlement and chargebacks are; empty: `subject`/`content` for everyone.
+    subject_en = models.CharField(_("英文标题"), max_length=200, blank=True)
+    content_en = models.TextField(_("英文内容"), blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=120, blank=True)
     expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
     justification = models.TextField(
@@ -270,6 +274,20 @@ class ContactRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_purpose_display()} → {self.merchant_id}"
+
+    @property
+    def shown_subject(self) -> str:
+        """The title in the reader's language, where the request has one."""
+        return self.subject_en if self.subject_en and current_language() == "en" else self.subject
+
+    @property
+    def shown_content(self) -> str:
+        return self.content_en if self.content_en and current_language() == "en" else self.content
+
+    @property
+    def text(self) -> Any:
+        """Title and content as lazy texts, for notify(): each reader gets their language."""
+        return bilingual(self.subject, self.subject_en), bilingual(self.content, self.content_en)
 
     def to_policy(self) -> policy.ContactRequest:
         return policy.ContactRequest(
@@ -425,6 +443,7 @@ class ContactAttempt(models.Model):
     occurred_at = models.DateTimeField(_("时间"), default=timezone.now)
     outcome = models.CharField(_("结果"), max_length=12, choices=Outcome.choices)
     summary = models.CharField(_("内容摘要"), max_length=300)
+    summary_en = models.CharField(_("英文摘要"), max_length=300, blank=True)
     verification_code = models.CharField(_("核验码"), max_length=8, blank=True)
     digest = models.BooleanField(_("每日摘要"), default=False)
     override = models.BooleanField(_("紧急例外"), default=False)
@@ -456,6 +475,10 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_channel_display()} {self.merchant_id}"
+
+    @property
+    def shown_summary(self) -> str:
+        return self.summary_en if self.summary_en and current_language() == "en" else self.summary
 
     @property
     def from_display(self) -> str:

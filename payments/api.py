@@ -4,8 +4,6 @@ the batch ingestion endpoint, funds-not-arrived investigations, payouts, double 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -25,6 +23,7 @@ from rest_framework.response import Response
 from core.api import OptionalChoiceField
 from core.calendar import working_calendar
 from core.language import current_language
+from core.money import parse_yuan
 from core.schema import MERCHANT_ID, TIME_OF_DAY, api_error
 from core.types import AuthenticatedRequest, user_of
 from core.validators import BUSINESS_DATE, validate_business_date
@@ -43,7 +42,6 @@ from payments.services import (
 from payments.settlement import Cycle, parse_cutoff, settlement_eta
 
 MAX_BATCH = 10_000
-_AMOUNT_QUERY = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 MAX_LOOKBACK_DAYS = 366
 
 
@@ -178,9 +176,11 @@ class TransactionFilter(django_filters.FilterSet):
         return queryset.filter(stan=value.zfill(6) if value.isdigit() else value)
 
     def filter_amount(self, queryset: Any, name: str, value: str) -> Any:
-        if not _AMOUNT_QUERY.match(value.strip()):  # NaN, Infinity, 1e999: nothing matches
+        try:
+            fen = parse_yuan(value)
+        except ValueError:  # NaN, Infinity, 1e999: nothing matches
             return queryset.none()
-        return queryset.filter(amount=int(Decimal(value.strip()) * 100))
+        return queryset if fen is None else queryset.filter(amount=fen)
 
     def filter_today(self, queryset: Any, name: str, value: bool) -> Any:
         return queryset.today() if value else queryset

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import parse_yuan
 from core.validators import BUSINESS_DATE
 from payments.querysets import TransactionQuerySet
 
@@ -46,16 +46,10 @@ class TransactionLookupForm(forms.Form):
     DEFAULT_DAYS = 30
 
     def clean_amount(self) -> int | None:
-        value = self.cleaned_data["amount"].strip().replace(",", "").replace("¥", "")
-        if not value:
-            return None
         try:
-            amount = Decimal(value)
-        except InvalidOperation:
+            return parse_yuan(self.cleaned_data["amount"])
+        except ValueError:
             raise forms.ValidationError(_("金额应为数字，如 88.00")) from None
-        if amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise forms.ValidationError(_("金额应为数字，如 88.00"))
-        return int(amount * 100)
 
     def clean_last4(self) -> str:
         value = self.cleaned_data["last4"].strip()

@@ -69,6 +69,16 @@ class TransactionQuerySet(ScopedQuerySet["Transaction"]):
             return window
         return window.filter(txn_date__gte=first, txn_date__lte=last)
 
+    def since(self, start: dt.datetime) -> TransactionQuerySet:
+        """Local time from `start` on, with the business date bounded as in `in_window`, so
+        PostgreSQL reads only the months from `start` (a panel's "recent" list ordered by time
+        was planned and read over every month partition)."""
+        recent = self.filter(local_time__gte=start)
+        try:
+            return recent.filter(txn_date__gte=timezone.localtime(start).date() - _DATE_MARGIN)
+        except (OverflowError, ValueError):
+            return recent
+
     def by_card_last4(self, last4: str) -> TransactionQuerySet:
         return self.filter(card_last4=last4.strip()[-4:])
 

@@ -34,3 +34,6 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 proc_name = "poscare-web"
+# No control socket (gunicorn ≥ 25 makes one in the home directory, which the service user
+# cannot write: deploy/systemd runs with only var/ writable); systemd reloads with SIGHUP.
+control_socket_disable = True

@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_auth_token
 from accounts.permissions import IsAgent, agent_required
+from core.api import Router
 from merchants.api import MerchantViewSet
 from terminals.api import TerminalViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("merchants", MerchantViewSet, basename="merchant")
 router.register("terminals", TerminalViewSet, basename="terminal")
 

@@ -5,11 +5,14 @@ once per payout and state (`PayoutNotice`)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.errors import lazy_format
 from core.money import yuan
 from payments.models import Payout
 from statements.models import PayoutNotice
@@ -18,43 +21,30 @@ NOTICE_USERNAME = "settlement-notices"
 NOTICE_AGENT_NO = "SYS-PAY"
 LOOK_BACK = dt.timedelta(days=3)
 
-# (why, what to do) for each reason, in Chinese and English. Stored notices carry both.
-ADVICE: dict[str, tuple[str, str, str, str]] = {
+# (why, what to do) for each reason. Notices keep both languages (outreach and the inbox).
+ADVICE: dict[str, tuple[Any, Any]] = {
     "wrong_account": (
-        "结算账户信息有误（户名或账号不符）",
-        "请核对结算账户的户名和账号；需要更正时由法人本人申请变更结算账户。更正后我们重新付款。",
-        "the settlement account details are wrong (name or number does not match)",
-        "Check the account name and number; the legal representative applies to correct them. "
-        "We pay again once they are corrected.",
+        _("结算账户信息有误（户名或账号不符）"),
+        _("请核对结算账户的户名和账号；需要更正时由法人本人申请变更结算账户。更正后我们重新付款。"),
     ),
     "frozen_account": (
-        "结算账户被开户行冻结",
-        "请联系开户行了解冻结原因并解除，或申请变更结算账户。资金在我们这里是安全的。",
-        "the bank has frozen the settlement account",
-        "Ask your bank why and have it released, or apply to change the settlement account. "
-        "The money is safe with us.",
+        _("结算账户被开户行冻结"),
+        _("请联系开户行了解冻结原因并解除，或申请变更结算账户。资金在我们这里是安全的。"),
     ),
     "risk_hold": (
-        "风控审核中（如大额或集中交易）",
-        "请按客服的要求补充交易材料（小票、发货或服务凭证）。核实后即付款，资金是安全的。"
-        "任何要求您交钱“解冻”的电话都是诈骗。",
-        "a risk review (large or bunched transactions, for example)",
-        "Send the transaction records our staff ask for (slips, proof of delivery or service). "
-        "We pay as soon as they are checked; the money is safe. Anyone asking you to pay to "
-        "release it is a fraud.",
+        _("风控审核中（如大额或集中交易）"),
+        _(
+            "请按客服的要求补充交易材料（小票、发货或服务凭证）。核实后即付款，资金是安全的。"
+            "任何要求您交钱“解冻”的电话都是诈骗。"
+        ),
     ),
     "bank_returned": (
-        "收款银行退回了付款",
-        "请确认结算账户状态正常；我们会重新发起付款，如需更正账户请联系客服。",
-        "the receiving bank returned the payment",
-        "Make sure the settlement account is in order; we pay again, and you can contact us "
-        "to correct the account.",
+        _("收款银行退回了付款"),
+        _("请确认结算账户状态正常；我们会重新发起付款，如需更正账户请联系客服。"),
     ),
     "": (
-        "付款未能完成",
-        "我们正在核查，客服会联系您；也可以在门户报告问题。",
-        "the payment could not be completed",
-        "We are checking and will contact you; you can also report a problem in the portal.",
+        _("付款未能完成"),
+        _("我们正在核查，客服会联系您；也可以在门户报告问题。"),
     ),
 }
 
@@ -70,25 +60,27 @@ def notice_sender() -> User:
     return user
 
 
-def notice_text(payout: Payout) -> tuple[str, str]:
-    """(subject, content) of the notice, Chinese then English."""
-    why_zh, do_zh, why_en, do_en = ADVICE.get(payout.reason, ADVICE[""])
+def notice_text(payout: Payout) -> tuple[Any, Any]:
+    """(subject, content) of the notice, as lazy texts: stored in Chinese and English."""
+    why, what_to_do = ADVICE.get(payout.reason, ADVICE[""])
     held = payout.status == Payout.Status.HELD
     period = f"{payout.period_start:%Y-%m-%d}"
     if payout.period_end != payout.period_start:
         period += f"–{payout.period_end:%Y-%m-%d}"
-    subject = (
-        ("结算款暂缓支付" if held else "结算款付款失败")
-        + f" ¥{yuan(payout.amount)} / "
-        + ("Payout held" if held else "Payout failed")
-        + f": CNY {yuan(payout.amount)}"
+    amount = yuan(payout.amount)
+    subject = lazy_format(
+        _("结算款暂缓支付：¥%(amount)s") if held else _("结算款付款失败：¥%(amount)s"),
+        amount=amount,
     )
-    content = (
-        f"{period} 的结算款 ¥{yuan(payout.amount)}（{payout.txn_count} 笔）"
-        + ("暂缓支付" if held else "付款失败")
-        + f"。原因：{why_zh}。{do_zh}\n\n"
-        + f"The payout of CNY {yuan(payout.amount)} for {period} ({payout.txn_count} "
-        + f"transactions) {'is held' if held else 'failed'}: {why_en}. {do_en}"
+    content = lazy_format(
+        _("%(period)s 的结算款 ¥%(amount)s（%(count)s 笔）暂缓支付。原因：%(why)s。%(todo)s")
+        if held
+        else _("%(period)s 的结算款 ¥%(amount)s（%(count)s 笔）付款失败。原因：%(why)s。%(todo)s"),
+        period=period,
+        amount=amount,
+        count=payout.txn_count,
+        why=why,
+        todo=what_to_do,
     )
     return subject, content
 

@@ -222,3 +222,44 @@ def test_a_signed_form_body_is_not_a_crash_but_a_clear_refusal(pbx, caller_a):
     )
     assert multipart.status_code == 415 and multipart.json()["detail"]["en"]
     assert not Call.objects.exists()
+
+
+def test_a_signature_holding_a_card_like_run_of_digits_is_still_accepted(pbx, caller_a, agent):
+    """About one HMAC-SHA256 signature in 1,000 holds 13–19 digits that pass the Luhn check;
+    the door masks card numbers in headers, but never in a signature."""
+    from core.masking import mask_pans_in_text
+
+    for n in range(20_000):
+        body = json.dumps(pbx.event("ringing", f"c-luhn-{n}", caller="13800001111")).encode()
+        headers = pbx.headers(body)
+        if mask_pans_in_text(headers["X-Poscare-Signature"]) != headers["X-Poscare-Signature"]:
+            break
+    else:
+        pytest.fail("no signature with a card-like run found")
+    response = pbx.post("/api/calls/events", body, headers)
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+
+
+def test_a_batch_moves_many_calls_in_a_fixed_number_of_queries(
+    pbx, caller_a, agent, ticket_a, django_assert_max_num_queries
+):
+    """Ringing, answered and ended for calls new and old in one request: each call ends in
+    its latest state, the known caller's call is on its ticket, and the query count does not
+    grow with the batch (one INSERT of new calls, one UPDATE of the others)."""
+    pbx.call("ringing", "old-1", caller="13800001111", agent="A1001")
+    events = [pbx.event("answered", "old-1", agent="A1001")]
+    for n in range(30):
+        events.append(pbx.event("ringing", f"new-{n}", caller="13800001111", agent="A1001"))
+        events.append(pbx.event("answered", f"new-{n}", agent="A1001"))
+    with django_assert_max_num_queries(12):
+        response = pbx.send("/api/calls/events", {"events": events})
+    assert response.json() == {"accepted": 61, "duplicates": 0, "errors": []}
+    ended = pbx.event("ended", "new-0", recording_url="https://pbx.example.cn/r/0.wav")
+    assert pbx.send("/api/calls/events", {"events": [ended]}).json()["accepted"] == 1
+    states = dict(Call.objects.values_list("external_id", "state"))
+    assert states["old-1"] == "answered" and states["new-5"] == "answered"
+    assert states["new-0"] == "ended" and len(states) == 31
+    new = Call.objects.get(external_id="new-0")
+    assert new.ticket == ticket_a and new.agent == agent and new.answered_at is not None
+    assert new.recording_url == "https://pbx.example.cn/r/0.wav"
+    assert Interaction.objects.filter(ticket=ticket_a, kind="call").count() == 1

@@ -48,7 +48,8 @@ def test_staff_open_a_chargeback_and_the_merchant_is_told(client, agent, alice, 
     assert case.ticket.category == "refund_dispute" and case.number in case.ticket.description
     assert dt.timedelta(days=6) < case.deadline - timezone.now() <= dt.timedelta(days=7)
     notice = Notification.objects.get(recipient=alice, event="case_update")
-    assert case.number in notice.subject and "Please upload" in notice.body
+    assert case.number in notice.subject and "前上传材料" in notice.body
+    assert case.number in notice.subject_en and "Please upload" in notice.body_en
     open_chargeback(client, agent, merchant_a)  # the same notice again
     assert Case.objects.count() == 1
 

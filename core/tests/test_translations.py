@@ -23,11 +23,14 @@ def _unescape(text: str) -> str:
 
 
 def read_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry but the header; enough of the PO format for this."""
-    entries, msgid, msgstr, fuzzy, field = [], None, None, False, None
+    """(msgid, msgstr, fuzzy) for each entry but the header; enough of the PO format for this.
+    A message with a context (pgettext) has the key gettext gives it: context, EOT, msgid."""
+    entries, msgid, msgstr, fuzzy, field, context = [], None, None, False, None, ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            context = line[8:].strip('"') + "\x04"
         elif line.startswith("msgid "):
             msgid, field = line[6:].strip('"'), "id"
         elif line.startswith("msgstr "):
@@ -39,8 +42,8 @@ def read_po(path: Path) -> list[tuple[str, str, bool]]:
                 msgstr = (msgstr or "") + line.strip('"')
         elif not line.strip() and msgid is not None:
             if msgid:
-                entries.append((_unescape(msgid), _unescape(msgstr or ""), fuzzy))
-            msgid, msgstr, fuzzy, field = None, None, False, None
+                entries.append((context + _unescape(msgid), _unescape(msgstr or ""), fuzzy))
+            msgid, msgstr, fuzzy, field, context = None, None, False, None, ""
     return entries
 
 
@@ -82,3 +85,58 @@ def test_pages_in_english_have_no_untranslated_chinese(client, make_user):
         text = re.sub(r"<[^>]+>", " ", text)
         chinese = CJK.findall(text)
         assert not chinese, f"{url}: {''.join(chinese)[:80]}"
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
+TEMPLATE_TRANS = re.compile(r"""\{%\s*trans(?:late)?\s+(?:"([^"]*)"|'([^']*)')""")
+SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "var"}
+
+
+def _sources(suffix: str) -> list[Path]:
+    return [
+        p for p in ROOT.rglob(f"*{suffix}") if not SKIP_DIRS.intersection(p.relative_to(ROOT).parts)
+    ]
+
+
+def _python_msgids(path: Path) -> list[tuple[str, int]]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        context = ""
+        if name.startswith("pgettext") and len(node.args) > 1:
+            context = f"{getattr(node.args[0], 'value', '')}\x04"
+        first = node.args[1] if context else node.args[0]
+        literal = first.value if isinstance(first, ast.Constant) else None
+        if name in GETTEXT_NAMES and isinstance(literal, str) and literal:
+            found.append((context + literal, node.lineno))
+    return found
+
+
+def test_every_message_in_the_code_has_an_english_translation():
+    """What `makemessages` would add to a catalogue is there already, translated: a message
+    added to the code without its English shows Chinese on an English page. (Python messages
+    through the AST, template messages from {% trans %}; each found in some catalogue, since
+    Django looks in all of them.)"""
+    translated = {
+        msgid
+        for path in CATALOGUES
+        for msgid, msgstr, fuzzy in read_po(path)
+        if msgstr and not fuzzy
+    }
+    missing = []
+    for path in _sources(".py"):
+        for msgid, line in _python_msgids(path):
+            if msgid not in translated:
+                missing.append(f"{path.relative_to(ROOT)}:{line}: {msgid}")
+    for path in _sources(".html"):
+        for match in TEMPLATE_TRANS.finditer(path.read_text(encoding="utf-8")):
+            msgid = match.group(1) if match.group(1) is not None else match.group(2)
+            msgid = msgid.replace("%", "%%")  # as Django's {% trans %} looks it up
+            if msgid and msgid not in translated:
+                missing.append(f"{path.relative_to(ROOT)}: {msgid}")
+    assert missing == [], "add them to the app's catalogue (makemessages -l en)"

@@ -11,12 +11,13 @@ banner only: filing thousands of requests from one click is a campaign, not a no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import lazy_format
 from desk.models import Outage
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def _channels() -> list[str]:
     return ["inbox", "sms"] if sms else ["inbox"]
 
 
-def notify_region(outage: Outage, *, step: str, text: str, by: User, skip: set[int]) -> int:
+def notify_region(outage: Outage, *, step: str, text: Any, by: User, skip: set[int]) -> int:
     """File one outreach request per merchant of the region not in `skip` (merchant pks) and
     not yet told about this step; returns how many were filed."""
     from outreach.models import ContactRequest
@@ -64,8 +65,13 @@ def notify_region(outage: Outage, *, step: str, text: str, by: User, skip: set[i
             purpose=PURPOSE,
             urgency=urgency,
             channels=channels,
-            subject=outage.title,
-            content=f"{text}\n{_('查看故障进展')}: {settings.SITE_URL}{reverse('status')}",
+            subject=outage.shown_title,
+            content=lazy_format(
+                "%(text)s\n%(label)s: %(url)s",
+                text=text,
+                label=_("查看故障进展"),
+                url=f"{settings.SITE_URL}{reverse('status')}",
+            ),
             requested_by=by,
             dedupe_key=key,
             source="outage",

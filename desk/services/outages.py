@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import check_staff
-from core.errors import lazy_format
+from core.errors import in_both_languages, lazy_format
 from desk.models import (
     Interaction,
     Outage,
@@ -46,14 +46,18 @@ def declare_outage(
     region_code: str = "",
     expected_recovery_at: dt.datetime | None = None,
     started_at: dt.datetime | None = None,
+    title_en: str = "",
+    public_message_en: str = "",
 ) -> Outage:
     check_staff(by)
     if not title.strip() or not public_message.strip():
         raise DeskError(_("请填写故障标题和对商户的说明"))
     outage = Outage.objects.create(
         title=title.strip(),
+        title_en=title_en.strip(),
         kind=kind,
         public_message=public_message.strip(),
+        public_message_en=public_message_en.strip(),
         region_code=region_code,
         expected_recovery_at=expected_recovery_at,
         created_by=by,
@@ -63,6 +67,7 @@ def declare_outage(
         outage=outage,
         kind=OutageUpdate.Kind.DECLARED,
         message=outage.public_message,
+        message_en=outage.public_message_en,
         expected_recovery_at=expected_recovery_at,
         posted_at=outage.started_at,
         posted_by=by,
@@ -71,12 +76,26 @@ def declare_outage(
     return outage
 
 
-def _notice_text(outage: Outage) -> str:
-    text = outage.public_message
+def _notice_text(outage: Outage) -> Any:
+    """What merchants are told, in both languages (a lazy text)."""
     if outage.expected_recovery_at and outage.status == Outage.Status.ACTIVE:
         eta = timezone.localtime(outage.expected_recovery_at)
-        text += " " + str(lazy_format(_("预计恢复时间：%(eta)s"), eta=f"{eta:%Y-%m-%d %H:%M}"))
-    return text
+        eta_text = lazy_format(_("预计恢复时间：%(eta)s"), eta=f"{eta:%Y-%m-%d %H:%M}")
+        return lazy_format("%(text)s %(eta)s", text=outage.shown_message, eta=eta_text)
+    return outage.shown_message
+
+
+def _record_text(text: Any) -> str:
+    """A ticket's timeline keeps what was said as written: Chinese, then the English if any."""
+    both = in_both_languages(text)
+    return both["zh"] if both["en"] == both["zh"] else f"{both['zh']}\n\n{both['en']}"
+
+
+def _set_message(outage: Outage, message: str, message_en: str) -> None:
+    """A new message replaces both languages (a stale English text must not outlive it)."""
+    if message.strip():
+        outage.public_message = message.strip()
+        outage.public_message_en = message_en.strip()
 
 
 @transaction.atomic
@@ -112,7 +131,7 @@ def _outage_broadcast(
                 author=by,
                 agent_no=agent_no,
                 author_label=label,
-                body=text,
+                body=_record_text(text),
                 created_at=now,
             )
             for t in tickets
@@ -129,7 +148,7 @@ def _outage_broadcast(
             merchant,
             ticket=None if merchant.pk in several else only_ticket[merchant.pk],
             event=event,
-            subject=outage.title,
+            subject=outage.shown_title,
             body=text,
             link=reverse("portal_tickets"),
             dedupe_key=dedupe,
@@ -138,6 +157,7 @@ def _outage_broadcast(
         outage=outage,
         kind=OutageUpdate.Kind.RESOLVED if step == "resolved" else OutageUpdate.Kind.UPDATE,
         message=outage.public_message,
+        message_en=outage.public_message_en,
         expected_recovery_at=outage.expected_recovery_at,
         posted_at=now,
         posted_by=by,
@@ -148,7 +168,12 @@ def _outage_broadcast(
 
 @transaction.atomic
 def update_outage(
-    outage: Outage, *, message: str, by: User, expected_recovery_at: dt.datetime | None = None
+    outage: Outage,
+    *,
+    message: str,
+    by: User,
+    expected_recovery_at: dt.datetime | None = None,
+    message_en: str = "",
 ) -> int:
     """Post an update to every linked ticket; each affected merchant is told once per update."""
     check_staff(by)
@@ -156,10 +181,17 @@ def update_outage(
     if outage.status != Outage.Status.ACTIVE:
         raise DeskError(_("故障已恢复"))
     outage.update_count += 1
-    outage.public_message = message.strip() or outage.public_message
+    _set_message(outage, message, message_en)
     if expected_recovery_at is not None:
         outage.expected_recovery_at = expected_recovery_at
-    outage.save(update_fields=["update_count", "public_message", "expected_recovery_at"])
+    outage.save(
+        update_fields=[
+            "update_count",
+            "public_message",
+            "public_message_en",
+            "expected_recovery_at",
+        ]
+    )
     step = f"update:{outage.update_count}"
     return _outage_broadcast(
         outage, _notice_text(outage), by, "desk.outage_update", f"outage:{outage.pk}:{step}", step
@@ -167,7 +199,7 @@ def update_outage(
 
 
 @transaction.atomic
-def resolve_outage(outage: Outage, *, message: str, by: User) -> int:
+def resolve_outage(outage: Outage, *, message: str, by: User, message_en: str = "") -> int:
     """Resolve the incident and every open linked ticket; each merchant is notified once."""
     check_staff(by)
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
@@ -176,11 +208,11 @@ def resolve_outage(outage: Outage, *, message: str, by: User) -> int:
     now = timezone.now()
     outage.status = Outage.Status.RESOLVED
     outage.resolved_at = now
-    outage.public_message = message.strip() or outage.public_message
-    outage.save(update_fields=["status", "resolved_at", "public_message"])
+    _set_message(outage, message, message_en)
+    outage.save(update_fields=["status", "resolved_at", "public_message", "public_message_en"])
     notified = _outage_broadcast(
         outage,
-        outage.public_message,
+        outage.shown_message,
         by,
         "desk.outage_resolved",
         f"outage:{outage.pk}:resolved",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desk import services
-from desk.models import OutageUpdate
+from desk.models import Outage, OutageUpdate
 from outreach.models import ContactRequest
 from tests.browser import chinese_in
 from tests.factories import MerchantFactory
@@ -73,7 +73,7 @@ def test_every_merchant_of_the_region_is_told_once_and_none_outside(region, agen
     assert sorted(told(outage, "update:1")) == sorted(m.pk for m in inside)  # still once each
 
 
-def test_the_notice_goes_out_through_the_policy(region, agent, merchant_a):
+def test_the_notice_goes_out_through_the_policy(region, agent, merchant_a, daytime):
     from outreach.models import ContactAttempt, ContactPreference
 
     ContactPreference.objects.create(merchant=region[0][2], fewer_contacts=True)
@@ -99,13 +99,89 @@ def test_status_page_is_public_with_current_and_past_incidents(client, region, a
     assert OutageUpdate.objects.filter(outage=past).count() == 2
 
 
+ENGLISH = {"title_en": "Guangdong 4G network down", "public_message_en": "Use Wi-Fi for now."}
+
+
+def _main(response) -> str:
+    return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+
+
 def test_status_page_in_english(client, region, agent):
-    declare(agent, title="Guangdong 4G network down", public_message="Use Wi-Fi for now.")
+    outage = declare(agent, **ENGLISH)
+    services.update_outage(outage, message="抢修中。", message_en="Repairs under way.", by=agent)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("status")).content.decode()
-    main = page.split("<main", 1)[1].split("</main>", 1)[0]
-    assert "Guangdong" in main and "Expected recovery" in main
+    main = _main(client.get(reverse("status")))
+    assert "Guangdong 4G network down" in main and "Expected recovery" in main
+    assert "Use Wi-Fi for now." in main and "Repairs under way." in main
     assert not chinese_in(main), chinese_in(main)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    main = _main(client.get(reverse("status")))
+    assert "广东地区 4G 网络故障" in main and "抢修中。" in main and "Wi-Fi for now" not in main
+
+
+def test_an_outage_written_in_chinese_only_is_shown_in_chinese_on_english_pages(
+    client, region, agent
+):
+    outage = declare(agent, **ENGLISH)
+    # A new message without English replaces both: the old English must not outlive it.
+    services.update_outage(outage, message="基站已全部修复，正在观察。", by=agent)
+    outage.refresh_from_db()
+    assert outage.public_message_en == "" and outage.title_en == ENGLISH["title_en"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    main = _main(client.get(reverse("status")))
+    assert "基站已全部修复" in main and "Guangdong 4G network down" in main
+
+
+def test_outage_notices_and_banner_in_the_readers_language(client, region, agent, alice):
+    from notifications.models import Notification
+
+    inside, _outside = region
+    outage = declare(agent, **ENGLISH)
+    ticket = services.open_ticket(
+        merchant=inside[0],
+        category="network_signin",
+        description="签到失败",
+        channel="portal",
+        opened_by=alice,
+    )
+    services.link_to_outage([ticket], outage, by=agent)
+    services.update_outage(outage, message="抢修中。", message_en="Repairs under way.", by=agent)
+    notice = Notification.objects.filter(recipient=alice, event="desk.outage_update").get()
+    assert notice.subject == "广东地区 4G 网络故障" and notice.subject_en == ENGLISH["title_en"]
+    assert notice.body.startswith("抢修中。") and notice.body_en.startswith("Repairs under way.")
+    assert "Expected recovery" in notice.body_en
+    # The ticket's timeline keeps what was said in both languages.
+    line = ticket.interactions.get(body__contains="抢修中。")
+    assert "Repairs under way." in line.body
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    banner = client.get(reverse("portal")).content.decode().split('class="outage-banner"')[1]
+    banner = banner.split("</div>", 1)[0]
+    assert "Guangdong 4G network down" in banner and not chinese_in(banner), chinese_in(banner)
+
+
+def test_agents_write_the_english_text_on_the_outage_pages(client, region, agent):
+    client.force_login(agent)
+    response = client.post(
+        reverse("desk_outages"),
+        {
+            "title": "广东地区 4G 网络故障",
+            "title_en": "Guangdong 4G network down",
+            "kind": "network",
+            "region_code": "44",
+            "public_message": "可暂时改用 Wi-Fi。",
+            "public_message_en": "Use Wi-Fi for now.",
+        },
+    )
+    assert response.status_code == 302
+    outage = Outage.objects.get()
+    assert (outage.title_en, outage.public_message_en) == tuple(ENGLISH.values())
+    client.post(
+        reverse("desk_outage", args=[outage.pk]),
+        {"message": "抢修中。", "message_en": "Repairs under way."},
+    )
+    update = outage.updates.order_by("-id").first()
+    assert update is not None and update.message_en == "Repairs under way."
 
 
 def test_portal_banner_only_for_merchants_in_the_region(client, region, agent, alice, make_user):

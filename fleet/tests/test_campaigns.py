@@ -23,6 +23,7 @@ from fleet.campaigns import (
 from fleet.ingest import ingest_api
 from fleet.models import CampaignTarget, RemoteAction, TelemetryRecord, UpdateCampaign
 from fleet.tests.conftest import record
+from tests.browser import chinese_in
 
 FLEET = 20
 
@@ -68,6 +69,9 @@ def test_a_campaign_is_staged_and_the_first_merchants_are_told_in_advance(campai
     assert slot.hour == scheduled[0].quiet_hour and slot >= now + dt.timedelta(hours=12)
     notice = ContactRequest.objects.get(purpose="system_update")
     assert "V2.0" in notice.content and notice.dedupe_key.startswith("fleet-campaign-")
+    # Kept in both languages: an English-reading merchant's inbox reads English.
+    assert "V2.0" in notice.content_en and "update itself" in notice.content_en
+    assert notice.subject_en and not chinese_in(notice.subject_en + notice.content_en)
     with pytest.raises(CampaignError):
         start_campaign(campaign, by=supervisor)
 

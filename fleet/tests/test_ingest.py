@@ -225,3 +225,36 @@ def test_on_postgresql_raw_telemetry_is_partitioned_by_month(api, integration, t
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM fleet_telemetryrecord_p203103")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_the_state_document_is_the_record_by_field_name(terminal_a):
+    """PostgreSQL builds the state in SQL, SQLite in Python: the same document either way."""
+    from fleet.ingest import ingest_api
+
+    late = dt.datetime(2026, 11, 21, 9, 0, tzinfo=CST)
+    ingest_api([record(at=late, key_expires_on="2027-01-31", temperature_c=30, colour="红")])
+    data = TerminalState.objects.get(terminal=terminal_a).data
+    assert data == {
+        "battery_pct": 80,
+        "charging": False,
+        "battery_cycles": 300,
+        "temperature_c": 30.0,
+        "signal_dbm": -70,
+        "network": "4g",
+        "printer": "ok",
+        "print_count": 12000,
+        "chip_errors": 0,
+        "swipe_errors": 0,
+        "contactless_errors": 0,
+        "reboots": 0,
+        "free_storage_mb": 1500,
+        "firmware_version": "PayDroid 8.1",
+        "app_version": "3.2.1",
+        "last_signin_at": "2026-11-21T01:00:00+00:00",
+        "signin_ok": True,
+        "key_expires_on": "2027-01-31",
+        "extra": {"colour": "红"},
+    }
+    ingest_api([record(at=late + dt.timedelta(hours=1))])  # no unknown fields: no "extra"
+    assert "extra" not in TerminalState.objects.get(terminal=terminal_a).data

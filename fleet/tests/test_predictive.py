@@ -15,6 +15,7 @@ from fleet import riskmodel
 from fleet.models import FailureEvent, FailureRisk, TelemetryDaily
 from fleet.predictive import TrainingError, train, training_days
 from fleet.proactive import open_proactive_work, predict_and_act
+from tests.browser import chinese_in
 
 DAYS = 130
 FLEET = 60
@@ -125,6 +126,7 @@ def test_proactive_work_is_opened_once_and_the_merchant_is_told(planted_wear, mo
     assert FailureRisk.objects.get(terminal=planted_wear[0]).ticket == ticket
     requests = ContactRequest.objects.filter(dedupe_key__startswith="fleet-pm-")
     assert requests.count() == len(planted_wear)
+    assert all(r.content_en and not chinese_in(r.subject_en + r.content_en) for r in requests)
     assert set(requests.values_list("merchant_id", flat=True)) == {
         t.merchant_id for t in planted_wear
     }

@@ -61,6 +61,7 @@ def test_a_pin_spike_tells_the_merchant_through_the_contact_policy(steady_shop):
     assert "密码" in alerts["55"].reason["zh"] and alerts["55"].audience == "merchant"
     request = ContactRequest.objects.get()
     assert request.merchant == steady_shop.merchant and request.purpose == "transaction_anomaly"
+    assert request.content_en == alerts["55"].reason["en"] and request.subject_en
 
 
 @pytest.mark.django_db

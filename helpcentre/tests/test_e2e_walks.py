@@ -1,40 +1,27 @@
 """Browser walks at 390 px (a phone) and 1366 px (a desktop), in Chinese and English: the help
 centre (search, an article, a training quiz), a cashier's limited portal, and a chargeback case
 with evidence. On every page: nothing wider than the screen, and English pages show no Chinese
-characters or Chinese punctuation."""
+characters or Chinese punctuation (the one scanner, `tests/browser.py`'s `page_problems`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser import page_problems, set_window_width, visible_text
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 WIDTHS = (390, 1366)
-CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-# The page's visible text without the language menu (which names 简体中文 in every language).
-VISIBLE_TEXT = """
-const copy = document.body.cloneNode(true);
-copy.querySelectorAll('select, option, script, style').forEach(e => e.remove());
-document.body.appendChild(copy); copy.style.position = 'absolute';
-const text = copy.innerText; copy.remove(); return text;
-"""
 
 
 def check_page(browser, language: str) -> str:
     """The page fits the window, and in English shows no Chinese; returns its text."""
-    wide = browser.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]"
-    )
-    assert wide[0] <= wide[1], f"{browser.current_url}: {wide[0]} px wide in {wide[1]} px"
-    text = browser.execute_script(VISIBLE_TEXT)
-    if language == "en":
-        found = CHINESE.findall(text)
-        assert not found, f"{browser.current_url}: {''.join(found)[:40]}"
-    return text
+    problems = page_problems(browser, "en" if language == "en" else "zh")
+    assert problems == []
+    return visible_text(browser)
 
 
 def open_page(browser, url: str, language: str) -> str:
@@ -50,7 +37,7 @@ def english_names(merchant) -> None:
 
 
 def use(browser, live_server, width: int, language: str) -> None:
-    browser.set_window_size(width, 1000)
+    set_window_width(browser, width, 1000)
     browser.get(live_server.url + "/help/")
     browser.add_cookie(
         {"name": "django_language", "value": "en" if language == "en" else "zh-hans"}
@@ -104,7 +91,7 @@ def test_cashier_sees_a_limited_portal(
     TerminalFactory(merchant=merchant_a, store=back, terminal_id="22220002")
     cashier = make_user("till")
     Membership.objects.create(merchant=merchant_a, user=cashier, role="cashier", store=front)
-    browser.set_window_size(width, 1000)
+    set_window_width(browser, width, 1000)
     browser_login("till", "pw-till")
     use(browser, live_server, width, language)
     text = open_page(browser, live_server.url + "/portal/", language)
@@ -141,7 +128,7 @@ def test_chargeback_case_with_evidence(
     )
     slip = tmp_path / "slip.jpg"
     slip.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 200)
-    browser.set_window_size(width, 1000)
+    set_window_width(browser, width, 1000)
     browser_login("alice", "pw-alice")
     use(browser, live_server, width, language)
     open_page(browser, live_server.url + "/portal/cases/", language)

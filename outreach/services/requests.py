@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import lazy_format
+from core.language import chinese_and_english
 from outreach import policy
 from outreach.models import (
     Campaign,
@@ -108,8 +109,8 @@ def file_request(
     purpose: str,
     urgency: str,
     channels: list[str],
-    subject: str,
-    content: str,
+    subject: Any,
+    content: Any,
     requested_by: User,
     dedupe_key: str = "",
     expires_at: dt.datetime | None = None,
@@ -119,8 +120,12 @@ def file_request(
     now: dt.datetime | None = None,
     validate: bool = True,
 ) -> ContactRequest:
-    """File a request; the contact policy decides at once, and what may go now goes now."""
+    """File a request; the contact policy decides at once, and what may go now goes now.
+    A translatable (lazy) subject or content is kept in Chinese and English: the merchant's
+    inbox and contact history show each reader their language."""
     now = now or timezone.now()
+    subject, subject_en = chinese_and_english(subject)
+    content, content_en = chinese_and_english(content)
     channels = [c for c in dict.fromkeys(channels)]
     if validate:
         validate_request(
@@ -143,6 +148,8 @@ def file_request(
         channels=channels,
         subject=subject.strip(),
         content=content.strip(),
+        subject_en=subject_en.strip()[:200],
+        content_en=content_en.strip(),
         dedupe_key=dedupe_key.strip(),
         expires_at=expires_at,
         justification=justification.strip(),

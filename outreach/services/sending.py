@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import lazy_format
+from core.language import lazy_join
 from core.phones import display_phone
 from outreach import policy
 from outreach.codes import new_code
@@ -75,14 +78,20 @@ def _unique_code(from_number: str, now: dt.datetime) -> str:
     raise RuntimeError("could not draw a free verification code")  # pragma: no cover
 
 
-def _verify_line(code: str, number: str, channel: str) -> str:
-    site = settings.SITE_URL.rstrip("/")
-    return (
-        f"【核验码 {code}】本{'短信' if channel == Channel.SMS else '电话'}"
-        f"来自 {display_phone(number)}，"
-        f"可在 {site}{reverse('verify_contact')} 输入号码和核验码核实，或拨打官方客服热线回拨。"
-        "我们不会索要卡号、密码或短信验证码。"
+def _verify_line(code: str, number: str, channel: str) -> Any:
+    template = (
+        _(
+            "【核验码 %(code)s】本短信来自 %(number)s，可在 %(url)s 输入号码和核验码核实，"
+            "或拨打官方客服热线回拨。我们不会索要卡号、密码或短信验证码。"
+        )
+        if channel == Channel.SMS
+        else _(
+            "【核验码 %(code)s】本电话来自 %(number)s，可在 %(url)s 输入号码和核验码核实，"
+            "或拨打官方客服热线回拨。我们不会索要卡号、密码或短信验证码。"
+        )
     )
+    url = f"{settings.SITE_URL.rstrip('/')}{reverse('verify_contact')}"
+    return lazy_format(template, code=code, number=display_phone(number), url=url)
 
 
 def _primary_contact(merchant: Merchant) -> Contact | None:
@@ -137,13 +146,15 @@ def _send_one(request: ContactRequest, now: dt.datetime) -> None:
     else:
         from_number = number.number if number else ""
         code = _unique_code(from_number, now) if number else ""
-        body = request.content
+        subject, body = request.text
         if code:
-            body = f"{body}\n{_verify_line(code, from_number, channel)}"
+            body = lazy_format(
+                "%(body)s\n%(verify)s", body=body, verify=_verify_line(code, from_number, channel)
+            )
         notify(
             merchant,
             event=f"outreach.{request.purpose}",
-            subject=request.subject,
+            subject=subject,
             body=body,
             link=reverse("contact_history"),
             channels=[channel],
@@ -162,6 +173,7 @@ def _send_one(request: ContactRequest, now: dt.datetime) -> None:
             occurred_at=now,
             outcome=ContactAttempt.Outcome.SENT,
             summary=request.subject[:300],
+            summary_en=request.subject_en[:300],
             verification_code=code,
             override=request.override,
         )
@@ -175,12 +187,15 @@ def _send_digest(items: list[ContactRequest], now: dt.datetime) -> None:
 
     merchant = items[0].merchant
     channel = items[0].channel
-    lines = [f"{i}. {r.subject}\n{r.content}" for i, r in enumerate(items, 1)]
+    lines = [
+        lazy_format("%(n)s. %(subject)s\n%(content)s", n=i, subject=r.text[0], content=r.text[1])
+        for i, r in enumerate(items, 1)
+    ]
     notify(
         merchant,
         event="outreach.digest",
-        subject=f"今日摘要：{len(items)} 条通知 / Daily digest: {len(items)} notice(s)",
-        body="\n\n".join(lines),
+        subject=lazy_format(_("今日摘要：%(count)s 条通知"), count=len(items)),
+        body=lazy_join("\n\n", lines),
         link=reverse("contact_history"),
         channels=[channel],
     )
@@ -195,6 +210,7 @@ def _send_digest(items: list[ContactRequest], now: dt.datetime) -> None:
             occurred_at=now,
             outcome=ContactAttempt.Outcome.SENT,
             summary=r.subject[:300],
+            summary_en=r.subject_en[:300],
             digest=True,
         )
         for r in items

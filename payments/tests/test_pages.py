@@ -164,8 +164,13 @@ def test_panels_on_shared_pages(client, alice, agent, merchant_a, terminal_a, tx
     client.force_login(alice)
     page = client.get(reverse("portal_merchant", args=[merchant_a.merchant_id])).content.decode()
     assert reverse("transaction_detail", args=[txn_a.pk]) in page
+    # The terminal page lists its last 31 days and links to the search for the rest.
     page = client.get(reverse("terminal_detail", args=[terminal_a.terminal_id])).content.decode()
-    assert reverse("transaction_detail", args=[txn_a.pk]) in page
+    assert reverse("transaction_detail", args=[txn_a.pk]) not in page
+    assert f"terminal_id={terminal_a.terminal_id}" in page
+    recent = TransactionFactory(terminal=terminal_a, local_time=timezone.now())
+    page = client.get(reverse("terminal_detail", args=[terminal_a.terminal_id])).content.decode()
+    assert reverse("transaction_detail", args=[recent.pk]) in page
 
 
 def test_pages_in_english_have_no_untranslated_chinese(client, make_user):

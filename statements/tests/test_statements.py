@@ -96,7 +96,7 @@ def test_statements_are_scoped_and_refuse_bad_periods(
     assert "daily statement" in response.content.decode()
 
 
-def test_a_held_payout_is_told_once_with_why_and_what_to_do(alice, merchant_a):
+def test_a_held_payout_is_told_once_with_why_and_what_to_do(alice, merchant_a, daytime):
     from payments.tests.factories import PayoutFactory
 
     payout = PayoutFactory(
@@ -106,8 +106,8 @@ def test_a_held_payout_is_told_once_with_why_and_what_to_do(alice, merchant_a):
     assert notice is not None and notice.request is not None
     assert notice.request.purpose == "service_followup" and notice.request.merchant == merchant_a
     inbox = Notification.objects.get(recipient=alice)
-    assert "暂缓支付" in inbox.subject and "Payout held" in inbox.subject
-    assert "补充交易材料" in inbox.body and "the money is safe" in inbox.body
+    assert "暂缓支付" in inbox.subject and "Payout held" in inbox.subject_en
+    assert "补充交易材料" in inbox.body and "the money is safe" in inbox.body_en
     assert notify_payout(payout) is None and notify_recent_payouts() == 0
     assert ContactRequest.objects.count() == 1
     payout.status, payout.reason = "failed", "wrong_account"

@@ -2,9 +2,11 @@
 pairs, containment, answer precision, latency and peak memory.
 
 ``assistant_eval FILE`` scores the current model on a labelled file (e.g. the team-written
-eval.jsonl). ``assistant_eval --real`` is the measure that counts: real merchant questions, a
-fixed split by source page, the threshold chosen by cross-validation on the development part
-(see assistant/nlu/realeval.py); it reports its method with the figures.
+eval.jsonl). ``assistant_eval --real`` is the measure that counts, on the real merchant
+questions (see assistant/nlu/realeval.py): the headline is page-grouped k-fold
+cross-validation over all of them with the threshold chosen by nested cross-validation (mean
+over the folds); beside it (``fixed_split``) the fixed split by source page, its threshold
+chosen by cross-validation on the development part. Each reports its method with the figures.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assistant.nlu import get_model
 from assistant.nlu.evaluate import evaluate
 from assistant.nlu.model import DEFAULT_REAL_PATH, DEFAULT_TRAIN_PATH, read_jsonl
-from assistant.nlu.realeval import real_wording_evaluation
+from assistant.nlu.realeval import kfold_evaluation, real_wording_evaluation
 
 
 def _read_labelled(path: str) -> list[dict[str, Any]]:
@@ -48,18 +50,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--real",
             action="store_true",
-            help="Train on the team file + development split, score the real test split.",
+            help="Score on the real questions: k-fold (nested threshold) and the fixed split.",
+        )
+        parser.add_argument(
+            "--method",
+            choices=["both", "kfold", "split"],
+            default="both",
+            help="With --real: k-fold over every real question, the fixed split, or both.",
         )
         parser.add_argument("--real-file", default=str(DEFAULT_REAL_PATH))
         parser.add_argument("--train", default=str(DEFAULT_TRAIN_PATH))
 
     def handle(self, *args: Any, file: str | None, **options: Any) -> None:
         if options["real"]:
-            result = real_wording_evaluation(
-                _read_labelled(options["train"]),
-                _read_labelled(options["real_file"]),
-                threshold=options.get("threshold"),
-            )
+            result = self._real(options)
         elif file:
             result = evaluate(get_model(), _read_labelled(file), threshold=options.get("threshold"))
         else:
@@ -69,7 +73,43 @@ class Command(BaseCommand):
             return
         self._write_summary(result)
 
+    def _real(self, options: dict[str, Any]) -> dict[str, Any]:
+        team = _read_labelled(options["train"])
+        real = _read_labelled(options["real_file"])
+        method = options["method"]
+        split = None
+        if method in ("both", "split"):
+            split = real_wording_evaluation(team, real, threshold=options.get("threshold"))
+            if method == "split":
+                return split
+        kfold = kfold_evaluation(team, real)
+        result = {**kfold["mean_over_folds"], **kfold}
+        if split is not None:
+            result["fixed_split"] = split
+        return result
+
     def _write_summary(self, result: dict[str, Any]) -> None:
+        if "folds" in result:
+            method = result["method"]
+            self.stdout.write(
+                f"method: {method['kind']} ({method['questions']} questions, "
+                f"{method['pages']} pages); {method['threshold_chosen_by']}"
+            )
+            for name in ("pooled", "test_part_questions_only"):
+                scores = result[name]
+                self.stdout.write(
+                    f"{name}: {scores['messages']} messages  accuracy {scores['accuracy']:.1%}  "
+                    f"containment {scores['containment']:.1%}  answer precision "
+                    f"{scores['answer_precision']:.1%}"
+                )
+            self.stdout.write(
+                f"mean over folds: accuracy {result['accuracy']:.1%}  containment "
+                f"{result['containment']:.1%}  answer precision {result['answer_precision']:.1%}"
+            )
+            if "fixed_split" not in result:
+                return
+            self.stdout.write("fixed split:")
+            result = result["fixed_split"]
         if "method" in result:
             method = result["method"]
             self.stdout.write(

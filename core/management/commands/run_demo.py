@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -19,6 +20,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def demo_secret_key(var_dir: Path) -> str:
@@ -65,6 +70,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
         env = demo_environment(os.environ, Path(settings.BASE_DIR) / "var")
+        # `kill` (SIGTERM) stops the worker and the scheduler too, as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _stop)
         collect, *helper_commands, server_command = demo_commands(host, port)
         subprocess.run(collect, env=env, check=True)  # noqa: S603 - our own argv
         helpers = [subprocess.Popen(command, env=env) for command in helper_commands]
