@@ -11,6 +11,7 @@ import's reader, the ledger audit's workers): it opens its own database connecti
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -43,9 +44,11 @@ def run_together(
     *,
     grace_seconds: float = GRACE_SECONDS,
     out: Any = sys.stderr,  # a text stream, or a command's OutputWrapper
+    niceness: Mapping[str, int] | None = None,
 ) -> int:
     """Start every command, stop them all when one exits or on a signal. Returns the exit
-    status: the first child's that exited on its own (1 if that was 0), 0 on a signal."""
+    status: the first child's that exited on its own (1 if that was 0), 0 on a signal.
+    `niceness` lowers the CPU priority of the named commands (os.nice increments)."""
     stopping: list[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -56,7 +59,12 @@ def run_together(
     status = 0
     try:
         for name, command in commands.items():
-            children[name] = subprocess.Popen(list(command), start_new_session=True)
+            increment = (niceness or {}).get(name, 0)
+            children[name] = subprocess.Popen(
+                list(command),
+                start_new_session=True,
+                preexec_fn=(lambda n=increment: _lower_priority(n)) if increment else None,  # noqa: PLW1509 - only os.nice, no locks
+            )
             out.write(f"poscare: started {name} (pid {children[name].pid})\n")
         while not stopping:
             exited = [(name, p) for name, p in children.items() if p.poll() is not None]
@@ -71,6 +79,10 @@ def run_together(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return status
+
+
+def _lower_priority(increment: int) -> None:
+    os.nice(increment)
 
 
 def _stop_all(
