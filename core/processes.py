@@ -4,6 +4,9 @@
 container runtime) stops them all; so does any one of them exiting, because a poscare without
 its worker or scheduler must not look healthy. Each child gets SIGTERM first, then SIGKILL
 after a grace period. Used by `manage.py serve`.
+
+`detach_inherited_connections` is for a process forked to share a Python-heavy job (the
+import's reader, the ledger audit's workers): it opens its own database connections.
 """
 
 from __future__ import annotations
@@ -17,6 +20,23 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 GRACE_SECONDS = 30.0
+_inherited: list[Any] = []  # the parent's connections, kept alive and untouched in the child
+
+
+def detach_inherited_connections() -> None:
+    """In a forked child: forget the parent's database connections, and the parent's
+    transaction state with them, so that the next query opens a connection of the child's own
+    with a clean state. The inherited connections are kept, never used and never closed
+    (closing would end the parent's session on the shared socket; psycopg does not close a
+    connection inherited through fork)."""
+    from django.db import connections
+
+    for alias in list(connections):
+        wrapper = connections[alias]
+        if wrapper.connection is not None:
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None
+        del connections[alias]  # the next use makes a fresh wrapper (not in any atomic block)
 
 
 def run_together(
