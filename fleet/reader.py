@@ -2,8 +2,8 @@
 checks each record, resolves terminal numbers (on its own database connection) and builds the
 binary `COPY` data of each batch and of the terminals' latest states, while the importing
 process streams the previous batch into the database. Python's work and the database's then
-overlap on two cores instead of taking turns — the design of `payments.ingest.reader`, whose
-connection hand-over (`detach_connections`) it shares.
+overlap on two cores instead of taking turns — the design of `payments.ingest.reader`, with
+the same connection hand-over (`core.processes.detach_inherited_connections`).
 
 Batches travel through a pipe that holds at most one of them, so memory stays flat; each
 batch is still written in its own transaction by the importing process. If that process dies,
@@ -21,8 +21,9 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from core.errors import in_both_languages
+from core.processes import detach_inherited_connections
 from core.tabular import TabularError
-from payments.ingest.reader import ReaderFailed, detach_connections
+from payments.ingest.reader import ReaderFailed
 from payments.ingest.sources import Bilingual
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def _read(sender: Connection, receiver: Connection, stream: Iterator[tuple[int, 
     from fleet.ingest import BATCH_SIZE, STATE_FLUSH, IngestResult, Writer, _check_batch
 
     receiver.close()  # the parent's end: if the parent dies, sending then fails at once
-    detach_connections()
+    detach_inherited_connections()
     gc.disable()  # as in the parent (`without_cycle_collection`); this process then ends
     try:
         writer = Writer()

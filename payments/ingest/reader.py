@@ -23,13 +23,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from core.errors import in_both_languages
+from core.processes import detach_inherited_connections
 from core.tabular import TabularError
 from payments.ingest.cleaning import ADJUSTMENT_TYPES, Cleaner
 from payments.ingest.payload import Formats, build
 from payments.ingest.result import IngestResult
 from payments.ingest.sources import Bilingual, Record, RowProblem, SourceError
-
-_inherited: list[Any] = []  # the parent's connections, kept alive and untouched in the child
 
 
 class ReaderFailed(RuntimeError):
@@ -58,18 +57,6 @@ def check_batch(
     return rows, has_adjustments
 
 
-def detach_connections() -> None:
-    """In a forked child: set the parent's database connections aside, untouched (never
-    used, never closed), so that Django opens the child's own (fleet's reader uses it too)."""
-    from django.db import connections
-
-    for alias in connections:
-        wrapper = connections[alias]
-        if wrapper.connection is not None:
-            _inherited.append(wrapper.connection)
-            wrapper.connection = None
-
-
 def _read(
     receiver: Connection,
     sender: Connection,
@@ -85,7 +72,7 @@ def _read(
     from payments.ingest.writer import reserve_ids
 
     receiver.close()  # the parent's end: if the parent dies, sending then fails at once
-    detach_connections()
+    detach_inherited_connections()
     try:
         cleaner = Cleaner(source, settlement_date)
         connection.ensure_connection()
