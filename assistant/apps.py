@@ -8,8 +8,9 @@ class AssistantConfig(AppConfig):
 
     def ready(self) -> None:
         from assistant import panels
-        from notifications.events import INBOX, register_event
+        from notifications.events import INBOX, WECHAT, register_event
 
         panels.register()
-        # An agent's answer in a WeChat or SMS conversation the agent took over.
-        register_event("assistant.agent_reply", _("人工客服回复"), "merchant", (INBOX,))
+        # An agent's answer in a WeChat or SMS conversation the agent took over: in the inbox,
+        # and in WeChat as a template message to a user who bound the Official Account.
+        register_event("assistant.agent_reply", _("人工客服回复"), "merchant", (INBOX, WECHAT))

@@ -6,7 +6,9 @@ merchant — median / p95 under that load. The server is `manage.py serve` (guni
 worker, the scheduler: as `make serve` runs it) on PostgreSQL and Redis, reached over HTTP on
 127.0.0.1. `CHANNELS_SERVER=inprocess` runs the old in-process variant (Django's test client
 in threads: one process and one GIL for the phone system, the consoles and the server).
-The goal is p95 <= 1 s."""
+Every watched agent takes one call at a time, so every watched pop is measured (a pop not
+shown within POP_TIMEOUT counts as missed, and as slower than any seen). The goal is 1,000
+events/s accepted with the pop p95 <= 1 s."""
 
 from __future__ import annotations
 
@@ -347,6 +349,13 @@ def measure(system: Any, agents: list[Any], phones: list[str], port: int | None)
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+    # The task worker logs ended calls on their tickets behind the requests (at a lower CPU
+    # priority, WORKER_NICE): how far it got by the end of the run.
+    from channels.models import Call
+
+    due = Call.objects.filter(state="ended", ticket__isnull=False, agent__isnull=False)
+    result["calls_to_log_on_tickets"] = due.count()
+    result["calls_logged_by_the_end"] = due.filter(interaction__isnull=False).count()
     result["goal_met"] = bool(
         rate >= RATE and p95 is not None and p95 <= GOAL_P95 and not result["failed_requests"]
     )

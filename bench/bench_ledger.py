@@ -11,22 +11,41 @@
 5. pymerkle side by side on the same leaves in memory: equal roots, proof times.
 
 LEDGER_BENCH_ROWS (default 1,000,000) and LEDGER_BENCH_LEAVES (default 10,000,000) scale it.
+
+Phases, each its own process so that a timed one fits a short hold of the bench lock (the
+results merge into `bench/results/ledger.json`):
+
+    python bench/bench_ledger.py appends    # fresh database: 1 and 2, then a checkpoint
+    python bench/bench_ledger.py audit      # 3, on the database `appends` left
+    python bench/bench_ledger.py pymerkle   # 5, the entries `appends` left
+    python bench/bench_ledger.py tiles      # builds the 10M-leaf tiles (untimed: run it niced)
+    python bench/bench_ledger.py proofs     # 4, on the tiles `tiles` left
+
+Without an argument (`make bench`) all of them run in that order.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, fresh_database, peak_rss_mb, setup_django, write_result  # noqa: E402
+from common import (  # noqa: E402
+    RESULTS,
+    ROOT,
+    fresh_database,
+    peak_rss_mb,
+    setup_django,
+    write_result,
+)
 
 ROWS = int(os.environ.get("LEDGER_BENCH_ROWS", 1_000_000))
 LEAVES = int(os.environ.get("LEDGER_BENCH_LEAVES", 10_000_000))
@@ -34,6 +53,7 @@ TERMINALS = 200
 INTERACTIONS = 20_000
 REQUESTS = 300
 PROOFS = 500
+PYMERKLE_LEAVES = int(os.environ.get("LEDGER_BENCH_PYMERKLE", 250_000))  # ≈ 1 KB each in pymerkle
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -156,8 +176,8 @@ def bench_appends() -> dict:
     }
 
 
-def bench_sequence_and_audit() -> dict:
-    from ledger import audit, checkpoints, log
+def bench_sequence() -> dict:
+    from ledger import checkpoints, log
     from ledger.models import LedgerEntry
 
     total = LedgerEntry.objects.count()
@@ -165,23 +185,42 @@ def bench_sequence_and_audit() -> dict:
     log.sequence_all()
     sequence_seconds = time.perf_counter() - started
     checkpoints.issue(force=True)
-    started = time.perf_counter()
-    result = audit.run()
-    audit_seconds = time.perf_counter() - started
-    assert result.ok, result.counts
-    assert result.entries == total
     return {
         "entries": total,
         "sequence_seconds": round(sequence_seconds, 1),
         "sequenced_per_second": round(total / sequence_seconds),
-        "audit_seconds": round(audit_seconds, 1),
-        "audit_entries_per_second": round(total / audit_seconds),
+    }
+
+
+def bench_audit() -> dict:
+    """`manage.py ledger_audit` as an operator runs it, timed whole: it must pass."""
+    import io
+
+    from django.core.management import call_command
+
+    from ledger.models import AuditRun, LedgerEntry
+
+    total = LedgerEntry.objects.count()
+    started = time.perf_counter()
+    call_command("ledger_audit", stdout=io.StringIO(), stderr=io.StringIO())
+    seconds = time.perf_counter() - started
+    run = AuditRun.objects.order_by("-started_at").first()
+    assert run is not None and run.ok, run and run.summary
+    assert run.summary["entries"] == total, (run.summary, total)
+    return {
+        "command": "manage.py ledger_audit",
+        "entries": run.summary["entries"],
+        "records": run.summary["records"],
+        "checkpoints": run.summary["checkpoints"],
+        "seconds": round(seconds, 1),
+        "entries_per_second": round(total / seconds),
     }
 
 
 def build_synthetic_tiles(leaves: int) -> bytes:
-    """Stored tiles of a tree of `leaves` random leaf hashes; returns the root (computed in
-    memory from the same tiles)."""
+    """Stored tiles of a tree of `leaves` random leaf hashes, written the way the sequencer
+    writes them. Returns the root computed in memory from the leaf hashes themselves (not read
+    back from the tiles), which the proofs are then verified against."""
     from django.db import connection
 
     from ledger import merkle
@@ -189,8 +228,8 @@ def build_synthetic_tiles(leaves: int) -> bytes:
 
     LedgerTile.objects.all().delete()
     rng = random.Random(9162)
-    level_hashes: list[bytes] = []  # the hashes of the level above, as tiles complete
-    tree = merkle.MemoryTiles()  # upper levels only (level ≥ 1), for the root
+    tile_roots: list[bytes] = []  # level 8 of the tree: the root of each full level-0 tile
+    last = b""  # the partly filled last level-0 tile
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy("COPY ledger_ledgertile (level, number, hashes) FROM STDIN") as copy:
@@ -199,109 +238,203 @@ def build_synthetic_tiles(leaves: int) -> bytes:
                 data = rng.randbytes(width * merkle.HASH_SIZE)
                 copy.write_row((0, number, data))
                 if width == merkle.TILE_WIDTH:
-                    level_hashes.append(merkle._reduce(data))
-    # Upper levels: the same append as the sequencer, on a tree of tile roots.
-    tree.append(level_hashes)
+                    tile_roots.append(merkle._reduce(data))
+                else:
+                    last = data
+    # Upper levels: the same append as the sequencer, on the tree of tile roots.
+    upper = merkle.MemoryTiles()
+    upper.append(tile_roots)
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy("COPY ledger_ledgertile (level, number, hashes) FROM STDIN") as copy:
-            for (level, number), data in tree.tiles.items():
+            for (level, number), data in upper.tiles.items():
                 copy.write_row((level + 1, number, data))
     LogHead.objects.update_or_create(pk=1, defaults={"size": leaves})
+    # RFC 9162 MTH(D[0:leaves]) as its complete subtrees, each reduced from the leaf hashes.
+    full = len(tile_roots) * merkle.TILE_WIDTH
+    values = []
+    for level, index in merkle._range_fold(0, leaves):
+        first, count = index << level, 1 << level
+        if first < full:
+            above = level - merkle.TILE_HEIGHT
+            roots = tile_roots[index << above : (index + 1) << above]
+            values.append(merkle._reduce(b"".join(roots)))
+        else:
+            offset = (first - full) * merkle.HASH_SIZE
+            values.append(merkle._reduce(last[offset : offset + count * merkle.HASH_SIZE]))
+    root = values[-1]
+    for value in reversed(values[:-1]):
+        root = merkle.node_hash(value, root)
+    return root
+
+
+def bench_tiles() -> dict:
     from ledger import log
-
-    return log.root(leaves)
-
-
-def bench_proofs() -> dict:
-    from ledger import log, merkle
 
     started = time.perf_counter()
     root = build_synthetic_tiles(LEAVES)
-    build_seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    assert log.root(LEAVES) == root, "the stored tiles give another root"
+    return {"leaves": LEAVES, "build_seconds": round(seconds, 1), "root": root.hex()}
+
+
+def bench_proofs(expected_root: bytes) -> dict:
+    """Random inclusion proofs from the stored tiles, each verified against the root computed
+    from the leaves when the tiles were built."""
+    from ledger import log, merkle
+
+    size = log.tree_size()
     rng = random.Random(1)
     timings = []
     for _ in range(PROOFS):
-        index = rng.randrange(LEAVES)
+        index = rng.randrange(size)
         began = time.perf_counter()
-        proof = log.inclusion_proof(index, LEAVES)
+        proof = log.inclusion_proof(index, size)
         timings.append((time.perf_counter() - began) * 1000)
-        tile = log.read_tiles({(0, index // merkle.TILE_WIDTH)})[(0, index // merkle.TILE_WIDTH)]
+        key = (0, index // merkle.TILE_WIDTH)
         offset = (index % merkle.TILE_WIDTH) * merkle.HASH_SIZE
-        merkle.verify_inclusion(index, LEAVES, tile[offset : offset + 32], proof, root)
+        leaf = log.read_tiles({key})[key][offset : offset + merkle.HASH_SIZE]
+        merkle.verify_inclusion(index, size, leaf, proof, expected_root)
     return {
-        "leaves": LEAVES,
-        "tiles_build_seconds": round(build_seconds, 1),
+        "leaves": size,
+        "proofs": PROOFS,
+        "queries_per_proof": 1,
         "inclusion_proof_ms_median": round(statistics.median(timings), 2),
         "inclusion_proof_ms_p95": round(percentile(timings, 0.95), 2),
         "inclusion_proof_ms_max": round(max(timings), 2),
     }
 
 
-def bench_pymerkle(count: int = 100_000) -> dict:
+def bench_pymerkle() -> dict:
+    """The ledger's own first PYMERKLE_LEAVES entries, streamed from PostgreSQL in index order,
+    through our tree and pymerkle's: both roots equal the stored tree's root at that size;
+    then the same random inclusion proofs from each (ours also from the stored tiles)."""
+    from django.db import connection, transaction
     from pymerkle import InmemoryTree
 
-    from ledger import merkle
+    from ledger import log, merkle
 
-    entries = [hashlib.sha256(str(n).encode()).digest() for n in range(count)]
+    count = min(PYMERKLE_LEAVES, log.tree_size())
     ours = merkle.MemoryTiles()
-    started = time.perf_counter()
-    ours.append([merkle.leaf_hash(entry) for entry in entries])
-    ours_build = time.perf_counter() - started
     theirs = InmemoryTree(algorithm="sha256")
-    started = time.perf_counter()
-    for entry in entries:
-        theirs.append_entry(entry)
-    theirs_build = time.perf_counter() - started
-    their_root = (getattr(theirs, "get_root", None) or theirs.get_state)()
-    assert ours.root() == their_root, "the roots differ"
+    ours_build = theirs_build = 0.0
+    with transaction.atomic(), connection.cursor() as cursor:  # a named cursor needs one
+        raw = cursor.connection.cursor(name="ledger-bench-entries")
+        raw.execute(
+            "SELECT convert_to(content, 'UTF8') FROM ledger_ledgerentry "
+            "WHERE index < %s ORDER BY index",
+            [count],
+        )
+        while rows := raw.fetchmany(20_000):
+            entries = [bytes(content) for (content,) in rows]
+            started = time.perf_counter()
+            ours.append([merkle.leaf_hash(entry) for entry in entries])
+            ours_build += time.perf_counter() - started
+            started = time.perf_counter()
+            for entry in entries:
+                theirs.append_entry(entry)
+            theirs_build += time.perf_counter() - started
+        raw.close()
+    stored_root = log.root(count)
+    assert ours.size == count == theirs.get_size()
+    assert ours.root() == stored_root, "our in-memory root differs from the stored tree's"
+    assert theirs.get_state() == stored_root, "pymerkle's root differs from the stored tree's"
     rng = random.Random(2)
     indexes = [rng.randrange(count) for _ in range(PROOFS)]
-    started = time.perf_counter()
-    for index in indexes:
-        ours.inclusion_proof(index)
-    ours_proof = (time.perf_counter() - started) / PROOFS * 1000
-    started = time.perf_counter()
-    for index in indexes:
-        theirs.prove_inclusion(index + 1, count)  # pymerkle counts leaves from 1
-    theirs_proof = (time.perf_counter() - started) / PROOFS * 1000
+
+    def per_proof_ms(prove) -> float:
+        started = time.perf_counter()
+        for index in indexes:
+            prove(index)
+        return (time.perf_counter() - started) / PROOFS * 1000
+
+    theirs_ms = per_proof_ms(lambda index: theirs.prove_inclusion(index + 1, count))  # 1-based
+    ours_memory_ms = per_proof_ms(lambda index: ours.inclusion_proof(index, count))
+    ours_stored_ms = per_proof_ms(lambda index: log.inclusion_proof(index, count))
+    for index in indexes[:50]:  # the proofs are the same hashes
+        path = theirs.prove_inclusion(index + 1, count).serialize()["path"]  # leaf, siblings…
+        assert [bytes.fromhex(value) for value in path[1:]] == ours.inclusion_proof(index, count)
     return {
         "leaves": count,
+        "leaves_are": "the ledger's first entries (canonical JSON), in index order",
         "roots_equal": True,
+        "root": stored_root.hex(),
         "ours_build_seconds": round(ours_build, 2),
         "pymerkle_build_seconds": round(theirs_build, 2),
-        "ours_inclusion_proof_ms": round(ours_proof, 3),
-        "pymerkle_inclusion_proof_ms": round(theirs_proof, 3),
+        "ours_inclusion_proof_ms_from_postgresql_tiles": round(ours_stored_ms, 3),
+        "ours_inclusion_proof_ms_in_memory": round(ours_memory_ms, 3),
+        "pymerkle_inclusion_proof_ms_in_memory": round(theirs_ms, 3),
     }
 
 
-def main() -> None:
+def phase_appends() -> dict:
     setup_django(fresh_database("postgresql", "ledger"))
     setup_fleet()
     appends = bench_appends()
     print(appends, flush=True)
-    audit = bench_sequence_and_audit()
-    print(audit, flush=True)
-    proofs = bench_proofs()
-    print(proofs, flush=True)
-    side_by_side = bench_pymerkle()
-    write_result(
-        "ledger",
-        {
-            "backend": "postgresql",
-            "appends": appends,
-            "sequencer_and_audit": audit,
-            "proofs_from_tiles": proofs,
-            "pymerkle": side_by_side,
+    sequencer = bench_sequence()
+    return {"appends": appends, "sequencer": sequencer}
+
+
+def phase_audit() -> dict:
+    setup_django(fresh_database("postgresql", "ledger", keep=True))
+    return {"audit": bench_audit()}
+
+
+def phase_pymerkle() -> dict:
+    setup_django(fresh_database("postgresql", "ledger", keep=True))
+    return {"pymerkle": bench_pymerkle()}
+
+
+def phase_tiles() -> dict:
+    setup_django(fresh_database("postgresql", "ledger_tiles"))
+    return {"tiles": bench_tiles()}
+
+
+def phase_proofs() -> dict:
+    setup_django(fresh_database("postgresql", "ledger_tiles", keep=True))
+    built = json.loads((RESULTS / "ledger.json").read_text())["tiles"]
+    return {"proofs_from_tiles": bench_proofs(bytes.fromhex(built["root"]))}
+
+
+PHASES = {
+    "appends": phase_appends,
+    "audit": phase_audit,
+    "pymerkle": phase_pymerkle,
+    "tiles": phase_tiles,
+    "proofs": phase_proofs,
+}
+
+
+def main(selected: list[str]) -> None:
+    if not selected:  # make bench: every phase, each in its own process
+        for name in PHASES:
+            subprocess.run([sys.executable, __file__, name], check=True)
+        return
+    previous = RESULTS / "ledger.json"
+    results = json.loads(previous.read_text()) if previous.exists() else {}
+    for name in selected:
+        started = time.perf_counter()
+        part = PHASES[name]()
+        part[f"{name}_phase"] = {
+            "seconds": round(time.perf_counter() - started, 1),
             "peak_rss_mb": round(peak_rss_mb()),
-            "goals": {
-                "appends_per_second": 5000,
-                "inclusion_proof_ms_at_10m": 5,
-                "audit_seconds_at_1m": 60,
-            },
+            "load_average": [round(value, 2) for value in os.getloadavg()],
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        results.update(part)
+    results.pop("benchmark", None)
+    results.pop("machine", None)
+    results.update(
+        backend="postgresql",
+        goals={
+            "appends_per_second": 5000,
+            "inclusion_proof_ms_at_10m": 5,
+            "audit_seconds_at_1m": 60,
         },
     )
+    write_result("ledger", results)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

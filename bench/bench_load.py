@@ -109,16 +109,28 @@ def settle(env: dict[str, str], host: str, users: Path, timeout: float = 300) ->
     }
 
 
-def cpu_seconds(session: int) -> float:
-    """CPU time used so far by the processes of a session (the server: web, workers, scheduler)."""
-    total = 0
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by a process and all its descendants (the server: `manage.py
+    serve`, its gunicorn, workers and scheduler, which run in sessions of their own), the
+    ended ones included: a parent's waited-for children (RQ's work-horses, replaced gunicorn
+    workers) are in its cutime/cstime."""
+    stats: dict[int, tuple[int, int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # the process ended meanwhile
-        if int(fields[3]) == session:  # field 6 of stat: the session id
-            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        # after the name: state, ppid, …; utime, stime, cutime, cstime are fields 14–17
+        stats[int(stat.parent.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _ticks) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+            todo.extend(children.get(pid, []))
     return total / os.sysconf("SC_CLK_TCK")
 
 

@@ -59,6 +59,21 @@ class Integration(models.Model):
         blank=True,
         help_text=_("仅微信公众号：安全模式的消息加解密密钥（43 个字符）。"),
     )
+    app_secret = models.CharField(
+        _("微信 AppSecret"),
+        max_length=64,
+        blank=True,
+        help_text=_("仅微信公众号：换取 access_token 以发送模板消息。"),
+    )
+    template_id = models.CharField(
+        _("通知模板 ID"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "仅微信公众号：在公众平台添加的服务通知模板（first、keyword1–3、remark），"
+            "为空则不发送模板消息。"
+        ),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
@@ -333,6 +348,8 @@ class WeChatFollower(models.Model):
     code_expires_at = models.DateTimeField(_("验证码有效期"), null=True, blank=True)
     code_attempts = models.PositiveSmallIntegerField(_("验证次数"), default=0)
     bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
+    # The language of the binding command ("绑定" or "bind"): template messages use it.
+    language = models.CharField(_("语言"), max_length=2, default="zh")
 
     class Meta:
         verbose_name = _("微信用户")

@@ -177,6 +177,8 @@ def answer(integration: Integration, inbound: Inbound) -> str:
     if inbound.msg_type != "text":
         return _("目前只支持文字消息。")
     if match := _BIND.match(inbound.text):
+        # Template messages follow the language the binding was asked in.
+        follower.language = "en" if inbound.text.strip()[:4].lower() == "bind" else "zh"
         return _start_binding(follower, match.group(1))
     if follower.user is None:
         if match := _CODE.match(inbound.text):

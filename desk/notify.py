@@ -34,11 +34,12 @@ EVENTS = (
 
 
 def register_events() -> None:
-    from notifications.events import INBOX, register_event
+    from notifications.events import EMAIL, INBOX, WECHAT, register_event
 
     for key, label, audience in EVENTS:
-        # Staff get their desk events in the console inbox; merchants also by e-mail.
-        channels = ("inbox", "email") if audience == "merchant" else (INBOX,)
+        # Staff get their desk events in the console inbox; merchants also by e-mail, and by
+        # WeChat template message when they bound a WeChat account.
+        channels = (INBOX, EMAIL, WECHAT) if audience == "merchant" else (INBOX,)
         register_event(key, label, audience, channels)
 
 

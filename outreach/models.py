@@ -38,6 +38,7 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("站内消息")
     EMAIL = "email", _("邮件")
     SMS = "sms", _("短信")
+    WECHAT = "wechat", _("微信模板消息")
     VOICE = "voice", _("语音外呼")
     PHONE = "phone", _("人工电话")
 

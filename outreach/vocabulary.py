@@ -21,6 +21,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "inbox": ("站内消息", "portal inbox"),
     "email": ("邮件", "e-mail"),
     "sms": ("短信", "SMS"),
+    "wechat": ("微信模板消息", "WeChat template message"),
     "voice": ("语音外呼", "automated voice call"),
     "phone": ("人工电话", "agent phone call"),
 }
@@ -33,9 +34,13 @@ URGENCIES: dict[str, tuple[str, str]] = {
 
 # The escalation ladder: portal inbox and e-mail disturb nobody, an SMS makes a phone buzz,
 # a call interrupts the shop. A contact uses the lowest rung that does the job.
-CHANNEL_RANK: dict[str, int] = {"inbox": 0, "email": 0, "sms": 1, "voice": 2, "phone": 2}
-ESCALATION_ORDER: tuple[str, ...] = ("inbox", "email", "sms", "voice", "phone")
-INTRUSIVE = frozenset({"sms", "voice", "phone"})
+# A WeChat template message makes the phone buzz like an SMS: the same rung, tried first (it
+# reaches only merchants who bound the Official Account, and costs nothing per message).
+CHANNEL_RANK: dict[str, int] = {
+    "inbox": 0, "email": 0, "wechat": 1, "sms": 1, "voice": 2, "phone": 2
+}  # fmt: skip
+ESCALATION_ORDER: tuple[str, ...] = ("inbox", "email", "wechat", "sms", "voice", "phone")
+INTRUSIVE = frozenset({"wechat", "sms", "voice", "phone"})
 CALLS = frozenset({"voice", "phone"})
 
 # Only these purposes may, when urgent, override quiet hours and caps (audited).

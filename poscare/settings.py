@@ -427,6 +427,14 @@ DEFAULT_EXCEPTION_REPORTER = "core.errors.MaskingExceptionReporter"
 # Provider adapters for SMS and automated voice calls (dotted paths; logging adapters by default).
 SMS_PROVIDER = env_str("SMS_PROVIDER", "notifications.transports.sms.LoggingSmsProvider")
 VOICE_PROVIDER = env_str("VOICE_PROVIDER", "notifications.transports.voice.LoggingVoiceProvider")
+# `manage.py serve`: how much lower the task workers' and the scheduler's CPU priority is than
+# the web server's (a nice increment, 0–19; 0 = the same).
+WORKER_NICE = env_int("WORKER_NICE", 10)
+if not 0 <= WORKER_NICE <= 19:
+    raise ImproperlyConfigured(f"WORKER_NICE={WORKER_NICE}: use 0 to 19")
+# WeChat Official Account API (template messages): the base URL and a timeout in seconds.
+WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WECHAT_API_TIMEOUT = env_int("WECHAT_API_TIMEOUT", 5)
 
 # Demo-only conveniences (README lists the demo logins).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2026")

@@ -219,11 +219,6 @@ def kfold_evaluation(
     pooled_sweep = sweep_predictions(rows, predictions, THRESHOLDS)
     _development, test = split_by_page(real_rows)
     test_ids = {id(row) for row in test}
-    confused: dict[tuple[str, str], int] = {}
-    for row, prediction in zip(rows, predictions, strict=True):
-        if prediction.intent not in accepted_intents(row):
-            key = (row_intent(row), prediction.intent)
-            confused[key] = confused.get(key, 0) + 1
     keys = ("accuracy", "containment", "answer_precision", "answered_right")
     return {
         "mean_over_folds": {key: round(mean(fold[key] for fold in folds), 4) for key in keys},
@@ -245,35 +240,51 @@ def kfold_evaluation(
         "folds": folds,
         "shipped_threshold": lowest_safe_threshold(pooled_sweep),
         "cv_sweep": pooled_sweep,
-        # Every wrong (primary intent, predicted) pair: the confusion matrix off its diagonal.
-        "confusions": [
-            {"gold": g, "predicted": p, "count": count}
-            for (g, p), count in sorted(confused.items(), key=lambda item: (-item[1], item[0]))
-        ],
-        "method": {
-            "kind": f"{KFOLDS}-fold cross-validation grouped by source page, every real question",
-            "questions": len(rows),
-            "pages": len({page_hash(row) for row in rows}),
-            "trained_on": (
-                "team-written train.jsonl (without the phrase files' wild lines) + the other "
-                "folds of real.jsonl"
-            ),
-            "threshold_chosen_by": (
-                f"nested {KFOLDS - 1}-fold page-grouped cross-validation inside the other "
-                f"folds (real wording only): lowest margin with answer precision >= "
-                f"{PRECISION_FLOOR}, one threshold per outer fold"
-            ),
-            "figure": "mean over the folds (pooled beside it)",
-            "shipped_threshold": (
-                "the same rule over the pooled out-of-fold predictions (cv_sweep): what "
-                "classifier.DEFAULT_CLARIFY_THRESHOLD is set to; not used to score any fold"
-            ),
-            "test_part_questions_only": (
-                "the same k-fold predictions, on the questions of the fixed split's test part "
-                "only: no lexicon entry, rule or phrase was written from their errors"
-            ),
-            "containment": "share of messages the assistant answers itself (no question back, "
-            "no hand-off); answered_right = containment x answer precision",
-            "config": config.name,
-        },
+        "confusions": _confusions(rows, predictions),
+        "method": _method(rows, config),
+    }
+
+
+def _confusions(
+    rows: Sequence[dict[str, Any]], predictions: Sequence[Prediction]
+) -> list[dict[str, Any]]:
+    """Every wrong (primary intent, predicted) pair: the confusion matrix off its diagonal."""
+    confused: dict[tuple[str, str], int] = {}
+    for row, prediction in zip(rows, predictions, strict=True):
+        if prediction.intent not in accepted_intents(row):
+            key = (row_intent(row), prediction.intent)
+            confused[key] = confused.get(key, 0) + 1
+    return [
+        {"gold": g, "predicted": p, "count": count}
+        for (g, p), count in sorted(confused.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _method(rows: Sequence[dict[str, Any]], config: ClassifierConfig) -> dict[str, Any]:
+    """How `kfold_evaluation` measured, as `assistant_eval --json` reports it."""
+    return {
+        "kind": f"{KFOLDS}-fold cross-validation grouped by source page, every real question",
+        "questions": len(rows),
+        "pages": len({page_hash(row) for row in rows}),
+        "trained_on": (
+            "team-written train.jsonl (without the phrase files' wild lines) + the other "
+            "folds of real.jsonl"
+        ),
+        "threshold_chosen_by": (
+            f"nested {KFOLDS - 1}-fold page-grouped cross-validation inside the other "
+            f"folds (real wording only): lowest margin with answer precision >= "
+            f"{PRECISION_FLOOR}, one threshold per outer fold"
+        ),
+        "figure": "mean over the folds (pooled beside it)",
+        "shipped_threshold": (
+            "the same rule over the pooled out-of-fold predictions (cv_sweep): what "
+            "classifier.DEFAULT_CLARIFY_THRESHOLD is set to; not used to score any fold"
+        ),
+        "test_part_questions_only": (
+            "the same k-fold predictions, on the questions of the fixed split's test part "
+            "only: no lexicon entry, rule or phrase was written from their errors"
+        ),
+        "containment": "share of messages the assistant answers itself (no question back, "
+        "no hand-off); answered_right = containment x answer precision",
+        "config": config.name,
     }

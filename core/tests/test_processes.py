@@ -98,3 +98,15 @@ def test_the_worker_is_rq_in_production_and_the_database_queue_otherwise(setting
     assert "django_tasks_rq.Job" in worker_command()
     settings.TASK_BACKEND = "database"
     assert worker_command()[2] == "db_worker"
+
+
+def test_background_commands_run_at_a_lower_cpu_priority():
+    """`niceness` (serve: WORKER_NICE for the workers and the scheduler) lowers a child's
+    priority; the web server keeps the parent's."""
+    report = [sys.executable, "-c", "import os; raise SystemExit(os.nice(0))"]
+    base = os.nice(0)
+    worker = run_together(
+        {"worker": report}, grace_seconds=5, out=io.StringIO(), niceness={"worker": 3}
+    )
+    web = run_together({"web": report}, grace_seconds=5, out=io.StringIO(), niceness={"worker": 3})
+    assert worker == min(19, base + 3) and web == (base or 1)

@@ -24,7 +24,8 @@ def body(browser) -> str:
 
 
 def open_all_details(browser) -> None:
-    browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    """The page's folded forms; not the header's menus (an open menu covers the page)."""
+    browser.execute_script("document.querySelectorAll('main details').forEach(d => d.open = true)")
 
 
 def set_value(browser, name: str, value: str) -> None:

@@ -40,7 +40,7 @@ def test_an_agent_diagnoses_a_terminal_and_re_signs_it_in(
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".diagnosis"))
     verdict = browser.find_element(By.CSS_SELECTOR, ".diagnosis").text
     assert "远程处理" in verdict and "重新签到" in verdict and "密钥" in verdict
-    browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    browser.execute_script("document.querySelectorAll('main details').forEach(d => d.open = true)")
     Select(browser.find_element(By.NAME, "kind")).select_by_value("signin")
     browser.find_element(By.ID, "remote-action").click()
     # htmx swaps the panel while we read it: a stale element means "look again".

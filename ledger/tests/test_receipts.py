@@ -86,6 +86,24 @@ def test_agent_number_changed_in_the_database_is_found(client, alice, supervisor
     assert "记录后被修改" in audit_page and "agent_no" in audit_page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_in_worker_processes_finds_the_same(call, monkeypatch):
+    """Committed data, so that on PostgreSQL the parts run in forked workers sharing one
+    snapshot (in small id ranges, so each kind is split); on SQLite they run in turn."""
+    from ledger import audit
+
+    Interaction.objects.filter(pk=call.pk).update(agent_no="A9999")
+    monkeypatch.setattr(audit, "SHARD_IDS", 1)
+    single = audit.run(workers=1)
+    parallel = audit.run(workers=2)
+    for result in (single, parallel):
+        assert result.counts == {"modified": 1}
+        assert [(f.kind, f.record, f.field) for f in result.findings] == [
+            ("interaction", call.pk, "agent_no")
+        ]
+    assert (parallel.entries, parallel.records) == (single.entries, single.records) > (0, 0)
+
+
 def test_a_clean_ledger_passes_the_audit(call, capsys):
     call_command("ledger_audit")
     assert "audit passed" in capsys.readouterr().out

@@ -5,12 +5,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Message:
-    address: str  # e-mail address or E.164 phone number
+    address: str  # e-mail address, E.164 phone number, or <integration>:<openid> (WeChat)
     subject: str
     body: str
     link: str = ""
     # E-mail only: where replies go (a ticket's signed reply address, so a reply lands on it).
     reply_to: str = ""
+    # The English text where the notice has one (WeChat sends it to followers who bound in
+    # English); e-mail, SMS and voice go out in Chinese.
+    subject_en: str = ""
+    body_en: str = ""
 
 
 class TransportError(Exception):

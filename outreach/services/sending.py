@@ -94,6 +94,14 @@ def _verify_line(code: str, number: str, channel: str) -> Any:
     return lazy_format(template, code=code, number=display_phone(number), url=url)
 
 
+def _wechat_followers(merchant: Merchant) -> list[str]:
+    """The WeChat addresses of the merchant's users that would get a template message."""
+    from notifications.services import merchant_team
+    from notifications.transports.wechat import WeChatTransport
+
+    return [a for user in merchant_team(merchant) for a in WeChatTransport.addresses_of(user)]
+
+
 def _primary_contact(merchant: Merchant) -> Contact | None:
     return merchant.contacts.filter(is_primary=True).first() or merchant.contacts.first()
 
@@ -129,6 +137,17 @@ def _send_one(request: ContactRequest, now: dt.datetime) -> None:
             },
         ]
         request.channel = channel
+    if channel == Channel.WECHAT and not _wechat_followers(merchant):
+        channel = Channel.INBOX
+        request.reasons = [
+            *request.reasons,
+            {
+                "code": "no_wechat",
+                "zh": "商户用户未绑定微信公众号，改用站内消息",
+                "en": "No merchant user has bound the WeChat account; using the portal inbox",
+            },
+        ]
+        request.channel = channel
     number = registered_number_for(merchant, channel) if channel in CALLING else None
     if channel in CALLING and number is None:
         raise RuntimeError("no registered outbound number: add one in the directory")
@@ -160,7 +179,7 @@ def _send_one(request: ContactRequest, now: dt.datetime) -> None:
             channels=[channel],
         )
         to_address = ""
-        if contact is not None:
+        if contact is not None and channel != Channel.WECHAT:  # WeChat: in the Delivery rows
             to_address = contact.email if channel == Channel.EMAIL else contact.phone
         ContactAttempt.objects.create(
             merchant=merchant,

@@ -23,13 +23,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from core.errors import in_both_languages
+from core.processes import detach_inherited_connections
 from core.tabular import TabularError
 from payments.ingest.cleaning import ADJUSTMENT_TYPES, Cleaner
 from payments.ingest.payload import Formats, build
 from payments.ingest.result import IngestResult
 from payments.ingest.sources import Bilingual, Record, RowProblem, SourceError
-
-_inherited: list[Any] = []  # the parent's connections, kept alive and untouched in the child
 
 
 class ReaderFailed(RuntimeError):
@@ -58,16 +57,6 @@ def check_batch(
     return rows, has_adjustments
 
 
-def _detach_connections() -> None:
-    from django.db import connections
-
-    for alias in connections:
-        wrapper = connections[alias]
-        if wrapper.connection is not None:
-            _inherited.append(wrapper.connection)
-            wrapper.connection = None
-
-
 def _read(
     receiver: Connection,
     sender: Connection,
@@ -83,7 +72,7 @@ def _read(
     from payments.ingest.writer import reserve_ids
 
     receiver.close()  # the parent's end: if the parent dies, sending then fails at once
-    _detach_connections()
+    detach_inherited_connections()
     try:
         cleaner = Cleaner(source, settlement_date)
         connection.ensure_connection()

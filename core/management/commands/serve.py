@@ -72,6 +72,10 @@ class Command(BaseCommand):
         if settings.TASK_BACKEND == "rq":
             commands["fallback-worker"] = fallback_worker_command()
         commands["scheduler"] = scheduler_command()
-        status = run_together(commands, out=self.stderr)
+        # Web requests first: when the CPUs are busy, background work waits (the phone
+        # system's events and the agents' pages are answered; logging calls on tickets,
+        # notices and checks catch up). deploy/systemd gives the workers the same Nice=.
+        background = {name: settings.WORKER_NICE for name in commands if name != "web"}
+        status = run_together(commands, out=self.stderr, niceness=background)
         if status:
             raise SystemExit(status)
