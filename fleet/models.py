@@ -349,6 +349,15 @@ class TxnAlert(models.Model):
         on_delete=models.CASCADE,
         related_name="txn_alerts",
     )
+    # Empty: the merchant as a whole; set: one of its terminals against its own baseline.
+    terminal = models.ForeignKey(
+        "terminals.Terminal",
+        verbose_name=_("终端"),
+        on_delete=models.CASCADE,
+        related_name="txn_alerts",
+        null=True,
+        blank=True,
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     code = models.CharField(_("应答码"), max_length=2, blank=True)
     level = models.CharField(_("级别"), max_length=8, choices=Level.choices)
@@ -370,12 +379,19 @@ class TxnAlert(models.Model):
         ordering = ["-window_end", "-score"]
         constraints = [
             models.UniqueConstraint(
-                fields=["merchant", "kind", "code", "window_end"], name="one_alert_per_window"
-            )
+                fields=["merchant", "kind", "code", "window_end"],
+                condition=Q(terminal__isnull=True),
+                name="one_alert_per_window",
+            ),
+            models.UniqueConstraint(
+                fields=["terminal", "kind", "code", "window_end"],
+                condition=Q(terminal__isnull=False),
+                name="one_terminal_alert_per_window",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.merchant_id} {self.kind} {self.code}"
+        return f"{self.merchant_id} {self.terminal_id or ''} {self.kind} {self.code}"
 
     def reason_text(self) -> str:
         return self.reason.get("en" if (get_language() or "").startswith("en") else "zh", "")

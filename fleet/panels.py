@@ -82,11 +82,20 @@ def terminal_context(request: HttpRequest, terminal: Terminal) -> dict[str, Any]
         "can_act": bool(getattr(request.user, "is_agent", False)),
         "risk": _risk(request, terminal),
         "action_kinds": RemoteAction.Kind.choices,
+        "alerts": list(
+            TxnAlert.objects.visible_to(request.user)
+            .filter(terminal=terminal, is_open=True)
+            .select_related("terminal")[:5]
+        ),
     }
 
 
 def merchant_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
-    alerts = TxnAlert.objects.visible_to(request.user).filter(merchant=merchant, is_open=True)
+    alerts = (
+        TxnAlert.objects.visible_to(request.user)
+        .filter(merchant=merchant, is_open=True)
+        .select_related("terminal")
+    )
     return {
         "merchant": merchant,
         "findings": _open_findings(request, terminal__merchant=merchant),
@@ -104,7 +113,9 @@ def portal_context(request: HttpRequest, merchant: Merchant) -> dict[str, Any]:
 def console_context(request: HttpRequest, _obj: Any) -> dict[str, Any]:
     """Open transaction-health alerts and outages waiting for a supervisor."""
     alerts = (
-        TxnAlert.objects.visible_to(request.user).filter(is_open=True).select_related("merchant")
+        TxnAlert.objects.visible_to(request.user)
+        .filter(is_open=True)
+        .select_related("merchant", "terminal")
     )
     proposals = list(OutageProposal.objects.filter(status=OutageProposal.Status.PROPOSED)[:10])
     return {

@@ -5,9 +5,10 @@ Pure Python.
 The baseline is the same window (weekday and hour, or weekday) in earlier weeks. Its centre
 is the median of the earlier rates and its spread the larger of the scaled median absolute
 deviation and the binomial noise expected at this window's volume (with the baseline rate,
-so the spread does not depend on the rate being judged). Windows under `MIN_VOLUME` never
-alert: a shop with eight sales a day does not raise noise. The score grows with the
-departure, and the level only ever grows with the score.
+kept off 0 and 1 by Laplace's rule, so the spread does not depend on the rate being judged and
+a spotless history does not turn one decline among twenty into an alert). Windows under
+`MIN_VOLUME` never alert: a shop with eight sales a day does not raise noise. The score grows
+with the departure, and the level only ever grows with the score.
 """
 
 from __future__ import annotations
@@ -59,7 +60,12 @@ def detect(current: Window, baseline: Sequence[Window], bad: str = UP) -> Detect
         return QUIET
     expected = statistics.median(earlier)
     mad = statistics.median(abs(r - expected) for r in earlier) * MAD_TO_SD
-    binomial = math.sqrt(max(expected * (1 - expected), 0.0) / current.total)
+    # The binomial noise at this volume, with the baseline rate pulled off 0 and 1 by one
+    # success and one failure (Laplace): a perfect record does not make one decline in
+    # twenty look like a 5-sigma event.
+    n = current.total
+    smoothed = (expected * n + 1) / (n + 2)
+    binomial = math.sqrt(smoothed * (1 - smoothed) / n)
     spread = max(mad, binomial, SPREAD_FLOOR)
     departure = current.rate - expected if bad == UP else expected - current.rate
     score = max(departure / spread, 0.0)

@@ -182,31 +182,74 @@ def _day(value: Any, tz: dt.tzinfo) -> dt.date | None:
 class Field:
     name: str
     parse: Callable[[Any, dt.tzinfo], Any]
+    # The usual case as a Python condition on the raw value `v`: when it holds, the clean
+    # value is `v` itself (or `clean`), exactly what `parse` would give. None: always parse.
+    usual: str | None = None
+    clean: str = "v"
 
+
+def _integer_field(name: str, low: int, high: int) -> Field:
+    return Field(name, _integer(low, high), f"type(v) is int and {low} <= v <= {high}")
+
+
+def _choice_field(name: str, allowed: tuple[str, ...]) -> Field:
+    return Field(name, _choice(allowed), f"type(v) is str and v in {set(allowed)!r}")
+
+
+def _version_field(name: str) -> Field:
+    return Field(name, _version, "type(v) is str and v in _good_versions", "_good_versions[v]")
+
+
+_BOOLEAN = "v is True or v is False"
 
 # The stored columns after terminal and time, in the order the writer inserts them.
 FIELDS: tuple[Field, ...] = (
-    Field("battery_pct", _integer(0, 100)),
-    Field("charging", _boolean),
-    Field("battery_cycles", _integer(0, 100_000)),
-    Field("temperature_c", _decimal(-40.0, 125.0)),
-    Field("signal_dbm", _integer(-150, 0)),
-    Field("network", _choice(NETWORKS)),
-    Field("printer", _choice(PRINTER_STATES)),
-    Field("print_count", _integer(0, 2_000_000_000)),
-    Field("chip_errors", _integer(0, 10_000_000)),
-    Field("swipe_errors", _integer(0, 10_000_000)),
-    Field("contactless_errors", _integer(0, 10_000_000)),
-    Field("reboots", _integer(0, 1_000_000)),
-    Field("free_storage_mb", _integer(0, 10_000_000)),
-    Field("firmware_version", _version),
-    Field("app_version", _version),
+    _integer_field("battery_pct", 0, 100),
+    Field("charging", _boolean, _BOOLEAN),
+    _integer_field("battery_cycles", 0, 100_000),
+    Field("temperature_c", _decimal(-40.0, 125.0), "type(v) is float and -40.0 <= v <= 125.0"),
+    _integer_field("signal_dbm", -150, 0),
+    _choice_field("network", NETWORKS),
+    _choice_field("printer", PRINTER_STATES),
+    _integer_field("print_count", 0, 2_000_000_000),
+    _integer_field("chip_errors", 0, 10_000_000),
+    _integer_field("swipe_errors", 0, 10_000_000),
+    _integer_field("contactless_errors", 0, 10_000_000),
+    _integer_field("reboots", 0, 1_000_000),
+    _integer_field("free_storage_mb", 0, 10_000_000),
+    _version_field("firmware_version"),
+    _version_field("app_version"),
     Field("last_signin_at", parse_moment),
-    Field("signin_ok", _boolean),
+    Field("signin_ok", _boolean, _BOOLEAN),
     Field("key_expires_on", _day),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 _PARSERS = tuple((f.name, f.parse) for f in FIELDS)
+
+
+def _compile_usual() -> Callable[[Mapping[str, Any], dt.tzinfo], tuple[Any, ...] | None]:
+    """One function with every field's usual case inline — no call per field — generated
+    from `FIELDS`, so the bounds have one home. It returns the clean values when every field
+    is in its usual case, None otherwise (the record then goes field by field, which also
+    names the problems). `test_records.py` checks that both ways give the same values."""
+    lines = ["def usual(record, tz):", "    get = record.get", "    try:"]
+    names: dict[str, Any] = {"BadValue": BadValue, "_good_versions": _good_versions}
+    for index, spec in enumerate(FIELDS):
+        lines.append(f"        v = get({spec.name!r})")
+        if spec.usual is None:
+            names[f"parse{index}"] = spec.parse
+            lines.append(f"        f{index} = parse{index}(v, tz)")
+        else:
+            lines.append(f"        if not ({spec.usual}):")
+            lines.append("            return None")
+            lines.append(f"        f{index} = {spec.clean}")
+    lines += ["    except BadValue:", "        return None"]
+    lines.append(f"    return ({', '.join(f'f{i}' for i in range(len(FIELDS)))},)")
+    exec("\n".join(lines), names)  # noqa: S102 — source built above from constants only
+    return names["usual"]  # type: ignore[no-any-return]
+
+
+usual_values = _compile_usual()
 KNOWN = frozenset(("terminal_id", "at", *FIELD_NAMES))
 COLUMNS = ("terminal_id", "at", *FIELD_NAMES)  # the CSV header, in this order
 
@@ -263,6 +306,23 @@ def check(record: Any, tz: dt.tzinfo, mask: Callable[[str], str]) -> Checked | l
             problems.append(("at", "", "required", {}))
     except BadValue as bad:
         problems.append(("at", _shown(mask(str(record.get("at")))), bad.reason, bad.params))
+    values = usual_values(record, tz)
+    if values is None:
+        values = parsed_values(record, tz, mask, problems)
+    if not KNOWN.issuperset(record):  # most records carry only the known fields
+        extra, extra_problems = _extra(record, mask)
+        problems.extend(extra_problems)
+    else:
+        extra = {}
+    if problems or at is None:
+        return problems
+    return Checked(tid_text, at, values, extra)
+
+
+def parsed_values(
+    record: Mapping[str, Any], tz: dt.tzinfo, mask: Callable[[str], str], problems: list[Problem]
+) -> tuple[Any, ...]:
+    """Every field through its parser; refused values go to `problems`."""
     values = []
     get = record.get
     for name, parse in _PARSERS:
@@ -271,11 +331,5 @@ def check(record: Any, tz: dt.tzinfo, mask: Callable[[str], str]) -> Checked | l
             values.append(parse(raw, tz))
         except BadValue as bad:
             problems.append((name, _shown(mask(str(raw))), bad.reason, bad.params))
-    if not KNOWN.issuperset(record):  # most records carry only the known fields
-        extra, extra_problems = _extra(record, mask)
-        problems.extend(extra_problems)
-    else:
-        extra = {}
-    if problems or at is None:
-        return problems
-    return Checked(tid_text, at, tuple(values), extra)
+            values.append(None)
+    return tuple(values)

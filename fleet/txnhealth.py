@@ -1,11 +1,16 @@
-"""Transaction health: each merchant's success rate, refund/void rate and response-code mix
-over the last 24 hours against the same hours of the same weekday in the four weeks before
-(`fleet.rates`, robust statistics with a minimum volume). A significant departure becomes a
-`TxnAlert` that says the likely reason in the merchant's words; alerts reach the console and,
-through the outreach contact policy, the merchant — a refund spike goes to the risk team.
+"""Transaction health: each merchant's — and each of its terminals' — success rate,
+refund/void rate and response-code mix over the last 24 hours against the same hours of the
+same weekday in the four weeks before (`fleet.rates`, robust statistics with a minimum volume).
+A significant departure becomes a `TxnAlert` that says the likely reason in the merchant's
+words; alerts reach the console and, through the outreach contact policy, the merchant — a
+refund spike goes to the risk team.
 
-Each window is one aggregate query, so a scan of a million transactions takes seconds
-(bench/fleet_bench.py).
+A terminal is judged against its own baseline only where its merchant has more than one
+terminal trading in the window (with one, the merchant's alert is the terminal's); the merchant
+hears of a terminal's departure only when its own figures raised no alert of that kind.
+
+Each window is one aggregate query per (merchant, terminal); the merchant's counts are their
+sums, so a scan of a million transactions takes seconds (bench/bench_fleet.py).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import in_both_languages
+from core.errors import in_both_languages, lazy_format
 from core.language import bilingual
 from fleet import rates
 from fleet.models import TxnAlert
@@ -41,21 +46,22 @@ REASONS: dict[tuple[str, str], Any] = {
     ("refund_spike", ""): _("退货/撤销明显增多：可能存在误用，已转风控核查。"),
     ("success_drop", ""): _("交易成功率明显低于平时：我们正在排查原因。"),
 }
+# A terminal's own departure: the same reason, naming the terminal.
+TERMINAL_REASON = _("终端 %(terminal)s：%(reason)s")
 
 
-def _counts(start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:
+COUNTS = ("total", "ok", "refunds", *(f"c{code}" for code in WATCHED_CODES))
+Key = tuple[int, int | None]  # (merchant, terminal); terminal None: the merchant as a whole
+
+
+def _counts(start: dt.datetime, end: dt.datetime) -> dict[Key, dict[str, int]]:
+    """Each merchant's and each terminal's counts in [start, end)."""
     from payments.models import Transaction
 
-    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
     rows = (
-        Transaction.objects.filter(
-            # The date range lets PostgreSQL skip the months' partitions outside the window.
-            txn_date__gte=local_start.date() - dt.timedelta(days=1),
-            txn_date__lte=local_end.date() + dt.timedelta(days=1),
-            local_time__gte=start,
-            local_time__lt=end,
-        )
-        .values("merchant_id")
+        # `in_window` bounds the business date too: PostgreSQL skips the other months.
+        Transaction.objects.in_window(start, end)
+        .values("merchant_id", "terminal_id")
         .annotate(
             total=Count("id"),
             ok=Count("id", filter=Q(response_code="00")),
@@ -63,7 +69,17 @@ def _counts(start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, int]]:
             **{f"c{code}": Count("id", filter=Q(response_code=code)) for code in WATCHED_CODES},
         )
     )
-    return {row["merchant_id"]: dict(row) for row in rows}  # type: ignore[arg-type]
+    counts: dict[Key, dict[str, int]] = {}
+    for found in rows:
+        row: dict[str, Any] = dict(found)
+        merchant, terminal = row["merchant_id"], row["terminal_id"]
+        numbers = {name: row[name] for name in COUNTS}
+        whole = counts.setdefault((merchant, None), dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
+            whole[name] += numbers[name]
+        if terminal is not None:
+            counts[(merchant, terminal)] = numbers
+    return counts
 
 
 def _checks(row: dict[str, int]) -> list[tuple[str, str, int, str]]:
@@ -80,19 +96,29 @@ def window_end_for(now: dt.datetime) -> dt.datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
+def _watched(current: dict[Key, dict[str, int]]) -> dict[Key, dict[str, int]]:
+    """Every merchant, and the terminals of merchants with more than one trading."""
+    trading: dict[int, int] = defaultdict(int)
+    for merchant, terminal in current:
+        if terminal is not None:
+            trading[merchant] += 1
+    return {key: row for key, row in current.items() if key[1] is None or trading[key[0]] > 1}
+
+
 def detect_departures(now: dt.datetime) -> list[dict[str, Any]]:
-    """Every (merchant, kind, code) whose last 24 hours depart from its own baseline."""
+    """Every (merchant or terminal, kind, code) whose last 24 hours depart from its own
+    baseline; `terminal_id` is None for the merchant as a whole."""
     end = window_end_for(now)
-    current = _counts(end - WINDOW, end)
-    history: dict[int, list[dict[str, int]]] = defaultdict(list)
+    current = _watched(_counts(end - WINDOW, end))
+    history: dict[Key, list[dict[str, int]]] = defaultdict(list)
     for week in range(1, BASELINE_WEEKS + 1):
         shift = dt.timedelta(weeks=week)
-        for merchant_id, row in _counts(end - WINDOW - shift, end - shift).items():
-            if merchant_id in current:
-                history[merchant_id].append(row)
+        for key, row in _counts(end - WINDOW - shift, end - shift).items():
+            if key in current:
+                history[key].append(row)
     found = []
-    for merchant_id, row in current.items():
-        found.extend(_explained(_departures(merchant_id, row, history.get(merchant_id, []), end)))
+    for key, row in current.items():
+        found.extend(_explained(_departures(key, row, history.get(key, []), end)))
     return found
 
 
@@ -104,7 +130,7 @@ def _explained(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _departures(
-    merchant_id: int, row: dict[str, int], earlier: list[dict[str, int]], end: dt.datetime
+    key: Key, row: dict[str, int], earlier: list[dict[str, int]], end: dt.datetime
 ) -> list[dict[str, Any]]:
     found = []
     for index, (kind, code, hits, bad) in enumerate(_checks(row)):
@@ -113,7 +139,8 @@ def _departures(
         if detection.level != rates.NONE:
             found.append(
                 {
-                    "merchant_id": merchant_id,
+                    "merchant_id": key[0],
+                    "terminal_id": key[1],
                     "kind": kind,
                     "code": code,
                     "volume": row["total"],
@@ -148,13 +175,26 @@ def scan_transactions(now: dt.datetime | None = None, notify: bool = True) -> li
     """Detect departures and record each as an alert once (re-running the scan adds none)."""
     now = now or timezone.now()
     created = []
-    for item in detect_departures(now):
+    found = detect_departures(now)
+    merchant_wide = {
+        (item["merchant_id"], item["kind"], item["code"])
+        for item in found
+        if item["terminal_id"] is None
+    }
+    terminal_numbers = _terminal_numbers({item["terminal_id"] for item in found})
+    for item in found:
         detection = item["detection"]
-        kind, code = item["kind"], item["code"]
+        kind, code, terminal = item["kind"], item["code"], item["terminal_id"]
+        reason = REASONS[(kind, code)]
+        if terminal is not None:
+            reason = lazy_format(
+                TERMINAL_REASON, terminal=terminal_numbers[terminal], reason=reason
+            )
         try:
             with transaction.atomic():
                 alert = TxnAlert.objects.create(
                     merchant_id=item["merchant_id"],
+                    terminal_id=terminal,
                     kind=kind,
                     code=code,
                     level=detection.level,
@@ -166,11 +206,21 @@ def scan_transactions(now: dt.datetime | None = None, notify: bool = True) -> li
                     observed=round(detection.rate, 4),
                     expected=round(detection.expected, 4),
                     score=detection.score,
-                    reason=in_both_languages(REASONS[(kind, code)]),
+                    reason=in_both_languages(reason),
                 )
         except IntegrityError:
             continue  # this window was scanned before
         created.append(alert)
-        if notify and alert.audience == TxnAlert.Audience.MERCHANT:
+        told = terminal is not None and (item["merchant_id"], kind, code) in merchant_wide
+        if notify and alert.audience == TxnAlert.Audience.MERCHANT and not told:
             _notify(alert)
     return created
+
+
+def _terminal_numbers(pks: set[int | None]) -> dict[int, str]:
+    from terminals.models import Terminal
+
+    wanted = [pk for pk in pks if pk is not None]
+    if not wanted:
+        return {}
+    return dict(Terminal.objects.filter(pk__in=wanted).values_list("pk", "terminal_id"))

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from fleet.models import TelemetryDaily, TelemetryRecord, TerminalState
@@ -258,3 +259,53 @@ def test_the_state_document_is_the_record_by_field_name(terminal_a):
     }
     ingest_api([record(at=late + dt.timedelta(hours=1))])  # no unknown fields: no "extra"
     assert "extra" not in TerminalState.objects.get(terminal=terminal_a).data
+
+
+def _telemetry_file(path, terminal_a, terminal_b, count):
+    """`count` reports of two terminals, every 97th bad, one repeated, an unknown field."""
+    start = dt.datetime(2026, 10, 20, tzinfo=CST)  # across a month boundary
+    lines = []
+    for i in range(count):
+        terminal = terminal_a if i % 2 else terminal_b
+        item = record(terminal.terminal_id, at=start + dt.timedelta(minutes=5 * i))
+        if i % 97 == 0:
+            item["signal_dbm"] = "strong"
+        if i == 7:
+            item["colour"] = "红"
+        lines.append(json.dumps(item, ensure_ascii=False))
+    lines.append(lines[10])  # the same record twice in the file
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the reader process is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_reader_process_stores_what_one_process_stores(terminal_a, terminal_b, tmp_path):
+    from fleet.ingest import ingest, records_for_file
+
+    path = _telemetry_file(tmp_path / "telemetry.jsonl", terminal_a, terminal_b, 3_000)
+
+    def as_set(queryset, *fields):
+        return {
+            tuple(json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for v in row)
+            for row in queryset.values_list(*fields)
+        }
+
+    def stored():
+        return as_set(TelemetryRecord.objects, "terminal_id", "at", "signal_dbm", "extra")
+
+    def states():
+        return as_set(TerminalState.objects, "terminal_id", "last_seen_at", "data")
+
+    alone = ingest(records_for_file(path))
+    rows_alone, states_alone = stored(), states()
+    TelemetryRecord.objects.all().delete()
+    TerminalState.objects.all().delete()
+    split = ingest(records_for_file(path), reader_process=True)
+    assert split.as_dict() == alone.as_dict()
+    assert (split.stored, split.error_count, split.duplicates) == (3_000 - 31, 31, 1)
+    assert stored() == rows_alone
+    assert states() == states_alone
+    again = ingest(records_for_file(path), reader_process=True)  # the idempotent way
+    assert (again.stored, again.duplicates, again.error_count) == (0, 3_000 - 30, 31)
+    assert TelemetryRecord.objects.count() == 3_000 - 31

@@ -49,3 +49,11 @@ def test_a_success_rate_drop_with_a_noisy_history_needs_more_to_alert():
     noisy = [Window(95, 100), Window(70, 100), Window(99, 100), Window(80, 100)]
     assert detect(Window(80, 100), steady, DOWN).level != "none"
     assert detect(Window(80, 100), noisy, DOWN).level == "none"
+
+
+def test_one_decline_among_twenty_against_a_spotless_history_is_not_an_alert():
+    spotless = [Window(20, 20)] * 4
+    assert detect(Window(19, 20), spotless, DOWN).level == "none"
+    assert detect(Window(12, 20), spotless, DOWN).level == "critical"
+    assert detect(Window(2, 20), [Window(0, 20)] * 4, UP).level == "none"
+    assert detect(Window(8, 20), [Window(0, 20)] * 4, UP).level != "none"

@@ -153,3 +153,71 @@ def test_console_shows_alerts_and_proposals_to_staff_only(client, city_96, super
     client.post(f"/fleet/outages/{proposal.pk}/confirm/")
     proposal.refresh_from_db()
     assert proposal.status == "proposed"
+
+
+@pytest.fixture
+def two_tills(steady_shop):
+    """The steady shop's second terminal, with the same four weeks of history."""
+    second = TerminalFactory(merchant=steady_shop.merchant, terminal_id="10000009")
+    for week in range(1, 5):
+        end = NOW - dt.timedelta(weeks=week)
+        txns(second, 39, end=end, start_seq=20_000 + week * 1000)
+        txns(second, 1, end=end, txn_type="refund", start_seq=20_000 + week * 1000 + 500)
+    return steady_shop, second
+
+
+@pytest.mark.django_db
+def test_a_terminal_is_judged_against_its_own_baseline(two_tills):
+    from outreach.models import ContactRequest
+
+    calm, failing = two_tills
+    txns(calm, 40, end=NOW, start_seq=1)
+    txns(failing, 26, end=NOW, start_seq=200)
+    txns(failing, 14, end=NOW, code="55", start_seq=300)
+    alerts = scan_transactions(NOW)
+    by_terminal = {(a.terminal_id, a.kind, a.code) for a in alerts}
+    assert (failing.pk, "code_spike", "55") in by_terminal
+    assert (None, "code_spike", "55") in by_terminal  # the merchant as a whole departs too
+    assert not any(a.terminal_id == calm.pk for a in alerts)
+    own = next(a for a in alerts if a.terminal_id == failing.pk and a.code == "55")
+    assert own.merchant == failing.merchant and own.volume == 40
+    assert failing.terminal_id in own.reason["zh"] and failing.terminal_id in own.reason["en"]
+    # The merchant hears of the 55 spike once (its own alert), not again for the terminal.
+    assert ContactRequest.objects.filter(merchant=failing.merchant).count() == 1
+    assert scan_transactions(NOW) == []  # scanned again: nothing new
+
+
+@pytest.mark.django_db
+def test_a_merchant_with_one_terminal_gets_no_second_alert_for_it(steady_shop):
+    txns(steady_shop, 26, end=NOW, start_seq=1)
+    txns(steady_shop, 14, end=NOW, code="55", start_seq=100)
+    alerts = scan_transactions(NOW)
+    assert alerts and all(a.terminal_id is None for a in alerts)
+
+
+@pytest.mark.django_db
+def test_terminal_alerts_show_where_merchant_alerts_do_to_those_who_may_see_them(
+    client, two_tills, agent, alice, bob, charlie
+):
+    from django.urls import reverse
+
+    calm, failing = two_tills
+    txns(calm, 40, end=NOW, start_seq=1)
+    txns(failing, 26, end=NOW, start_seq=200)
+    txns(failing, 14, end=NOW, code="55", start_seq=300)
+    scan_transactions(NOW, notify=False)
+    terminal_page = reverse("terminal_detail", args=[failing.terminal_id])
+    merchant_page = reverse("merchant_360", args=[failing.merchant.merchant_id])
+    client.force_login(agent)
+    page = client.get(merchant_page).content.decode()
+    assert f"终端 {failing.terminal_id}" in page and terminal_page in page
+    page = client.get(terminal_page).content.decode()
+    assert "交易健康告警" in page and "txn-alert-code_spike" in page
+    page = client.get(reverse("terminal_detail", args=[calm.terminal_id])).content.decode()
+    assert "txn-alert-" not in page  # the calm terminal has none of its own
+    client.force_login(alice)  # the merchant's own user sees its terminal's alert
+    assert "txn-alert-code_spike" in client.get(terminal_page).content.decode()
+    for other in (bob, charlie):
+        client.force_login(other)
+        assert client.get(terminal_page).status_code == 404
+        assert client.get(merchant_page).status_code in (403, 404)
