@@ -266,3 +266,21 @@ def daytime(monkeypatch):
     fixed = timezone.now().astimezone(shanghai).replace(hour=10, minute=0, second=0, microsecond=0)
     monkeypatch.setattr(timezone, "now", lambda: fixed)
     return fixed
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that commits (`transaction=True`) must restore the database as it found it
+    (`serialized_rollback=True`): otherwise its flush re-creates the content types, and every
+    later test that restores the serialized database fails on duplicates (seen on PostgreSQL
+    when the ledger's worker-process test ran before the notification tests)."""
+    careless = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if careless:
+        raise pytest.UsageError(
+            "django_db(transaction=True) without serialized_rollback=True: " + ", ".join(careless)
+        )

@@ -305,7 +305,7 @@ def open_ticket(
 
 
 def add_callback_commitment(
-    ticket: TicketInfo, *, due_at: dt.datetime, promise: str, recorded_by: Any
+    ticket: TicketInfo, *, due_at: dt.datetime, promise: Any, recorded_by: Any
 ) -> bool:
     """Record the promised call-back on the ticket, owned by the ticket's agent (or a member of
     its queue) and recorded as made in the merchant's own conversation; False when nobody can

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assistant import backends
 from assistant.intents import desk_category, intent_label
@@ -25,6 +26,7 @@ from assistant.turn import (
     asks_something_else,
     merchant_choices,
 )
+from core.errors import lazy_format
 from core.money import yuan
 from core.types import member_or_none
 
@@ -228,7 +230,8 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
     else:
         due = staffing.next_open_at + dt.timedelta(hours=1)
         handoff.callback_due_at = due
-        promise = _("回电商户，跟进工单 %(number)s") % {"number": ticket.number}
+        # Lazy: the desk keeps the promise in Chinese and English.
+        promise = lazy_format(gettext_lazy("回电商户，跟进工单 %(number)s"), number=ticket.number)
         backends.add_callback_commitment(ticket, due_at=due, promise=promise, recorded_by=ctx.user)
         text += "\n" + _(
             "现在不在人工值班时间（%(hours)s）。我们已记录回电承诺：%(when)s 前给您回电。"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from channels import calls, ivr
 from channels.models import Integration, IvrSession
@@ -166,7 +167,7 @@ def request_callback(session: IvrSession, now: dt.datetime) -> dt.datetime | Non
             ticket,
             owner=owner,
             due_at=now + CALLBACK_WITHIN,
-            promise=str(_("回电商户（电话自助语音预约）")),
+            promise=gettext_lazy("回电商户（电话自助语音预约）"),  # kept in both languages
             by=owner,
         ).due_at
     except DeskError:

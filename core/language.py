@@ -44,6 +44,19 @@ def lazy_join(separator: str, parts: list[Any]) -> Any:
     return _lazy_join(separator, *parts)
 
 
+class BilingualText:
+    """A model attribute that reads the field `name` and its `name_en` in the reader's language
+    (`bilingual`): `shown_title = BilingualText("title")`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return bilingual(getattr(instance, self.name), getattr(instance, f"{self.name}_en"))
+
+
 def chinese_and_english(text: Any) -> tuple[str, str]:
     """(Chinese, English) of a lazy text (a translation, `bilingual`, `lazy_format` of them);
     (text, "") of plain text, which is kept and shown as it was written. The English is ""

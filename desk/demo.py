@@ -274,6 +274,7 @@ def load(rng: random.Random, log: DemoLog) -> None:
             ticket=ticket,
             owner=ticket.assignee or l1[0],
             promise="回电告知处理进展",  # the time is the commitment's due time
+            promise_en="Call back with news of the ticket",
             due_at=due,
             created_by=ticket.assignee or l1[0],
         )

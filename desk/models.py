@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.language import BilingualText
 from core.scoping import ScopedQuerySet
 from core.uploads import RandomName
 from core.workdays import WorkingCalendar
@@ -613,6 +614,7 @@ class Commitment(models.Model):
         related_name="desk_commitments",
     )
     promise = models.CharField(_("承诺内容"), max_length=200)
+    promise_en = models.CharField(_("承诺内容（英文）"), max_length=200, blank=True)
     due_at = models.DateTimeField(_("承诺时间"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
@@ -627,6 +629,7 @@ class Commitment(models.Model):
     done_at = models.DateTimeField(_("兑现时间"), null=True, blank=True)
 
     objects = CommitmentQuerySet.as_manager()
+    shown_promise = BilingualText("promise")  # what merchants read, in their language
 
     class Meta:
         verbose_name = _("承诺")

@@ -10,14 +10,12 @@ status page, the portal banner, the phone menu and the notices show the reader's
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.language import bilingual
+from core.language import BilingualText
 from core.scoping import ScopedQuerySet
 
 
@@ -25,18 +23,8 @@ class OutageTexts:
     """The outage's title and message in the reader's language (Chinese where no English was
     written), as lazy strings: a notice built from them keeps both languages."""
 
-    title: str
-    title_en: str
-    public_message: str
-    public_message_en: str
-
-    @property
-    def shown_title(self) -> Any:
-        return bilingual(self.title, self.title_en)
-
-    @property
-    def shown_message(self) -> Any:
-        return bilingual(self.public_message, self.public_message_en)
+    shown_title = BilingualText("title")
+    shown_message = BilingualText("public_message")
 
 
 class OutageUpdateQuerySet(ScopedQuerySet["OutageUpdate"]):
@@ -77,6 +65,4 @@ class OutageUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.outage_id} {self.kind} {self.posted_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def shown_message(self) -> Any:
-        return bilingual(self.message, self.message_en)
+    shown_message = BilingualText("message")

@@ -96,6 +96,9 @@ def test_call_back_becomes_a_commitment_once(pbx, caller_a, desk_staff):
     commitment = Commitment.objects.get()
     assert commitment.ticket.merchant == caller_a.merchant and commitment.ticket.channel == "phone"
     assert commitment.owner == desk_staff["l1"]
+    # Worded by the system: kept in both languages, shown in the reader's.
+    assert commitment.promise == "回电商户（电话自助语音预约）"
+    assert commitment.promise_en and "call" in commitment.promise_en.lower()
 
 
 def test_zero_reaches_a_person_and_nine_speaks_english(pbx, caller_a):

@@ -105,7 +105,7 @@ def remind_commitments(now: dt.datetime | None = None) -> tuple[int, int]:
         commitment.save(update_fields=["reminded_at"])
         subject = lazy_format(
             _("承诺即将到期：%(promise)s（%(time)s）"),
-            promise=commitment.promise,
+            promise=commitment.shown_promise,
             time=f"{timezone.localtime(commitment.due_at):%H:%M}",
         )
         _tell_owner(commitment, "reminder", subject)
@@ -114,7 +114,7 @@ def remind_commitments(now: dt.datetime | None = None) -> tuple[int, int]:
     for commitment in overdue.select_related("ticket", "owner"):
         commitment.overdue_flagged_at = now
         commitment.save(update_fields=["overdue_flagged_at"])
-        subject = lazy_format(_("承诺已逾期：%(promise)s"), promise=commitment.promise)
+        subject = lazy_format(_("承诺已逾期：%(promise)s"), promise=commitment.shown_promise)
         _tell_owner(commitment, "overdue", subject)
         flagged += 1
     return reminded, flagged

@@ -209,6 +209,32 @@ def test_commitment_in_the_past_is_refused(ticket_a, agent):
         by=agent,
     )
     assert commitment.status == "open" and not commitment.is_overdue
+    assert commitment.promise_en == ""  # typed by an agent: kept as written
+
+
+def test_a_promise_worded_by_the_system_reads_in_the_merchants_language(
+    client, ticket_a, agent, alice
+):
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    commitment = services.do_add_commitment(
+        ticket_a,
+        owner=agent,
+        due_at=timezone.now() + dt.timedelta(hours=2),
+        promise=gettext_lazy("回电商户（电话自助语音预约）"),
+        by=agent,
+    )
+    assert commitment.promise == "回电商户（电话自助语音预约）" and commitment.promise_en
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("portal_ticket", args=[ticket_a.number])).content.decode()
+    block = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert commitment.promise_en in block and "回电商户" not in block
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("portal_ticket", args=[ticket_a.number])).content.decode()
+    assert "回电商户（电话自助语音预约）" in page
 
 
 def test_visit_and_replacement_record_the_new_serial(ticket_a, agent, technician, terminal_a):

@@ -54,7 +54,7 @@ def _pairs(concurrent_db) -> tuple[set[int], set[int]]:
     return concurrent_db.call(read)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_kill_9_during_a_large_import(terminal_a, concurrent_db, tmp_path: Path) -> None:
     source = tmp_path / "large.csv"
     source.write_bytes(csv_bytes(_rows()))

@@ -86,7 +86,7 @@ def test_agent_number_changed_in_the_database_is_found(client, alice, supervisor
     assert "记录后被修改" in audit_page and "agent_no" in audit_page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_audit_in_worker_processes_finds_the_same(call, monkeypatch):
     """Committed data, so that on PostgreSQL the parts run in forked workers sharing one
     snapshot (in small id ranges, so each kind is split); on SQLite they run in turn."""
