@@ -63,13 +63,13 @@ def articles(db):
 class Chat:
     """A conversation driven through the service layer, as the portal and the API do."""
 
-    def __init__(self, user, channel="portal", session_key="test-session"):
+    def __init__(self, user, channel="portal", session_key="test-session", language="zh-hans"):
         from assistant import services
 
         self.services = services
         self.user = user
         self.conversation = services.start_conversation(
-            user=user, session_key=session_key, channel=channel
+            user=user, session_key=session_key, channel=channel, language=language
         )
         self.replies = []
 

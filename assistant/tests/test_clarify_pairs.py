@@ -42,6 +42,15 @@ def test_a_confusable_question_offers_both_readings_in_plain_words(
     assert reply.quick_replies == [first, second, "转人工"]
 
 
+def test_an_english_conversation_offers_the_readings_and_quick_replies_in_english(chat, alice):
+    from tests.browser import chinese_in
+
+    reply = chat(alice, language="en").say("cancel", now=NOON)
+    assert reply.action == "clarify" and len(reply.quick_replies) == 3
+    assert not chinese_in(" ".join(reply.quick_replies)), reply.quick_replies
+    assert not chinese_in(reply.text), reply.text
+
+
 def test_the_merchants_choice_is_answered_and_kept_for_review(chat, alice, articles):
     talk = chat(alice)
     talk.say("撤销", now=NOON)
