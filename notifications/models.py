@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.language import current_language
+from core.language import BilingualText
 from core.scoping import NOBODY, ScopedQuerySet
 
 
@@ -47,6 +47,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
+    # The title and body in the reader's language (Chinese where the sender gave no English).
+    shown_subject = BilingualText("subject")
+    shown_body = BilingualText("body")
 
     class Meta:
         verbose_name = _("站内消息")
@@ -56,15 +59,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-    @property
-    def shown_subject(self) -> str:
-        """The title in the reader's language, where the sender gave one."""
-        return self.subject_en if self.subject_en and current_language() == "en" else self.subject
-
-    @property
-    def shown_body(self) -> str:
-        return self.body_en if self.body_en and current_language() == "en" else self.body
 
 
 class DeliveryQuerySet(ScopedQuerySet["Delivery"]):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.language import bilingual, current_language
+from core.language import BilingualText, current_language
 from core.masking import mask_phone
 from core.phones import display_phone
 from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
@@ -244,6 +244,9 @@ class ContactRequest(models.Model):
     sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
 
     objects = ContactRequestQuerySet.as_manager()
+    # The title and content in the reader's language (Chinese where no English was kept).
+    shown_subject = BilingualText("subject")
+    shown_content = BilingualText("content")
 
     class Meta:
         verbose_name = _("联系请求")
@@ -277,18 +280,9 @@ class ContactRequest(models.Model):
         return f"#{self.pk} {self.get_purpose_display()} → {self.merchant_id}"
 
     @property
-    def shown_subject(self) -> str:
-        """The title in the reader's language, where the request has one."""
-        return self.subject_en if self.subject_en and current_language() == "en" else self.subject
-
-    @property
-    def shown_content(self) -> str:
-        return self.content_en if self.content_en and current_language() == "en" else self.content
-
-    @property
     def text(self) -> Any:
         """Title and content as lazy texts, for notify(): each reader gets their language."""
-        return bilingual(self.subject, self.subject_en), bilingual(self.content, self.content_en)
+        return self.shown_subject, self.shown_content
 
     def to_policy(self) -> policy.ContactRequest:
         return policy.ContactRequest(
@@ -450,6 +444,7 @@ class ContactAttempt(models.Model):
     override = models.BooleanField(_("紧急例外"), default=False)
 
     objects = ContactAttemptQuerySet.as_manager()
+    shown_summary = BilingualText("summary")  # in the reader's language
 
     class Meta:
         verbose_name = _("联系记录")
@@ -476,10 +471,6 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_channel_display()} {self.merchant_id}"
-
-    @property
-    def shown_summary(self) -> str:
-        return self.summary_en if self.summary_en and current_language() == "en" else self.summary
 
     @property
     def from_display(self) -> str:
