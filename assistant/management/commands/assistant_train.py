@@ -48,7 +48,8 @@ class Command(BaseCommand):
         set_model(model)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Trained on {len(rows)} messages, {len(model.intents)} intents in "
+                f"Trained on {len(rows)} team-written messages and the real questions, "
+                f"{len(model.intents)} intents in "
                 f"{seconds:.1f}s; saved {output}"
             )
         )
