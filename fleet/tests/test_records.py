@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fleet.records import FIELD_NAMES, FIELDS, check, parsed_values, usual_values
+from fleet.tests.conftest import record
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -39,26 +40,8 @@ odd_values = st.one_of(
     st.text(max_size=12),
 )
 
-usual_record = {
-    "battery_pct": 80,
-    "charging": False,
-    "battery_cycles": 300,
-    "temperature_c": 31.5,
-    "signal_dbm": -70,
-    "network": "4g",
-    "printer": "ok",
-    "print_count": 12000,
-    "chip_errors": 0,
-    "swipe_errors": 0,
-    "contactless_errors": 0,
-    "reboots": 0,
-    "free_storage_mb": 1500,
-    "firmware_version": "PayDroid 8.1",
-    "app_version": "3.2.1",
-    "last_signin_at": "2026-11-20T10:00:00+08:00",
-    "signin_ok": True,
-    "key_expires_on": "2027-05-01",
-}
+# The fields of the conftest's ordinary record, without the terminal and the time.
+usual_record = {k: v for k, v in record().items() if k not in ("terminal_id", "at")}
 
 
 def _mask(text: str) -> str:
@@ -68,12 +51,12 @@ def _mask(text: str) -> str:
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELD_NAMES), odd_values), st.booleans())
 def test_the_usual_case_agrees_with_the_parsers(changes, warm):
-    record = {**usual_record, **changes}
+    values = {**usual_record, **changes}
     if warm:  # the versions seen before take the inline way
-        parsed_values(record, TZ, _mask, [])
-    fast = usual_values(record, TZ)
+        parsed_values(values, TZ, _mask, [])
+    fast = usual_values(values, TZ)
     problems: list = []
-    slow = parsed_values(record, TZ, _mask, problems)
+    slow = parsed_values(values, TZ, _mask, problems)
     if fast is not None:
         assert not problems
         assert fast == slow
