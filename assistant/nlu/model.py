@@ -23,6 +23,7 @@ from .classifier import ClassifierConfig, Prediction
 from .entities import extract_entities
 from .fast import FastScorer, scorer_for
 from .rules import apply_rules
+from .static_vectors import StaticClassifier, load_table
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_TRAIN_PATH = DATA_DIR / "train.jsonl"
@@ -40,7 +41,8 @@ DEFAULT_MODEL_PATH = Path(
 )
 # 2: the clarify threshold is a margin (top probability minus runner-up), not a probability.
 # 3: the margin chosen by k-fold CV over every real question (0.35); older files are rebuilt.
-FORMAT_VERSION = 3
+# 4: an optional third voter on static word vectors (``Model.static``).
+FORMAT_VERSION = 4
 
 
 def read_jsonl(path: Path | str) -> list[dict[str, Any]]:
@@ -80,6 +82,8 @@ class Model:
     pipeline: Pipeline
     config: ClassifierConfig
     clarify_threshold: float = classifier.DEFAULT_CLARIFY_THRESHOLD
+    # The static-vector voter (config.static_weight > 0), averaged in with that weight.
+    static: StaticClassifier | None = None
     # The same arithmetic without scikit-learn's per-call overhead (built on first use).
     _scorer: FastScorer | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -92,8 +96,13 @@ class Model:
         if self._scorer is None:
             self._scorer = scorer_for(self.pipeline)
         if self._scorer is None:
-            return np.asarray(self.pipeline.predict_proba(inputs))
-        return self._scorer.probabilities_many(inputs)
+            probabilities = np.asarray(self.pipeline.predict_proba(inputs))
+        else:
+            probabilities = self._scorer.probabilities_many(inputs)
+        if self.static is None:
+            return probabilities
+        weight = self.config.static_weight
+        return (1.0 - weight) * probabilities + weight * self.static.probabilities(inputs)
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
@@ -133,6 +142,7 @@ class Model:
             "pipeline": self.pipeline,
             "config": self.config,
             "clarify_threshold": self.clarify_threshold,
+            "static": self.static,
         }
         temporary = path.with_suffix(path.suffix + ".tmp")
         joblib.dump(payload, temporary)
@@ -149,6 +159,7 @@ class Model:
             pipeline=payload["pipeline"],
             config=payload["config"],
             clarify_threshold=payload["clarify_threshold"],
+            static=payload["static"],
         )
 
 
@@ -184,9 +195,13 @@ def fit_model(
     pairs = team + real
     real_weight = REAL_WEIGHT if config.real_weight is None else config.real_weight
     weights = np.array([1.0] * len(team) + [real_weight] * len(real))
-    model.pipeline.fit(
-        [model._input(text) for text, _ in pairs],
-        [intent for _, intent in pairs],
-        estimator__sample_weight=weights,
-    )
+    inputs = [model._input(text) for text, _ in pairs]
+    intents = [intent for _, intent in pairs]
+    model.pipeline.fit(inputs, intents, estimator__sample_weight=weights)
+    if config.static_weight > 0:
+        model.static = StaticClassifier(load_table(), classifier.word_tokens, config.static_c).fit(
+            inputs, intents, weights
+        )
+        if model.static.classes_ != model.intents:
+            raise ValueError("the static-vector voter and the n-gram model disagree on intents")
     return model

@@ -9,6 +9,7 @@ import pytest
 from assistant.nlu import understand
 from assistant.nlu.classifier import HANDOFF_INTENTS, Prediction, decide, margin
 from assistant.nlu.evaluate import evaluate
+from assistant.nlu.fast import scorer_for
 from assistant.nlu.model import (
     DEFAULT_EVAL_PATH,
     DEFAULT_TRAIN_PATH,
@@ -234,4 +235,6 @@ def test_the_fast_scorer_gives_the_pipelines_probabilities(model: Model) -> None
     texts = [str(row["text"]) for row in read_jsonl(DEFAULT_EVAL_PATH)[:300]] + ["", "？？"]
     inputs = [model._input(text) for text in texts]
     expected = model.pipeline.predict_proba(inputs)
-    assert np.allclose(model.probabilities(inputs), expected, atol=1e-5)
+    scorer = scorer_for(model.pipeline)
+    assert scorer is not None
+    assert np.allclose(scorer.probabilities_many(inputs), expected, atol=1e-5)
