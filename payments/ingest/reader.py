@@ -15,7 +15,9 @@ parent dies, the pipe breaks and the child stops.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -29,6 +31,23 @@ from payments.ingest.cleaning import ADJUSTMENT_TYPES, Cleaner
 from payments.ingest.payload import Formats, build
 from payments.ingest.result import IngestResult
 from payments.ingest.sources import Bilingual, Record, RowProblem, SourceError
+
+logger = logging.getLogger(__name__)
+
+
+# The first batches are small and double up to the batch size: the database starts on the
+# first rows at once instead of waiting for a whole batch to be read and checked.
+FIRST_BATCH = 500
+
+
+def batch_sizes(batch_size: int) -> Iterator[int]:
+    """500, 1,000, 2,000 … then `batch_size` for good."""
+    size = min(FIRST_BATCH, batch_size)
+    while size < batch_size:
+        yield size
+        size *= 2
+    while True:
+        yield batch_size
 
 
 class ReaderFailed(RuntimeError):
@@ -77,14 +96,15 @@ def _read(
         cleaner = Cleaner(source, settlement_date)
         connection.ensure_connection()
         formats = Formats(connection.connection)
-        while batch := list(islice(stream, batch_size)):
+        sizes = batch_sizes(batch_size)
+        while batch := list(islice(stream, next(sizes))):
             part = IngestResult()
             masked_before = cleaner.masked_pans
             rows, has_adjustments = check_batch(batch, cleaner, part)
             part.masked_pans = cleaner.masked_pans - masked_before
             ids = reserve_ids(connection.connection, len(rows))
             sender.send(("batch", part, build(rows, ids, has_adjustments, timezone.now(), formats)))
-        sender.send(("end", None, None))
+        sender.send(("end", time.process_time(), None))
     except BrokenPipeError:
         pass  # the importing process is gone: nothing to do
     except TabularError as error:
@@ -117,20 +137,34 @@ def run(
     )
     process.start()
     sender.close()
+    # Where the import's time goes: waiting for the reader, or writing (the database's part).
+    waiting = writing = 0.0
     try:
         while True:
+            started = time.perf_counter()
             try:
                 tag, part, batch = receiver.recv()
             except EOFError:
                 raise ReaderFailed("the reader process ended without a word") from None
+            waiting += time.perf_counter() - started
             if tag == "end":
+                timings = {"waiting": waiting, "writing": writing, "reader_cpu": part}
+                logger.debug(
+                    "import: %.2f s waiting for the reader, %.2f s writing; reader CPU %.2f s",
+                    waiting,
+                    writing,
+                    part,
+                    extra={"timings": timings},
+                )
                 break
             if tag == "source":
                 raise SourceError(Bilingual(part["zh"], part["en"]))  # type: ignore[arg-type]
             if tag == "failed":
                 raise ReaderFailed(part)
             result.merge(part)
+            started = time.perf_counter()
             inserted, linked = write(batch)
+            writing += time.perf_counter() - started
             result.created += inserted
             result.duplicates += batch.count - inserted
             result.linked += linked
