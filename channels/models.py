@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
 
@@ -79,7 +80,7 @@ class Integration(models.Model):
 
     class Meta:
         verbose_name = _("渠道接入")
-        verbose_name_plural = _("渠道接入")
+        verbose_name_plural = pgettext_lazy("plural", "渠道接入")
         ordering = ["key"]
 
     def __str__(self) -> str:
@@ -101,7 +102,7 @@ class Call(models.Model):
         RINGING = "ringing", _("振铃")
         ANSWERED = "answered", _("通话中")
         TRANSFERRED = "transferred", _("已转接")
-        ENDED = "ended", _("已结束")
+        ENDED = "ended", pgettext_lazy("call", "已结束")
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("呼入")
@@ -171,7 +172,7 @@ class Call(models.Model):
 
     class Meta:
         verbose_name = _("通话")
-        verbose_name_plural = _("通话")
+        verbose_name_plural = pgettext_lazy("plural", "通话")
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(fields=["integration", "external_id"], name="unique_call_id")
@@ -213,7 +214,7 @@ class CallEvent(models.Model):
 
     class Meta:
         verbose_name = _("通话事件")
-        verbose_name_plural = _("通话事件")
+        verbose_name_plural = pgettext_lazy("plural", "通话事件")
         ordering = ["occurred_at"]
         constraints = [
             models.UniqueConstraint(fields=["integration", "event_id"], name="unique_call_event")
@@ -257,7 +258,7 @@ class IvrSession(models.Model):
 
     class Meta:
         verbose_name = _("语音导航会话")
-        verbose_name_plural = _("语音导航会话")
+        verbose_name_plural = pgettext_lazy("plural", "语音导航会话")
         constraints = [
             models.UniqueConstraint(fields=["integration", "call_id"], name="unique_ivr_call")
         ]
@@ -310,7 +311,7 @@ class InboundSms(models.Model):
 
     class Meta:
         verbose_name = _("收到的短信")
-        verbose_name_plural = _("收到的短信")
+        verbose_name_plural = pgettext_lazy("plural", "收到的短信")
         ordering = ["-received_at"]
         constraints = [
             models.UniqueConstraint(fields=["integration", "message_id"], name="unique_inbound_sms")
@@ -353,7 +354,7 @@ class WeChatFollower(models.Model):
 
     class Meta:
         verbose_name = _("微信用户")
-        verbose_name_plural = _("微信用户")
+        verbose_name_plural = pgettext_lazy("plural", "微信用户")
         constraints = [
             models.UniqueConstraint(fields=["integration", "openid"], name="unique_wechat_openid")
         ]
@@ -379,7 +380,7 @@ class WeChatMessage(models.Model):
 
     class Meta:
         verbose_name = _("微信消息")
-        verbose_name_plural = _("微信消息")
+        verbose_name_plural = pgettext_lazy("plural", "微信消息")
         constraints = [
             models.UniqueConstraint(fields=["integration", "msg_id"], name="unique_wechat_msg")
         ]
@@ -420,7 +421,7 @@ class InboundMail(models.Model):
 
     class Meta:
         verbose_name = _("收到的邮件")
-        verbose_name_plural = _("收到的邮件")
+        verbose_name_plural = pgettext_lazy("plural", "收到的邮件")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["sender", "received_at"], name="inbound_mail_sender")]
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.language import BilingualText
@@ -59,7 +59,7 @@ class BusinessCalendar(models.Model):
 
     class Meta:
         verbose_name = _("服务时间日历")
-        verbose_name_plural = _("服务时间日历")
+        verbose_name_plural = pgettext_lazy("plural", "服务时间日历")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -96,7 +96,7 @@ class SLAPolicy(models.Model):
 
     class Meta:
         verbose_name = _("SLA 策略")
-        verbose_name_plural = _("SLA 策略")
+        verbose_name_plural = pgettext_lazy("plural", "SLA 策略")
         ordering = ["priority", "category"]
         constraints = [
             models.UniqueConstraint(fields=["priority", "category"], name="unique_sla_scope")
@@ -129,7 +129,7 @@ class Queue(models.Model):
 
     class Meta:
         verbose_name = _("队列")
-        verbose_name_plural = _("队列")
+        verbose_name_plural = pgettext_lazy("plural", "队列")
         ordering = ["tier", "name"]
 
     def __str__(self) -> str:
@@ -185,7 +185,7 @@ class Outage(OutageTexts, models.Model):
 
     class Meta:
         verbose_name = _("故障事件")
-        verbose_name_plural = _("故障事件")
+        verbose_name_plural = pgettext_lazy("plural", "故障事件")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -388,7 +388,7 @@ class Ticket(models.Model):
 
     class Meta:
         verbose_name = _("工单")
-        verbose_name_plural = _("工单")
+        verbose_name_plural = pgettext_lazy("plural", "工单")
         ordering = ["-created_at"]
         indexes = [
             # The agent queue: open tickets, most urgent first, optionally per queue/assignee.
@@ -506,7 +506,7 @@ class TicketEvent(models.Model):
 
     class Meta:
         verbose_name = _("工单事件")
-        verbose_name_plural = _("工单事件")
+        verbose_name_plural = pgettext_lazy("plural", "工单事件")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_log")]
 
@@ -575,7 +575,7 @@ class Interaction(models.Model):
 
     class Meta:
         verbose_name = _("沟通记录")
-        verbose_name_plural = _("沟通记录")
+        verbose_name_plural = pgettext_lazy("plural", "沟通记录")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="interaction_timeline")]
         constraints = [
@@ -633,7 +633,7 @@ class Commitment(models.Model):
 
     class Meta:
         verbose_name = _("承诺")
-        verbose_name_plural = _("承诺")
+        verbose_name_plural = pgettext_lazy("plural", "承诺")
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["status", "due_at"], name="commitment_due"),
@@ -681,7 +681,7 @@ class Attachment(models.Model):
 
     class Meta:
         verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name_plural = pgettext_lazy("plural", "附件")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -728,7 +728,7 @@ class FieldVisit(models.Model):
 
     class Meta:
         verbose_name = _("上门服务")
-        verbose_name_plural = _("上门服务")
+        verbose_name_plural = pgettext_lazy("plural", "上门服务")
         ordering = ["window_start"]
         constraints = [
             models.CheckConstraint(
@@ -772,7 +772,7 @@ class Replacement(models.Model):
 
     class Meta:
         verbose_name = _("设备更换")
-        verbose_name_plural = _("设备更换")
+        verbose_name_plural = pgettext_lazy("plural", "设备更换")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -788,7 +788,7 @@ class CannedResponse(models.Model):
 
     class Meta:
         verbose_name = _("常用回复")
-        verbose_name_plural = _("常用回复")
+        verbose_name_plural = pgettext_lazy("plural", "常用回复")
         ordering = ["category", "title"]
 
     def __str__(self) -> str:

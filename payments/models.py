@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import yuan
 from payments.querysets import (
@@ -72,7 +73,7 @@ class ResponseCode(models.Model):
 
     class Meta:
         verbose_name = _("应答码")
-        verbose_name_plural = _("应答码")
+        verbose_name_plural = pgettext_lazy("plural", "应答码")
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
@@ -146,7 +147,7 @@ class SettlementTerms(models.Model):
 
     class Meta:
         verbose_name = _("结算条款")
-        verbose_name_plural = _("结算条款")
+        verbose_name_plural = pgettext_lazy("plural", "结算条款")
         constraints = [
             models.CheckConstraint(
                 name="s0_window_ordered",
@@ -249,7 +250,7 @@ class Transaction(models.Model):
 
     class Meta:
         verbose_name = _("交易")
-        verbose_name_plural = _("交易")
+        verbose_name_plural = pgettext_lazy("plural", "交易")
         ordering = ["-local_time"]
         # Re-sending a record never duplicates it; on PostgreSQL the partition key
         # (txn_date) has to be part of every unique key, and it is.
@@ -334,7 +335,7 @@ class Payout(models.Model):
 
     class Meta:
         verbose_name = _("结算付款")
-        verbose_name_plural = _("结算付款")
+        verbose_name_plural = pgettext_lazy("plural", "结算付款")
         ordering = ["-payout_date"]
         constraints = [
             models.UniqueConstraint(
@@ -377,7 +378,7 @@ class MaintenanceWindow(models.Model):
 
     class Meta:
         verbose_name = _("维护窗口")
-        verbose_name_plural = _("维护窗口")
+        verbose_name_plural = pgettext_lazy("plural", "维护窗口")
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
@@ -446,7 +447,7 @@ class Investigation(models.Model):
 
     class Meta:
         verbose_name = _("到账核查")
-        verbose_name_plural = _("到账核查")
+        verbose_name_plural = pgettext_lazy("plural", "到账核查")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["merchant", "created_at"], name="investigation_merchant")]
 
@@ -517,7 +518,7 @@ class DisputeCase(models.Model):
 
     class Meta:
         verbose_name = _("争议案件")
-        verbose_name_plural = _("争议案件")
+        verbose_name_plural = pgettext_lazy("plural", "争议案件")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
