@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.language import BilingualText, chinese_and_english
 from core.money import yuan
 from payments.querysets import (
     DisputeCaseQuerySet,
@@ -327,7 +328,12 @@ class Payout(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     reason = models.CharField(_("原因"), max_length=16, choices=Reason.choices, blank=True)
+    # What poscare says about the reason (the detail of a hold), written from a translation by
+    # `payments.services.record_payout_problem`: Chinese and English, shown in the reader's.
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    note_en = models.CharField(_("备注（英文）"), max_length=200, blank=True)
+    # What the bank wrote (a return's message), kept and shown as written, labelled as the bank's.
+    bank_note = models.CharField(_("银行备注"), max_length=200, blank=True)
     bank_reference = models.CharField(_("银行流水号"), max_length=32, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -352,8 +358,25 @@ class Payout(models.Model):
         ]
         indexes = [models.Index(fields=["merchant", "period_end"], name="payout_merchant_period")]
 
+    shown_note = BilingualText("note")  # in the reader's language
+
     def __str__(self) -> str:
         return f"{self.merchant_id} {self.payout_date} {self.get_status_display()}"
+
+    def record_problem(
+        self, status: str, reason: str, *, note: Any = "", bank_note: str = ""
+    ) -> None:
+        """Mark the payout held or failed, with its reason code; `note` is poscare's own
+        detail (a translation, kept in Chinese and English), `bank_note` what the bank wrote
+        (kept as written). Every reason is one of `Reason`: no free text stands in for one."""
+        if status not in (self.Status.HELD, self.Status.FAILED):
+            raise ValueError(f"not a problem status: {status!r}")
+        if reason not in self.Reason.values or not reason:
+            raise ValueError(f"unknown payout reason: {reason!r}")
+        self.status, self.reason, self.bank_reference = status, reason, ""
+        self.note, self.note_en = (part[:200] for part in chinese_and_english(note))
+        self.bank_note = bank_note.strip()[:200]
+        self.save()
 
     @property
     def amount_yuan(self) -> str:
