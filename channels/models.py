@@ -3,6 +3,7 @@ provider) with their secrets, and the calls the phone system reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
+
+# WeChat lets an account send customer-service messages this long after a follower wrote.
+SERVICE_WINDOW = dt.timedelta(hours=48)
 
 
 def new_secret() -> str:
@@ -351,6 +355,9 @@ class WeChatFollower(models.Model):
     bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
     # The language of the binding command ("绑定" or "bind"): template messages use it.
     language = models.CharField(_("语言"), max_length=2, default="zh")
+    # When the follower last wrote to the account: for 48 hours after it poscare may answer
+    # with customer-service messages (a chat line), after that only with template messages.
+    last_message_at = models.DateTimeField(_("最近来信时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("微信用户")
@@ -361,6 +368,13 @@ class WeChatFollower(models.Model):
 
     def __str__(self) -> str:
         return self.openid
+
+    def can_chat(self, now: dt.datetime | None = None) -> bool:
+        """Whether WeChat's customer-service window (48 hours since the follower's last
+        message) is open."""
+        if self.last_message_at is None:
+            return False
+        return (now or timezone.now()) - self.last_message_at < SERVICE_WINDOW
 
 
 class WeChatMessage(models.Model):
