@@ -330,9 +330,7 @@ class Ticket(models.Model):
         blank=True,
     )
     description = models.TextField(_("问题描述"))
-    # The English of a description the system wrote (a chargeback, a call-back booked in the
-    # phone menu); empty for one a person typed, which is shown as written.
-    description_en = models.TextField(_("问题描述（英文）"), blank=True)
+    description_en = models.TextField(_("问题描述（英文）"), blank=True)  # of system-written ones
     facts = models.JSONField(_("已知信息"), default=dict, blank=True)
     transcript = models.JSONField(_("对话记录"), default=list, blank=True)
     kb_url = models.URLField(_("知识库文章"), blank=True)
@@ -440,10 +438,8 @@ class Ticket(models.Model):
 
     @property
     def subject(self) -> str:
-        """The first line of the description in the reader's language: what the queue lists
-        the ticket by."""
-        first_line = str(self.shown_description).strip().split("\n", 1)[0]
-        return first_line.strip()
+        """The description's first line (reader's language): what the queue lists it by."""
+        return str(self.shown_description).strip().split("\n", 1)[0].strip()
 
     @property
     def can_be_rated(self) -> bool:
