@@ -6,7 +6,9 @@
    import wrote — the transactions and their ledger entries — into the same, emptied tables
    with the same partitions, keys, indexes, checks and foreign keys. Then it imports the file
    again into the emptied tables, and once more on top (every row a duplicate). Goal (issue
-   10): the import takes at most floor / 0.85. Also reported: a raw `COPY … (FORMAT csv)` of
+   10): each import takes at most floor / 0.85. Beside each phase, evidence for where its time
+   goes: the importing process's seconds waiting for its reader and writing, both processes'
+   CPU, and the database's side (`DatabaseWatch`). Also reported: a raw `COPY … (FORMAT csv)` of
    the file into a bare table (no keys, no indexes: not a floor, for scale) and the import's
    peak RSS; the 100,000-row import's peak is reported too, to show that memory does not grow
    with the file.
@@ -29,7 +31,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -46,19 +50,28 @@ def admin_url(url: str) -> tuple[str, str]:
 
 
 def run_import(path: Path, env: dict[str, str]) -> tuple[dict, float, int, str]:
-    """(result, seconds, peak RSS in bytes, everything the process printed)."""
+    """(result, seconds, peak RSS in bytes, everything the process printed). The result
+    carries `timings`: seconds the importing process waited for its reader and spent writing,
+    and the CPU seconds of both processes."""
     script = (
-        "import json, resource, sys, time, django\n"
+        "import json, logging, resource, sys, time, django\n"
         "django.setup()\n"
         "from django.core.management import call_command\n"
         "from io import StringIO\n"
+        "timings = {}\n"
+        "class Keep(logging.Handler):\n"
+        "    def emit(self, record):\n"
+        "        timings.update(getattr(record, 'timings', {}))\n"
+        "logging.getLogger('payments.ingest.reader').addHandler(Keep())\n"
         "out = StringIO()\n"
+        "cpu = time.process_time()\n"
         "started = time.perf_counter()\n"
         f"call_command('import_transactions', {str(path)!r}, json=True, quiet=True, stdout=out)\n"
         "elapsed = time.perf_counter() - started\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
-        "print(json.dumps({'result': json.loads(out.getvalue()),\n"
-        "                  'seconds': elapsed, 'peak': peak}))\n"
+        "timings['writer_cpu'] = time.process_time() - cpu\n"
+        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(json.dumps({'result': json.loads(out.getvalue()), 'seconds': elapsed,\n"
+        "                  'peak': usage.ru_maxrss * 1024, 'timings': timings}))\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", script],
@@ -69,6 +82,7 @@ def run_import(path: Path, env: dict[str, str]) -> tuple[dict, float, int, str]:
         check=True,
     )
     payload = json.loads(completed.stdout.strip().splitlines()[-1])
+    payload["result"]["timings"] = {k: round(v, 2) for k, v in payload["timings"].items()}
     return (
         payload["result"],
         payload["seconds"],
@@ -103,6 +117,97 @@ def raw_copy(url: str, path: Path) -> float:
         conn.execute("DROP TABLE bench_bare_transactions")
     assert count > 0
     return elapsed
+
+
+_COUNTERS = """
+    SELECT w.wal_records, w.wal_fpi, w.wal_bytes::bigint, w.wal_buffers_full, w.wal_write,
+           w.wal_sync, b.checkpoints_timed + b.checkpoints_req, b.buffers_checkpoint,
+           b.buffers_clean, b.buffers_backend, b.buffers_backend_fsync, b.buffers_alloc
+    FROM pg_stat_wal w, pg_stat_bgwriter b"""
+_COUNTER_NAMES = (
+    "wal_records",
+    "wal_fpi",
+    "wal_bytes",
+    "wal_buffers_full",
+    "wal_write",
+    "wal_sync",
+    "checkpoints",
+    "buffers_checkpoint",
+    "buffers_clean",
+    "buffers_backend",
+    "buffers_backend_fsync",
+    "buffers_alloc",
+)
+# What the bench database's working backends wait on ("CPU": active, not waiting).
+_WAITS = """
+    SELECT pid, coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
+    WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend'"""
+
+
+class DatabaseWatch:
+    """Evidence for where a phase's time goes on the database's side: its working backends'
+    wait events sampled every 0.2 s (share of samples), their CPU seconds (/proc, when the
+    server runs on this machine), and the cluster's WAL, checkpoint and buffer counters over
+    the phase (cluster-wide: other sessions' work counts too)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.waits: Counter[str] = Counter()
+        self.samples = 0
+        self.backend_cpu: dict[int, list[float]] = {}  # pid: [first seen, last seen]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _counters(self) -> list[int]:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            return list(conn.execute(_COUNTERS).fetchone() or ())
+
+    def _sample(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.2):
+                self.samples += 1
+                for pid, wait in conn.execute(_WAITS).fetchall():
+                    self.waits[wait] += 1
+                    seconds = _process_cpu(pid)
+                    if seconds is not None:
+                        self.backend_cpu.setdefault(pid, [seconds, seconds])[1] = seconds
+
+    def __enter__(self) -> DatabaseWatch:
+        self.before = self._counters()
+        self.cpu_before = _machine_cpu()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        after = self._counters()
+        cpu = [b - a for a, b in zip(self.cpu_before, _machine_cpu(), strict=True)]
+        self.report = {
+            "waits": {k: round(v / max(self.samples, 1), 3) for k, v in self.waits.most_common()},
+            "backend_cpu_seconds": round(sum(b - a for a, b in self.backend_cpu.values()), 2),
+            "cluster": {
+                n: b - a for n, a, b in zip(_COUNTER_NAMES, self.before, after, strict=True)
+            },
+            # the machine's CPU over the phase (/proc/stat): share busy, share taken by nice
+            "machine_busy": round(1 - cpu[3] / max(sum(cpu), 1), 3),
+            "machine_nice": round(cpu[1] / max(sum(cpu), 1), 3),
+        }
+
+
+def _process_cpu(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> list[int]:
+    with open("/proc/stat") as handle:
+        return [int(v) for v in handle.readline().split()[1:8]]
 
 
 ENTRY_TABLE = "ledger_ledgerentry"
@@ -161,12 +266,14 @@ def database_floor(url: str, tmp: Path, rows: int) -> dict:
         for fmt in ("binary", "text"):
             conn.execute(f"TRUNCATE payments_transaction, {ENTRY_TABLE}")
             conn.execute("CHECKPOINT")
-            started = time.perf_counter()
-            with conn.transaction(), conn.cursor() as cursor:
-                _load(cursor, "payments_transaction", txn_columns, tmp / f"t.{fmt}", fmt)
-                _load(cursor, ENTRY_TABLE, entry_columns, tmp / f"e.{fmt}", fmt)
-            elapsed = time.perf_counter() - started
+            with DatabaseWatch(url) as watch:
+                started = time.perf_counter()
+                with conn.transaction(), conn.cursor() as cursor:
+                    _load(cursor, "payments_transaction", txn_columns, tmp / f"t.{fmt}", fmt)
+                    _load(cursor, ENTRY_TABLE, entry_columns, tmp / f"e.{fmt}", fmt)
+                elapsed = time.perf_counter() - started
             result[f"{fmt}_seconds"] = round(elapsed, 2)
+            result[f"{fmt}_database"] = watch.report
             (tmp / f"t.{fmt}").unlink()
             (tmp / f"e.{fmt}").unlink()
         conn.execute(f"TRUNCATE payments_transaction, {ENTRY_TABLE}")
@@ -259,7 +366,8 @@ def main() -> None:
             with psycopg.connect(bench_url, autocommit=True) as conn:
                 conn.execute("CHECKPOINT")
             load = os.getloadavg()[0]
-            result, import_seconds, peak, _output = run_import(big, env)
+            with DatabaseWatch(bench_url) as watch:
+                result, import_seconds, peak, _output = run_import(big, env)
             assert result["created"] == args.rows, result
             imports.append(
                 {
@@ -268,6 +376,8 @@ def main() -> None:
                     "peak_rss_mb": round(peak / 2**20, 1),
                     "created": result["created"],
                     "load_average_before": round(load, 2),
+                    "timings": result["timings"],
+                    "database": watch.report,
                 }
             )
             if attempt == 0:
@@ -276,7 +386,8 @@ def main() -> None:
         floor = report["database_floor"]["seconds"]
         ratios = [round(floor / item["seconds"], 3) for item in imports]
         report["ratio_floor_to_import"] = ratios
-        report["goal_at_least_0_85_of_floor"] = max(ratios) >= 0.85
+        # Reliably, not on a lucky import: every import of the run must reach it.
+        report["goal_at_least_0_85_of_floor"] = min(ratios) >= 0.85
         again, again_seconds, _peak, _ = run_import(big, env)
         report["reimport"] = {
             "created": again["created"],

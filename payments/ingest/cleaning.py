@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +103,7 @@ class TerminalInfo:
     merchant_pk: int
     merchant_id: str
     cutoff: dt.time
-    timezone: str
+    timezone: ZoneInfo
 
 
 def _problem(column: str, cell: str, template: Any, /, **params: Any) -> tuple[str, str, Any]:
@@ -145,7 +146,9 @@ class Cleaner:
             "merchant__timezone",
         )
         for terminal_id, pk, merchant_pk, merchant_id, cutoff, zone in found:
-            self.terminals[terminal_id] = TerminalInfo(pk, merchant_pk, merchant_id, cutoff, zone)
+            self.terminals[terminal_id] = TerminalInfo(
+                pk, merchant_pk, merchant_id, cutoff, ZoneInfo(zone or settings.TIME_ZONE)
+            )
         for terminal_id in wanted:
             self.terminals.setdefault(terminal_id, None)
 

@@ -15,7 +15,9 @@ parent dies, the pipe breaks and the child stops.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -29,6 +31,8 @@ from payments.ingest.cleaning import ADJUSTMENT_TYPES, Cleaner
 from payments.ingest.payload import Formats, build
 from payments.ingest.result import IngestResult
 from payments.ingest.sources import Bilingual, Record, RowProblem, SourceError
+
+logger = logging.getLogger(__name__)
 
 
 class ReaderFailed(RuntimeError):
@@ -84,7 +88,7 @@ def _read(
             part.masked_pans = cleaner.masked_pans - masked_before
             ids = reserve_ids(connection.connection, len(rows))
             sender.send(("batch", part, build(rows, ids, has_adjustments, timezone.now(), formats)))
-        sender.send(("end", None, None))
+        sender.send(("end", time.process_time(), None))
     except BrokenPipeError:
         pass  # the importing process is gone: nothing to do
     except TabularError as error:
@@ -117,20 +121,34 @@ def run(
     )
     process.start()
     sender.close()
+    # Where the import's time goes: waiting for the reader, or writing (the database's part).
+    waiting = writing = 0.0
     try:
         while True:
+            started = time.perf_counter()
             try:
                 tag, part, batch = receiver.recv()
             except EOFError:
                 raise ReaderFailed("the reader process ended without a word") from None
+            waiting += time.perf_counter() - started
             if tag == "end":
+                timings = {"waiting": waiting, "writing": writing, "reader_cpu": part}
+                logger.debug(
+                    "import: %.2f s waiting for the reader, %.2f s writing; reader CPU %.2f s",
+                    waiting,
+                    writing,
+                    part,
+                    extra={"timings": timings},
+                )
                 break
             if tag == "source":
                 raise SourceError(Bilingual(part["zh"], part["en"]))  # type: ignore[arg-type]
             if tag == "failed":
                 raise ReaderFailed(part)
             result.merge(part)
+            started = time.perf_counter()
             inserted, linked = write(batch)
+            writing += time.perf_counter() - started
             result.created += inserted
             result.duplicates += batch.count - inserted
             result.linked += linked
