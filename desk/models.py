@@ -476,15 +476,15 @@ class TicketEvent(models.Model):
         CREATED = "created", _("创建")
         STATUS = "status", _("状态变更")
         AGENT_REPLY = "agent_reply", _("坐席回复")
-        ASSIGNED = "assigned", _("分配")
-        ESCALATED = "escalated", _("升级")
+        ASSIGNED = "assigned", pgettext_lazy("event", "分配")
+        ESCALATED = "escalated", pgettext_lazy("event", "升级")
         PRIORITY = "priority", _("优先级变更")
         SLA_BREACH = "sla_breach", _("SLA 超时")
-        MERGED = "merged", _("合并")
-        OUTAGE = "outage", _("关联故障")
+        MERGED = "merged", pgettext_lazy("event", "合并")
+        OUTAGE = "outage", pgettext_lazy("event", "关联故障")
         VISIT = "visit", _("上门服务")
         REPLACEMENT = "replacement", _("更换设备")
-        RATED = "rated", _("评价")
+        RATED = "rated", pgettext_lazy("event", "评价")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events"

@@ -77,3 +77,17 @@ def test_lists_on_the_360_page_and_the_portal_are_named_in_the_plural(client, ag
     assert ">Contact history<" in portal  # the portal's link to who contacted the merchant
     inbox = _page(client, reverse("inbox"), "en")
     assert "<h1>Messages</h1>" in inbox
+
+
+def test_one_chinese_word_for_a_deed_and_an_action_reads_right_in_english():
+    """分配 is the ticket page's "Assign" button and the timeline's "Assigned"; 暂停 the
+    campaign's "Pause" button and an SLA timer's "Paused"."""
+    from django.utils.translation import gettext, pgettext
+
+    from desk.models import TicketEvent
+
+    with translation.override("en"):
+        assert gettext("分配") == "Assign" and str(TicketEvent.Kind.ASSIGNED.label) == "Assigned"
+        assert str(TicketEvent.Kind.ESCALATED.label) == "Escalated"
+        assert pgettext("button", "暂停") == "Pause" and gettext("暂停") == "Paused"
+        assert gettext("拒付") == "Chargeback" and pgettext("plural", "拒付") == "Chargebacks"
