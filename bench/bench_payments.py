@@ -386,6 +386,13 @@ def main() -> None:
         floor = report["database_floor"]["seconds"]
         ratios = [round(floor / item["seconds"], 3) for item in imports]
         report["ratio_floor_to_import"] = ratios
+        # The same in the database's CPU seconds: how much more work the import gives the
+        # database than the floor does, whatever share of the machine it got.
+        floor_cpu = report["database_floor"]["binary_database"]["backend_cpu_seconds"]
+        report["ratio_floor_to_import_database_cpu"] = [
+            round(floor_cpu / max(item["database"]["backend_cpu_seconds"], 0.01), 3)
+            for item in imports
+        ]
         # Reliably, not on a lucky import: every import of the run must reach it.
         report["goal_at_least_0_85_of_floor"] = min(ratios) >= 0.85
         again, again_seconds, _peak, _ = run_import(big, env)

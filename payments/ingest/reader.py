@@ -35,6 +35,21 @@ from payments.ingest.sources import Bilingual, Record, RowProblem, SourceError
 logger = logging.getLogger(__name__)
 
 
+# The first batches are small and double up to the batch size: the database starts on the
+# first rows at once instead of waiting for a whole batch to be read and checked.
+FIRST_BATCH = 500
+
+
+def batch_sizes(batch_size: int) -> Iterator[int]:
+    """500, 1,000, 2,000 … then `batch_size` for good."""
+    size = min(FIRST_BATCH, batch_size)
+    while size < batch_size:
+        yield size
+        size *= 2
+    while True:
+        yield batch_size
+
+
 class ReaderFailed(RuntimeError):
     """The reader process failed; the message carries its traceback."""
 
@@ -81,7 +96,8 @@ def _read(
         cleaner = Cleaner(source, settlement_date)
         connection.ensure_connection()
         formats = Formats(connection.connection)
-        while batch := list(islice(stream, batch_size)):
+        sizes = batch_sizes(batch_size)
+        while batch := list(islice(stream, next(sizes))):
             part = IngestResult()
             masked_before = cleaner.masked_pans
             rows, has_adjustments = check_batch(batch, cleaner, part)

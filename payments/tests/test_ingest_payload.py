@@ -6,6 +6,7 @@ canonical JSON of the row as the audit reads it back, and the same counts, error
 from __future__ import annotations
 
 import datetime as dt
+from itertools import islice
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from ledger import evidence
 from ledger.models import LedgerEntry
 from ledger.recorder import entry_document
 from payments.ingest import ALL_COLUMNS, ingest, iter_csv
+from payments.ingest.reader import batch_sizes
 from payments.models import Transaction
 from payments.synthetic import Plan, generate_rows
 from payments.tests.conftest import csv_bytes, row
@@ -101,9 +103,9 @@ def test_the_reader_process_gives_what_the_import_in_one_process_gives(
     )
     data = csv_bytes([*varied_rows(), *(values + [""] for values in generated)], ALL_COLUMNS)
 
-    def run(reader_process: bool):
+    def run(reader_process: bool):  # the reader's first batches are smaller (500, 1,000)
         return ingest(
-            iter_csv_bytes(data), source="file", batch_size=500, reader_process=reader_process
+            iter_csv_bytes(data), source="file", batch_size=2000, reader_process=reader_process
         )
 
     alone = run(False)
@@ -121,6 +123,13 @@ def test_the_reader_process_gives_what_the_import_in_one_process_gives(
     again = run(True)  # every batch now hits the keys: the idempotent way
     assert (again.created, again.duplicates) == (0, 3004)  # one row is in the file twice
     assert Transaction.objects.count() == 3003 == LedgerEntry.objects.count()
+
+
+def test_the_reader_starts_with_small_batches_that_double_up_to_the_batch_size():
+    assert (
+        list(islice(batch_sizes(20_000), 8)) == [500, 1000, 2000, 4000, 8000, 16000] + [20_000] * 2
+    )
+    assert list(islice(batch_sizes(10), 3)) == [10, 10, 10]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the reader process is PostgreSQL's")
