@@ -12,5 +12,12 @@ class AssistantConfig(AppConfig):
 
         panels.register()
         # An agent's answer in a WeChat or SMS conversation the agent took over: in the inbox,
-        # and in WeChat as a template message to a user who bound the Official Account.
-        register_event("assistant.agent_reply", _("人工客服回复"), "merchant", (INBOX, WECHAT))
+        # and in WeChat to a user who bound the Official Account — a chat message while the
+        # follower's 48-hour window is open, a template message after it.
+        register_event(
+            "assistant.agent_reply",
+            _("人工客服回复"),
+            "merchant",
+            (INBOX, WECHAT),
+            in_conversation=True,
+        )

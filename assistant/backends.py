@@ -280,7 +280,7 @@ def open_ticket(
     *,
     merchant: Merchant,
     category: str,
-    description: str,
+    description: Any,  # a lazy text is kept in Chinese and English
     facts: dict[str, str],
     terminal: Terminal | None,
     transcript: list[dict[str, Any]],

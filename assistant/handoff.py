@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assistant import backends
-from assistant.intents import desk_category, intent_label
+from assistant.intents import INTENT_LABELS, desk_category
 from assistant.models import Conversation, HandOff
 from assistant.turn import (
     HUMAN,
@@ -191,11 +191,14 @@ def finish(ctx: Context, handoff: HandOff) -> Reply:
         }
         for message in conversation.messages.order_by("created_at", "id")
     ]
-    description = _("智能助手转人工（%(reason)s）：%(topic)s。%(symptom)s") % {
-        "reason": handoff.get_reason_display(),
-        "topic": intent_label(handoff.intent or HUMAN),
-        "symptom": handoff.facts.get("symptom", ""),
-    }
+    # Worded by the system: the desk keeps it in Chinese and English, whichever language the
+    # chat was in (the merchant's symptom as they wrote it).
+    description = lazy_format(
+        gettext_lazy("智能助手转人工（%(reason)s）：%(topic)s。%(symptom)s"),
+        reason=HandOff.Reason(handoff.reason).label,
+        topic=INTENT_LABELS.get(handoff.intent or HUMAN, handoff.intent or HUMAN),
+        symptom=handoff.facts.get("symptom", ""),
+    )
     ticket = backends.open_ticket(
         merchant=merchant,
         category=handoff.category,

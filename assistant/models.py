@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assistant.intents import INTENT_LABELS
 from core.scoping import ScopedQuerySet
@@ -116,7 +117,7 @@ class Conversation(models.Model):
 
     class Meta:
         verbose_name = _("助手对话")
-        verbose_name_plural = _("助手对话")
+        verbose_name_plural = pgettext_lazy("plural", "助手对话")
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["user", "-updated_at"], name="conversation_user_recent"),
@@ -202,7 +203,7 @@ class Message(models.Model):
 
     class Meta:
         verbose_name = _("消息")
-        verbose_name_plural = _("消息")
+        verbose_name_plural = pgettext_lazy("plural", "消息")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="message_conversation"),
@@ -276,7 +277,7 @@ class Article(models.Model):
 
     class Meta:
         verbose_name = _("知识库文章")
-        verbose_name_plural = _("知识库文章")
+        verbose_name_plural = pgettext_lazy("plural", "知识库文章")
         ordering = ["slug"]
         indexes = [models.Index(fields=["is_published", "slug"], name="article_published")]
 
@@ -345,7 +346,7 @@ class HandOff(models.Model):
 
     class Meta:
         verbose_name = _("转人工记录")
-        verbose_name_plural = _("转人工记录")
+        verbose_name_plural = pgettext_lazy("plural", "转人工记录")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["-created_at"], name="handoff_recent"),
@@ -402,7 +403,7 @@ class LearnedExample(models.Model):
 
     class Meta:
         verbose_name = _("学习到的例句")
-        verbose_name_plural = _("学习到的例句")
+        verbose_name_plural = pgettext_lazy("plural", "学习到的例句")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"], name="learned_review_queue")]
         constraints = [

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import panels
 
@@ -30,7 +31,13 @@ def register() -> None:
         panels.NavLink("portal", "assistant", _("智能助手"), "assistant_chat", order=20)
     )
     panels.register_nav(
-        panels.NavLink("console", "assistant", _("助手对话"), "assistant_transcripts", order=60)
+        panels.NavLink(
+            "console",
+            "assistant",
+            pgettext_lazy("plural", "助手对话"),
+            "assistant_transcripts",
+            order=60,
+        )
     )
     panels.register_nav(
         panels.NavLink(

@@ -11,7 +11,9 @@ WeChat or SMS) and answers in person.
   conversation that the merchant reads ("坐席 A1001 已接入").
 - Conversations outside the portal (WeChat, SMS: channel "api") get the agent's words through
   `deliver_to_merchant`, which sends them as a notification to the merchant user (inbox, and
-  WeChat when the user follows the account — the notifications app's WeChat transport).
+  WeChat when the user follows the account — the notifications app's WeChat transport: a
+  customer-service message within 48 hours of the follower's last message, a template
+  message after that; a send that got no answer is tried again by the notifications task).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from channels import mail_rules
 from channels.models import InboundMail
@@ -120,7 +120,7 @@ def _open(mail: Parsed, merchant: Merchant) -> tuple[str, Any]:
     ticket = open_ticket(
         merchant=merchant,
         category="other",
-        description=f"{mail.subject}\n\n{mail.body}".strip() or _("（空邮件）"),
+        description=f"{mail.subject}\n\n{mail.body}".strip() or gettext_lazy("（空邮件）"),
         channel="email",
         opened_by=_author(merchant),
         idempotency_key=f"mail:{hashlib.sha256(mail.message_id.encode()).hexdigest()[:60]}",

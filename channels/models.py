@@ -3,14 +3,19 @@ provider) with their secrets, and the calls the phone system reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
+
+# WeChat lets an account send customer-service messages this long after a follower wrote.
+SERVICE_WINDOW = dt.timedelta(hours=48)
 
 
 def new_secret() -> str:
@@ -79,7 +84,7 @@ class Integration(models.Model):
 
     class Meta:
         verbose_name = _("渠道接入")
-        verbose_name_plural = _("渠道接入")
+        verbose_name_plural = pgettext_lazy("plural", "渠道接入")
         ordering = ["key"]
 
     def __str__(self) -> str:
@@ -101,7 +106,7 @@ class Call(models.Model):
         RINGING = "ringing", _("振铃")
         ANSWERED = "answered", _("通话中")
         TRANSFERRED = "transferred", _("已转接")
-        ENDED = "ended", _("已结束")
+        ENDED = "ended", pgettext_lazy("call", "已结束")
 
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("呼入")
@@ -171,7 +176,7 @@ class Call(models.Model):
 
     class Meta:
         verbose_name = _("通话")
-        verbose_name_plural = _("通话")
+        verbose_name_plural = pgettext_lazy("plural", "通话")
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(fields=["integration", "external_id"], name="unique_call_id")
@@ -213,7 +218,7 @@ class CallEvent(models.Model):
 
     class Meta:
         verbose_name = _("通话事件")
-        verbose_name_plural = _("通话事件")
+        verbose_name_plural = pgettext_lazy("plural", "通话事件")
         ordering = ["occurred_at"]
         constraints = [
             models.UniqueConstraint(fields=["integration", "event_id"], name="unique_call_event")
@@ -257,7 +262,7 @@ class IvrSession(models.Model):
 
     class Meta:
         verbose_name = _("语音导航会话")
-        verbose_name_plural = _("语音导航会话")
+        verbose_name_plural = pgettext_lazy("plural", "语音导航会话")
         constraints = [
             models.UniqueConstraint(fields=["integration", "call_id"], name="unique_ivr_call")
         ]
@@ -310,7 +315,7 @@ class InboundSms(models.Model):
 
     class Meta:
         verbose_name = _("收到的短信")
-        verbose_name_plural = _("收到的短信")
+        verbose_name_plural = pgettext_lazy("plural", "收到的短信")
         ordering = ["-received_at"]
         constraints = [
             models.UniqueConstraint(fields=["integration", "message_id"], name="unique_inbound_sms")
@@ -350,16 +355,26 @@ class WeChatFollower(models.Model):
     bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
     # The language of the binding command ("绑定" or "bind"): template messages use it.
     language = models.CharField(_("语言"), max_length=2, default="zh")
+    # When the follower last wrote to the account: for 48 hours after it poscare may answer
+    # with customer-service messages (a chat line), after that only with template messages.
+    last_message_at = models.DateTimeField(_("最近来信时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("微信用户")
-        verbose_name_plural = _("微信用户")
+        verbose_name_plural = pgettext_lazy("plural", "微信用户")
         constraints = [
             models.UniqueConstraint(fields=["integration", "openid"], name="unique_wechat_openid")
         ]
 
     def __str__(self) -> str:
         return self.openid
+
+    def can_chat(self, now: dt.datetime | None = None) -> bool:
+        """Whether WeChat's customer-service window (48 hours since the follower's last
+        message) is open."""
+        if self.last_message_at is None:
+            return False
+        return (now or timezone.now()) - self.last_message_at < SERVICE_WINDOW
 
 
 class WeChatMessage(models.Model):
@@ -379,7 +394,7 @@ class WeChatMessage(models.Model):
 
     class Meta:
         verbose_name = _("微信消息")
-        verbose_name_plural = _("微信消息")
+        verbose_name_plural = pgettext_lazy("plural", "微信消息")
         constraints = [
             models.UniqueConstraint(fields=["integration", "msg_id"], name="unique_wechat_msg")
         ]
@@ -420,7 +435,7 @@ class InboundMail(models.Model):
 
     class Meta:
         verbose_name = _("收到的邮件")
-        verbose_name_plural = _("收到的邮件")
+        verbose_name_plural = pgettext_lazy("plural", "收到的邮件")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["sender", "received_at"], name="inbound_mail_sender")]
 

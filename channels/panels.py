@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import panels
 
@@ -52,7 +53,11 @@ def register() -> None:
             visible=_is_agent,
         )
     )
-    panels.register_nav(panels.NavLink("console", "calls", _("来电"), "calls_console", order=15))
+    panels.register_nav(
+        panels.NavLink(
+            "console", "calls", pgettext_lazy("plural", "来电"), "calls_console", order=15
+        )
+    )
     panels.register_nav(
         panels.NavLink(
             "console",

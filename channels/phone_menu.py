@@ -150,7 +150,7 @@ def request_callback(session: IvrSession, now: dt.datetime) -> dt.datetime | Non
     ticket = open_ticket(
         merchant=session.merchant,
         category="other",
-        description=str(_("商户在电话自助语音中预约回电")),
+        description=gettext_lazy("商户在电话自助语音中预约回电"),  # kept in both languages
         channel="phone",
         idempotency_key=f"ivr:{session.integration_id}:{session.call_id}",
     )

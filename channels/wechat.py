@@ -174,6 +174,9 @@ def answer(integration: Integration, inbound: Inbound) -> str:
     follower, _created = WeChatFollower.objects.select_for_update().get_or_create(
         integration=integration, openid=inbound.openid
     )
+    # Every message opens WeChat's 48-hour window for customer-service messages.
+    follower.last_message_at = timezone.now()
+    follower.save(update_fields=["last_message_at"])
     if inbound.msg_type != "text":
         return _("目前只支持文字消息。")
     if match := _BIND.match(inbound.text):

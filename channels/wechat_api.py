@@ -1,4 +1,5 @@
-"""The WeChat Official Account's outbound API: template messages to bound followers.
+"""The WeChat Official Account's outbound API: template messages to bound followers, and
+customer-service messages to a follower who wrote to the account in the last 48 hours.
 
 The documented shape (公众号 “模板消息”): an access_token from
 `GET /cgi-bin/token?grant_type=client_credential&appid=…&secret=…` (valid `expires_in`
@@ -7,7 +8,10 @@ seconds, cached here until a minute before), then
 `{"touser", "template_id", "url", "data": {"first", "keyword1", …, "remark": {"value"}}}`;
 WeChat answers `{"errcode": 0, "errmsg": "ok", "msgid": …}` or an error code (43004: the
 user unfollowed, 40003: unknown openid, 45009: over the daily quota, 40001/42001: the token
-is no longer valid — fetched again once). `WECHAT_API_BASE` points at WeChat, or at the
+is no longer valid — fetched again once). A customer-service message (客服消息) is
+`POST /cgi-bin/message/custom/send?access_token=…` with
+`{"touser", "msgtype": "text", "text": {"content"}}`, allowed for 48 hours after the follower's
+last message (45015: the window has closed). `WECHAT_API_BASE` points at WeChat, or at the
 simulated server of the tests. Each send is one Delivery in the notifications app
 (`notifications/transports/wechat.py`), whatever came of it.
 """
@@ -26,6 +30,10 @@ from django.core.cache import cache
 from channels.models import Integration
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid / expired access_token
+# The 48-hour customer-service window has closed (45015), or too many messages in it (45047).
+OUTSIDE_WINDOW = frozenset({45015, 45047})
+# Worth trying again later: no answer, no connection, or WeChat's "system busy" (-1).
+TRANSIENT = frozenset({"timeout", "network", -1})
 _TOKEN_KEY = "wechat:access-token:{}"
 
 
@@ -103,9 +111,22 @@ def send_template(
     if not integration.template_id:
         raise WeChatApiError("config", "the integration has no template_id")
     body = {"touser": openid, "template_id": integration.template_id, "url": url, "data": data}
+    return _send(integration, "/cgi-bin/message/template/send", body)
+
+
+def send_text(integration: Integration, openid: str, content: str) -> str:
+    """Send one customer-service text message (inside the 48-hour window); WeChat's msgid
+    (empty: WeChat gives none for these), or WeChatApiError."""
+    body = {"touser": openid, "msgtype": "text", "text": {"content": content}}
+    return _send(integration, "/cgi-bin/message/custom/send", body)
+
+
+def _send(integration: Integration, path: str, body: dict[str, Any]) -> str:
+    """POST one message with the cached access token, fetching a fresh one once if WeChat
+    says it is no longer valid."""
     for attempt in (1, 2):
         token = access_token(integration, fresh=attempt == 2)
-        answer = _call("POST", "/cgi-bin/message/template/send", {"access_token": token}, body)
+        answer = _call("POST", path, {"access_token": token}, body)
         code = _errcode(answer)
         if code == 0:
             return str(answer.get("msgid", ""))

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChargebacksConfig(AppConfig):
@@ -13,5 +14,7 @@ class ChargebacksConfig(AppConfig):
         register_nav(
             NavLink("portal", "cases", _("拒付与盗刷"), "portal_cases", 70, cashiers=False)
         )
-        register_nav(NavLink("console", "cases", _("拒付"), "console_cases", order=35))
+        register_nav(
+            NavLink("console", "cases", pgettext_lazy("plural", "拒付"), "console_cases", order=35)
+        )
         register_event("case_update", _("拒付、调单与盗刷案件"), audience="merchant")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
 from core.uploads import RandomName
@@ -88,7 +89,7 @@ class Case(models.Model):
 
     class Meta:
         verbose_name = _("争议与盗刷案件")
-        verbose_name_plural = _("争议与盗刷案件")
+        verbose_name_plural = pgettext_lazy("plural", "争议与盗刷案件")
         ordering = ["-created_at"]
         constraints = [
             # One open case of a kind per transaction: a second notice adds to the first.
@@ -146,7 +147,7 @@ class Evidence(models.Model):
 
     class Meta:
         verbose_name = _("案件材料")
-        verbose_name_plural = _("案件材料")
+        verbose_name_plural = pgettext_lazy("plural", "案件材料")
         ordering = ["created_at"]
 
     def __str__(self) -> str:

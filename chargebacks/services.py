@@ -23,6 +23,7 @@ from accounts.permissions import check_staff
 from chargebacks.models import Case, Evidence
 from chargebacks.reasons import describe
 from core.errors import BilingualError, PermissionDeniedError, lazy_format
+from core.language import bilingual, lazy_join
 from core.money import yuan
 from core.uploads import IMAGES_AND_PDF, check_upload
 from ledger import services as ledger
@@ -61,13 +62,17 @@ def check_may_report(actor: User, merchant: Merchant) -> User:
     return actor
 
 
-def _ticket_text(case: Case) -> str:
-    meaning, _evidence = describe(case.reason_code)
+def _ticket_text(case: Case) -> Any:
+    """The desk ticket's description, as a lazy text the desk keeps in Chinese and English:
+    the kind and the reason code's meaning in each language; the amount, the transaction and
+    what the merchant or the network wrote (`case.description`) as they are."""
+    meaning = bilingual(describe(case.reason_code, "zh")[0], describe(case.reason_code, "en")[0])
     amount = f"¥{yuan(case.amount)}" if case.amount is not None else ""
     txn = case.transaction
     what = f"{txn.rrn or txn.stan} {txn.local_time:%Y-%m-%d %H:%M}" if txn else ""
-    parts = [f"[{case.number}] {case.get_kind_display()}", meaning, amount, what, case.description]
-    return " · ".join(part for part in parts if part)
+    kind = lazy_join(" ", [f"[{case.number}]", Case.Kind(case.kind).label])
+    parts = [kind, meaning if case.reason_code else "", amount, what, case.description]
+    return lazy_join(" · ", [part for part in parts if part])
 
 
 def _open_ticket(case: Case, by: User) -> Ticket:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
 from core.uploads import RandomName
@@ -16,8 +17,8 @@ class ImportJob(models.Model):
     """One spreadsheet import, run in the background; the page polls its progress."""
 
     class Kind(models.TextChoices):
-        MERCHANTS = "merchants", _("商户")
-        TERMINALS = "terminals", _("终端")
+        MERCHANTS = "merchants", pgettext_lazy("plural", "商户")
+        TERMINALS = "terminals", pgettext_lazy("plural", "终端")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -53,7 +54,7 @@ class ImportJob(models.Model):
 
     class Meta:
         verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
+        verbose_name_plural = pgettext_lazy("plural", "导入任务")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -79,7 +80,7 @@ class CalendarOverride(models.Model):
 
     class Meta:
         verbose_name = _("日历调整")
-        verbose_name_plural = _("日历调整")
+        verbose_name_plural = pgettext_lazy("plural", "日历调整")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -134,7 +135,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
+        verbose_name_plural = pgettext_lazy("plural", "审计记录")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["actor", "-at"], name="audit_actor_at"),

@@ -61,6 +61,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "queue",
             "assignee",
             "description",
+            "description_en",
             "facts",
             "missing_facts",
             "kb_url",

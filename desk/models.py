@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.language import BilingualText
@@ -59,7 +59,7 @@ class BusinessCalendar(models.Model):
 
     class Meta:
         verbose_name = _("服务时间日历")
-        verbose_name_plural = _("服务时间日历")
+        verbose_name_plural = pgettext_lazy("plural", "服务时间日历")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -96,7 +96,7 @@ class SLAPolicy(models.Model):
 
     class Meta:
         verbose_name = _("SLA 策略")
-        verbose_name_plural = _("SLA 策略")
+        verbose_name_plural = pgettext_lazy("plural", "SLA 策略")
         ordering = ["priority", "category"]
         constraints = [
             models.UniqueConstraint(fields=["priority", "category"], name="unique_sla_scope")
@@ -129,7 +129,7 @@ class Queue(models.Model):
 
     class Meta:
         verbose_name = _("队列")
-        verbose_name_plural = _("队列")
+        verbose_name_plural = pgettext_lazy("plural", "队列")
         ordering = ["tier", "name"]
 
     def __str__(self) -> str:
@@ -185,7 +185,7 @@ class Outage(OutageTexts, models.Model):
 
     class Meta:
         verbose_name = _("故障事件")
-        verbose_name_plural = _("故障事件")
+        verbose_name_plural = pgettext_lazy("plural", "故障事件")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -330,6 +330,7 @@ class Ticket(models.Model):
         blank=True,
     )
     description = models.TextField(_("问题描述"))
+    description_en = models.TextField(_("问题描述（英文）"), blank=True)  # of system-written ones
     facts = models.JSONField(_("已知信息"), default=dict, blank=True)
     transcript = models.JSONField(_("对话记录"), default=list, blank=True)
     kb_url = models.URLField(_("知识库文章"), blank=True)
@@ -388,7 +389,7 @@ class Ticket(models.Model):
 
     class Meta:
         verbose_name = _("工单")
-        verbose_name_plural = _("工单")
+        verbose_name_plural = pgettext_lazy("plural", "工单")
         ordering = ["-created_at"]
         indexes = [
             # The agent queue: open tickets, most urgent first, optionally per queue/assignee.
@@ -433,11 +434,12 @@ class Ticket(models.Model):
     def can_transition(self, to_status: str) -> bool:
         return to_status in self.TRANSITIONS.get(self.status, ())
 
+    shown_description = BilingualText("description")  # in the reader's language
+
     @property
     def subject(self) -> str:
-        """The first line of the description: what the queue lists the ticket by."""
-        first_line = self.description.strip().split("\n", 1)[0]
-        return first_line.strip()
+        """The description's first line (reader's language): what the queue lists it by."""
+        return str(self.shown_description).strip().split("\n", 1)[0].strip()
 
     @property
     def can_be_rated(self) -> bool:
@@ -474,15 +476,15 @@ class TicketEvent(models.Model):
         CREATED = "created", _("创建")
         STATUS = "status", _("状态变更")
         AGENT_REPLY = "agent_reply", _("坐席回复")
-        ASSIGNED = "assigned", _("分配")
-        ESCALATED = "escalated", _("升级")
+        ASSIGNED = "assigned", pgettext_lazy("event", "分配")
+        ESCALATED = "escalated", pgettext_lazy("event", "升级")
         PRIORITY = "priority", _("优先级变更")
         SLA_BREACH = "sla_breach", _("SLA 超时")
-        MERGED = "merged", _("合并")
-        OUTAGE = "outage", _("关联故障")
+        MERGED = "merged", pgettext_lazy("event", "合并")
+        OUTAGE = "outage", pgettext_lazy("event", "关联故障")
         VISIT = "visit", _("上门服务")
         REPLACEMENT = "replacement", _("更换设备")
-        RATED = "rated", _("评价")
+        RATED = "rated", pgettext_lazy("event", "评价")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events"
@@ -506,7 +508,7 @@ class TicketEvent(models.Model):
 
     class Meta:
         verbose_name = _("工单事件")
-        verbose_name_plural = _("工单事件")
+        verbose_name_plural = pgettext_lazy("plural", "工单事件")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_log")]
 
@@ -575,7 +577,7 @@ class Interaction(models.Model):
 
     class Meta:
         verbose_name = _("沟通记录")
-        verbose_name_plural = _("沟通记录")
+        verbose_name_plural = pgettext_lazy("plural", "沟通记录")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="interaction_timeline")]
         constraints = [
@@ -633,7 +635,7 @@ class Commitment(models.Model):
 
     class Meta:
         verbose_name = _("承诺")
-        verbose_name_plural = _("承诺")
+        verbose_name_plural = pgettext_lazy("plural", "承诺")
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["status", "due_at"], name="commitment_due"),
@@ -681,7 +683,7 @@ class Attachment(models.Model):
 
     class Meta:
         verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name_plural = pgettext_lazy("plural", "附件")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -728,7 +730,7 @@ class FieldVisit(models.Model):
 
     class Meta:
         verbose_name = _("上门服务")
-        verbose_name_plural = _("上门服务")
+        verbose_name_plural = pgettext_lazy("plural", "上门服务")
         ordering = ["window_start"]
         constraints = [
             models.CheckConstraint(
@@ -772,7 +774,7 @@ class Replacement(models.Model):
 
     class Meta:
         verbose_name = _("设备更换")
-        verbose_name_plural = _("设备更换")
+        verbose_name_plural = pgettext_lazy("plural", "设备更换")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -788,7 +790,7 @@ class CannedResponse(models.Model):
 
     class Meta:
         verbose_name = _("常用回复")
-        verbose_name_plural = _("常用回复")
+        verbose_name_plural = pgettext_lazy("plural", "常用回复")
         ordering = ["category", "title"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from channels import mail_rules
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 EVENTS = (
     ("desk.ticket_update", _("工单进展"), "merchant"),
     ("desk.visit_scheduled", _("上门服务预约"), "merchant"),
-    ("desk.outage_update", _("故障进展"), "merchant"),
+    ("desk.outage_update", pgettext_lazy("plural", "故障进展"), "merchant"),
     ("desk.outage_resolved", _("故障恢复"), "merchant"),
     ("desk.assigned", _("工单分配"), "staff"),
     ("desk.merchant_reply", _("商户回复"), "staff"),

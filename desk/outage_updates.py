@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.language import BilingualText
 from core.scoping import ScopedQuerySet
@@ -58,7 +59,7 @@ class OutageUpdate(models.Model):
 
     class Meta:
         verbose_name = _("故障进展")
-        verbose_name_plural = _("故障进展")
+        verbose_name_plural = pgettext_lazy("plural", "故障进展")
         ordering = ["outage", "-posted_at", "-id"]
         indexes = [models.Index(fields=["outage", "posted_at"], name="desk_outage_update_at")]
 

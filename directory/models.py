@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.phones import display_phone, normalize_phone
 
@@ -29,7 +30,7 @@ class Institution(models.Model):
 
     class Meta:
         verbose_name = _("机构")
-        verbose_name_plural = _("机构")
+        verbose_name_plural = pgettext_lazy("plural", "机构")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -56,7 +57,7 @@ class Hotline(models.Model):
     number = models.CharField(_("号码"), max_length=20, db_index=True)
     name = models.CharField(_("名称"), max_length=100)
     is_24x7 = models.BooleanField(_("7×24 小时"), default=True)
-    channels = models.JSONField(_("渠道"), default=list, blank=True)
+    channels = models.JSONField(pgettext_lazy("plural", "渠道"), default=list, blank=True)
     serves = models.TextField(_("服务范围"), blank=True)
     serves_en = models.TextField(_("服务范围（英文）"), blank=True)
     is_public = models.BooleanField(_("公开显示"), default=True)
@@ -65,7 +66,7 @@ class Hotline(models.Model):
 
     class Meta:
         verbose_name = _("官方热线")
-        verbose_name_plural = _("官方热线")
+        verbose_name_plural = pgettext_lazy("plural", "官方热线")
         ordering = ["institution__name", "number"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "number"], name="unique_hotline")
@@ -106,7 +107,7 @@ class HotlineWindow(models.Model):
 
     class Meta:
         verbose_name = _("服务时段")
-        verbose_name_plural = _("服务时段")
+        verbose_name_plural = pgettext_lazy("plural", "服务时段")
         ordering = ["hotline", "days", "start"]
 
     def __str__(self) -> str:
@@ -156,7 +157,7 @@ class RegisteredNumber(models.Model):
 
     class Meta:
         verbose_name = _("登记的外呼号码")
-        verbose_name_plural = _("登记的外呼号码")
+        verbose_name_plural = pgettext_lazy("plural", "登记的外呼号码")
         constraints = [
             models.UniqueConstraint(fields=["institution", "number"], name="unique_outbound")
         ]

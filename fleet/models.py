@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fleet.querysets import ByMerchantQuerySet, ByTerminalQuerySet
@@ -27,7 +27,7 @@ class Network(models.TextChoices):
 
 
 class PrinterState(models.TextChoices):
-    OK = "ok", _("正常")
+    OK = "ok", pgettext_lazy("health", "正常")
     NO_PAPER = "no_paper", _("缺纸")
     COVER_OPEN = "cover_open", _("纸仓盖未关")
     OVERHEAT = "overheat", _("打印头过热")
@@ -71,7 +71,7 @@ class TelemetryRecord(models.Model):
 
     class Meta:
         verbose_name = _("终端遥测")
-        verbose_name_plural = _("终端遥测")
+        verbose_name_plural = pgettext_lazy("plural", "终端遥测")
         ordering = ["-at"]
         constraints = [
             models.UniqueConstraint(fields=["terminal", "at"], name="telemetry_terminal_at_key"),
@@ -113,7 +113,7 @@ class TelemetryDaily(models.Model):
 
     class Meta:
         verbose_name = _("遥测日汇总")
-        verbose_name_plural = _("遥测日汇总")
+        verbose_name_plural = pgettext_lazy("plural", "遥测日汇总")
         ordering = ["terminal", "day"]
         constraints = [
             models.UniqueConstraint(fields=["terminal", "day"], name="telemetry_daily_key"),
@@ -140,7 +140,7 @@ class TerminalState(models.Model):
 
     class Meta:
         verbose_name = _("终端最新状态")
-        verbose_name_plural = _("终端最新状态")
+        verbose_name_plural = pgettext_lazy("plural", "终端最新状态")
 
     def __str__(self) -> str:
         return f"{self.terminal_id} @ {self.last_seen_at:%Y-%m-%d %H:%M}"
@@ -166,7 +166,7 @@ class FirmwareIssue(models.Model):
 
     class Meta:
         verbose_name = _("固件已知问题")
-        verbose_name_plural = _("固件已知问题")
+        verbose_name_plural = pgettext_lazy("plural", "固件已知问题")
         ordering = ["firmware_version"]
 
     def __str__(self) -> str:
@@ -202,7 +202,7 @@ class Finding(models.Model):
 
     class Meta:
         verbose_name = _("健康问题")
-        verbose_name_plural = _("健康问题")
+        verbose_name_plural = pgettext_lazy("plural", "健康问题")
         ordering = ["-last_seen_at"]
         constraints = [
             models.UniqueConstraint(
@@ -255,7 +255,7 @@ class Diagnosis(models.Model):
 
     class Meta:
         verbose_name = _("远程诊断")
-        verbose_name_plural = _("远程诊断")
+        verbose_name_plural = pgettext_lazy("plural", "远程诊断")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -319,7 +319,7 @@ class RemoteAction(models.Model):
 
     class Meta:
         verbose_name = _("远程操作")
-        verbose_name_plural = _("远程操作")
+        verbose_name_plural = pgettext_lazy("plural", "远程操作")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -375,7 +375,7 @@ class TxnAlert(models.Model):
 
     class Meta:
         verbose_name = _("交易健康告警")
-        verbose_name_plural = _("交易健康告警")
+        verbose_name_plural = pgettext_lazy("plural", "交易健康告警")
         ordering = ["-window_end", "-score"]
         constraints = [
             models.UniqueConstraint(
@@ -433,7 +433,7 @@ class OutageProposal(models.Model):
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("处理人"),
+        verbose_name=pgettext_lazy("decided", "处理人"),
         on_delete=models.SET_NULL,
         related_name="fleet_outage_decisions",
         null=True,
@@ -443,7 +443,7 @@ class OutageProposal(models.Model):
 
     class Meta:
         verbose_name = _("故障提议")
-        verbose_name_plural = _("故障提议")
+        verbose_name_plural = pgettext_lazy("plural", "故障提议")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -488,7 +488,7 @@ class FailureEvent(models.Model):
 
     class Meta:
         verbose_name = _("终端故障记录")
-        verbose_name_plural = _("终端故障记录")
+        verbose_name_plural = pgettext_lazy("plural", "终端故障记录")
         ordering = ["-failed_on"]
         constraints = [
             models.UniqueConstraint(
@@ -535,7 +535,7 @@ class FailureRisk(models.Model):
 
     class Meta:
         verbose_name = _("故障风险")
-        verbose_name_plural = _("故障风险")
+        verbose_name_plural = pgettext_lazy("plural", "故障风险")
         ordering = ["-risk"]
         indexes = [models.Index(fields=["-risk"], name="failure_risk_top")]
 
@@ -557,7 +557,7 @@ class UpdateCampaign(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
-        RUNNING = "running", _("进行中")
+        RUNNING = "running", pgettext_lazy("campaign", "进行中")
         PAUSED = "paused", _("已暂停")
         HALTED = "halted", _("已自动停止")
         COMPLETED = "completed", _("已完成")
@@ -593,7 +593,7 @@ class UpdateCampaign(models.Model):
 
     class Meta:
         verbose_name = _("升级任务")
-        verbose_name_plural = _("升级任务")
+        verbose_name_plural = pgettext_lazy("plural", "升级任务")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -639,7 +639,7 @@ class CampaignTarget(models.Model):
 
     class Meta:
         verbose_name = _("升级终端")
-        verbose_name_plural = _("升级终端")
+        verbose_name_plural = pgettext_lazy("plural", "升级终端")
         ordering = ["campaign", "stage", "scheduled_at"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "terminal"], name="one_target_per_campaign")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
 
@@ -51,7 +52,7 @@ class QuizAttempt(models.Model):
 
     class Meta:
         verbose_name = _("测验记录")
-        verbose_name_plural = _("测验记录")
+        verbose_name_plural = pgettext_lazy("plural", "测验记录")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["user", "attempt_key"], name="quiz_attempt_once")

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import SUPERVISOR_ROLES, ScopedQuerySet
 
@@ -75,7 +76,7 @@ class LedgerEntry(models.Model):
 
     class Meta:
         verbose_name = _("存证记录")
-        verbose_name_plural = _("存证记录")
+        verbose_name_plural = pgettext_lazy("plural", "存证记录")
         indexes = [
             models.Index(fields=["kind", "record_id", "id"], name="ledger_entry_record"),
             models.Index(
@@ -96,7 +97,7 @@ class LedgerTile(models.Model):
 
     class Meta:
         verbose_name = _("日志瓦片")
-        verbose_name_plural = _("日志瓦片")
+        verbose_name_plural = pgettext_lazy("plural", "日志瓦片")
         constraints = [models.UniqueConstraint(fields=["level", "number"], name="ledger_tile_key")]
 
     def __str__(self) -> str:
@@ -111,7 +112,7 @@ class LogHead(models.Model):
 
     class Meta:
         verbose_name = _("日志头")
-        verbose_name_plural = _("日志头")
+        verbose_name_plural = pgettext_lazy("plural", "日志头")
 
     def __str__(self) -> str:
         return f"size {self.size}"
@@ -128,7 +129,7 @@ class LedgerCheckpoint(models.Model):
 
     class Meta:
         verbose_name = _("检查点")
-        verbose_name_plural = _("检查点")
+        verbose_name_plural = pgettext_lazy("plural", "检查点")
         ordering = ["-size"]
 
     def __str__(self) -> str:
@@ -153,7 +154,7 @@ class AuditRun(models.Model):
 
     class Meta:
         verbose_name = _("审计")
-        verbose_name_plural = _("审计")
+        verbose_name_plural = pgettext_lazy("plural", "审计")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.identifiers import MERCHANT_ID_PATTERN, MERCHANT_ID_RE
 from core.language import current_language
@@ -127,7 +128,7 @@ class Merchant(models.Model):
 
     class Meta:
         verbose_name = _("商户")
-        verbose_name_plural = _("商户")
+        verbose_name_plural = pgettext_lazy("plural", "商户")
         ordering = ["merchant_id"]
         constraints = [
             models.CheckConstraint(
@@ -172,7 +173,7 @@ class Store(models.Model):
 
     class Meta:
         verbose_name = _("门店")
-        verbose_name_plural = _("门店")
+        verbose_name_plural = pgettext_lazy("plural", "门店")
         ordering = ["merchant", "store_code"]
         constraints = [
             models.UniqueConstraint(fields=["merchant", "store_code"], name="unique_store_code")
@@ -206,7 +207,7 @@ class Contact(models.Model):
 
     class Meta:
         verbose_name = _("联系人")
-        verbose_name_plural = _("联系人")
+        verbose_name_plural = pgettext_lazy("plural", "联系人")
         ordering = ["merchant", "-is_primary", "name"]
         indexes = [models.Index(fields=["phone"], name="contact_phone_idx")]
 
@@ -266,7 +267,7 @@ class Membership(models.Model):
         # The table Django made for the plain many-to-many before roles existed.
         db_table = "merchants_merchant_members"
         verbose_name = _("团队成员")
-        verbose_name_plural = _("团队成员")
+        verbose_name_plural = pgettext_lazy("plural", "团队成员")
         unique_together = [("merchant", "user")]
 
     def __str__(self) -> str:
@@ -320,7 +321,7 @@ class TeamInvite(models.Model):
 
     class Meta:
         verbose_name = _("团队邀请")
-        verbose_name_plural = _("团队邀请")
+        verbose_name_plural = pgettext_lazy("plural", "团队邀请")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -370,7 +371,7 @@ class TeamEvent(models.Model):
 
     class Meta:
         verbose_name = _("团队变更")
-        verbose_name_plural = _("团队变更")
+        verbose_name_plural = pgettext_lazy("plural", "团队变更")
         ordering = ["-at"]
 
     def __str__(self) -> str:

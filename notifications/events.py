@@ -22,15 +22,23 @@ class Event:
     label: Any  # lazy translation
     audience: str  # "merchant", "staff" or "both"
     default_channels: tuple[str, ...] = (INBOX, EMAIL)
+    # A line in a conversation the recipient is having with us (an agent's reply): WeChat
+    # sends it as a chat message while its customer-service window is open.
+    in_conversation: bool = False
 
 
 _events: dict[str, Event] = {}
 
 
 def register_event(
-    key: str, label: Any, audience: str = "both", default_channels: tuple[str, ...] = (INBOX, EMAIL)
+    key: str,
+    label: Any,
+    audience: str = "both",
+    default_channels: tuple[str, ...] = (INBOX, EMAIL),
+    *,
+    in_conversation: bool = False,
 ) -> None:
-    _events[key] = Event(key, label, audience, default_channels)
+    _events[key] = Event(key, label, audience, default_channels, in_conversation)
 
 
 def get_event(key: str) -> Event:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.language import BilingualText
 from core.scoping import NOBODY, ScopedQuerySet
@@ -37,7 +38,7 @@ class Notification(models.Model):
         blank=True,
     )
     event = models.CharField(_("事件"), max_length=60)
-    subject = models.CharField(_("标题"), max_length=200)
+    subject = models.CharField(pgettext_lazy("message", "标题"), max_length=200)
     body = models.TextField(_("内容"))
     # The English text when the sender's message was translatable (empty: as `subject`/`body`).
     subject_en = models.CharField(_("英文标题"), max_length=200, blank=True)
@@ -53,7 +54,7 @@ class Notification(models.Model):
 
     class Meta:
         verbose_name = _("站内消息")
-        verbose_name_plural = _("站内消息")
+        verbose_name_plural = pgettext_lazy("plural", "站内消息")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
 
@@ -100,7 +101,7 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name = _("投递记录")
-        verbose_name_plural = _("投递记录")
+        verbose_name_plural = pgettext_lazy("plural", "投递记录")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -111,13 +112,14 @@ class SentKey(models.Model):
     """Remembers that a notification with this key went to this recipient, so the same event
     (e.g. "outage 12 resolved") reaches each merchant exactly once."""
 
-    scope = models.CharField(_("对象"), max_length=40)  # "merchant:17" or "user:5"
+    # "merchant:17" or "user:5"
+    scope = models.CharField(pgettext_lazy("recipient", "对象"), max_length=40)
     key = models.CharField(_("键"), max_length=120)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("去重键")
-        verbose_name_plural = _("去重键")
+        verbose_name_plural = pgettext_lazy("plural", "去重键")
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_sent_key")]
 
     def __str__(self) -> str:
@@ -139,7 +141,7 @@ class Preference(models.Model):
 
     class Meta:
         verbose_name = _("通知偏好")
-        verbose_name_plural = _("通知偏好")
+        verbose_name_plural = pgettext_lazy("plural", "通知偏好")
         constraints = [
             models.UniqueConstraint(fields=["user", "event", "channel"], name="unique_preference")
         ]

@@ -7,10 +7,12 @@ the same event reach each recipient exactly once, however often it is sent.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_tasks import task
 
 from core.language import chinese_and_english
@@ -157,7 +159,11 @@ def _enqueue(payload: dict[str, Any]) -> None:
 
 
 def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
+    """Send to every target once; each attempt becomes a Delivery. Targets whose send failed
+    for a reason that may pass (no answer, provider busy) come back in `payload["retry"]`."""
     deliveries = []
+    in_conversation = get_event(payload["event"]).in_conversation
+    payload["retry"] = []
     for target in payload["targets"]:
         transport = TRANSPORTS[target["channel"]]()
         message = Message(
@@ -168,12 +174,15 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
             reply_to=payload.get("reply_to", ""),
             subject_en=payload.get("subject_en", ""),
             body_en=payload.get("body_en", ""),
+            in_conversation=in_conversation,
         )
         try:
             reference = transport.send(message)
             status, error = Delivery.Status.SENT, ""
         except TransportError as failure:
             reference, status, error = "", Delivery.Status.FAILED, mask_pans_in_text(str(failure))
+            if failure.transient:
+                payload["retry"].append(target)
         deliveries.append(
             Delivery(
                 merchant_id=payload["merchant_id"],
@@ -188,10 +197,25 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
     return Delivery.objects.bulk_create(deliveries)
 
 
+# After a send that may succeed later fails: wait this long, then try again (the last entry
+# is the last try). Every try is a Delivery row.
+RETRY_AFTER = (dt.timedelta(minutes=1), dt.timedelta(minutes=10))
+
+
 @task()
 def deliver(payload: dict[str, Any]) -> int:
-    """The background task `notify` queues after commit: send e-mail, SMS, voice and WeChat."""
-    return len(deliver_now(payload))
+    """The background task `notify` queues after commit: send e-mail, SMS, voice and WeChat;
+    what failed for a passing reason is queued again (`RETRY_AFTER`)."""
+    deliveries = deliver_now(payload)
+    tries = payload.get("tries", 1)
+    if payload["retry"] and tries <= len(RETRY_AFTER):
+        again = {**payload, "targets": payload["retry"], "retry": [], "tries": tries + 1}
+        if deliver.get_backend().supports_defer:
+            wait = RETRY_AFTER[tries - 1]
+            deliver.using(run_after=timezone.now() + wait).enqueue(again)
+        else:  # the in-process backend (tests, `manage.py` one-offs): at once
+            deliver.enqueue(again)
+    return len(deliveries)
 
 
 def set_preference(user: User, event: str, channel: str, enabled: bool) -> None:

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutreachConfig(AppConfig):
@@ -13,10 +14,24 @@ class OutreachConfig(AppConfig):
         from outreach.tasks import dispatch_due_contacts
         from outreach.views import merchant_panel_context, portal_panel_context
 
-        register_nav(NavLink("portal", "contact_history", _("联系记录"), "contact_history", 30))
+        register_nav(
+            NavLink(
+                "portal",
+                "contact_history",
+                pgettext_lazy("plural", "联系记录"),
+                "contact_history",
+                30,
+            )
+        )
         register_nav(NavLink("portal", "verify_contact", _("核实来电"), "verify_contact", 40))
-        register_nav(NavLink("console", "outreach", _("外呼"), "outreach_requests", 40))
-        register_nav(NavLink("console", "call_tasks", _("外呼任务"), "call_tasks", 41))
+        register_nav(
+            NavLink(
+                "console", "outreach", pgettext_lazy("navigation", "外呼"), "outreach_requests", 40
+            )
+        )
+        register_nav(
+            NavLink("console", "call_tasks", pgettext_lazy("plural", "外呼任务"), "call_tasks", 41)
+        )
         register_nav(
             NavLink(
                 "console",

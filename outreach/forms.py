@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outreach.models import (
     Campaign,
@@ -32,7 +33,7 @@ class ContactRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["inbox", "sms"],
     )
-    subject = forms.CharField(label=_("标题"), max_length=120)
+    subject = forms.CharField(label=pgettext_lazy("message", "标题"), max_length=120)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
     dedupe_key = forms.CharField(
         label=_("去重键"), max_length=120, required=False, help_text=_("例如事件编号")

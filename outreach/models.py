@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.language import BilingualText, current_language
 from core.masking import mask_phone
@@ -35,7 +36,7 @@ class Purpose(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    INBOX = "inbox", _("站内消息")
+    INBOX = "inbox", pgettext_lazy("channel", "站内消息")
     EMAIL = "email", _("邮件")
     SMS = "sms", _("短信")
     WECHAT = "wechat", _("微信模板消息")
@@ -97,7 +98,7 @@ class ContactPreference(models.Model):
 
     class Meta:
         verbose_name = _("联系偏好")
-        verbose_name_plural = _("联系偏好")
+        verbose_name_plural = pgettext_lazy("plural", "联系偏好")
 
     def __str__(self) -> str:
         return str(self.merchant)
@@ -132,7 +133,7 @@ class Campaign(models.Model):
         _("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
     )
     channels = models.JSONField(_("允许的渠道"), default=list)
-    subject = models.CharField(_("标题"), max_length=120)
+    subject = models.CharField(pgettext_lazy("message", "标题"), max_length=120)
     content = models.TextField(_("内容"))
     region_prefix = models.CharField(_("地区代码前缀"), max_length=6, blank=True)
     mcc = models.CharField(_("MCC"), max_length=4, blank=True)
@@ -151,7 +152,7 @@ class Campaign(models.Model):
 
     class Meta:
         verbose_name = _("联系活动")
-        verbose_name_plural = _("联系活动")
+        verbose_name_plural = pgettext_lazy("plural", "联系活动")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -198,7 +199,7 @@ class ContactRequest(models.Model):
         _("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
     )
     channels = models.JSONField(_("允许的渠道"), default=list)
-    subject = models.CharField(_("标题"), max_length=120)
+    subject = models.CharField(pgettext_lazy("message", "标题"), max_length=120)
     content = models.TextField(_("内容"))
     # The English text when the request was filed from a translatable (lazy) text, as notices
     # from the desk, settlement and chargebacks are; empty: `subject`/`content` for everyone.
@@ -250,7 +251,7 @@ class ContactRequest(models.Model):
 
     class Meta:
         verbose_name = _("联系请求")
-        verbose_name_plural = _("联系请求")
+        verbose_name_plural = pgettext_lazy("plural", "联系请求")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "scheduled_for"], name="outreach_req_due"),
@@ -364,7 +365,7 @@ class CallTask(models.Model):
 
     class Meta:
         verbose_name = _("外呼任务")
-        verbose_name_plural = _("外呼任务")
+        verbose_name_plural = pgettext_lazy("plural", "外呼任务")
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"], name="outreach_call_queue")]
 
@@ -387,7 +388,7 @@ class ContactAttempt(models.Model):
         BUSY = "busy", _("占线")
         REFUSED = "refused", _("拒接")
         WRONG_NUMBER = "wrong_number", _("号码错误")
-        VOICEMAIL = "voicemail", _("留言")
+        VOICEMAIL = "voicemail", pgettext_lazy("contact outcome", "留言")
 
     CALL_OUTCOMES = (
         Outcome.ANSWERED,
@@ -448,7 +449,7 @@ class ContactAttempt(models.Model):
 
     class Meta:
         verbose_name = _("联系记录")
-        verbose_name_plural = _("联系记录")
+        verbose_name_plural = pgettext_lazy("plural", "联系记录")
         ordering = ["-occurred_at"]
         indexes = [
             models.Index(fields=["merchant", "-occurred_at"], name="outreach_log_merchant"),
@@ -555,7 +556,7 @@ class ScamReport(models.Model):
 
     class Meta:
         verbose_name = _("诈骗举报")
-        verbose_name_plural = _("诈骗举报")
+        verbose_name_plural = pgettext_lazy("plural", "诈骗举报")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["number", "status"], name="outreach_scam_number")]
         constraints = [
@@ -626,7 +627,7 @@ class FrequencyComplaint(models.Model):
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("处理人"),
+        verbose_name=pgettext_lazy("resolved", "处理人"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -637,7 +638,7 @@ class FrequencyComplaint(models.Model):
 
     class Meta:
         verbose_name = _("频次投诉")
-        verbose_name_plural = _("频次投诉")
+        verbose_name_plural = pgettext_lazy("plural", "频次投诉")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="outreach_complaint_open")]
 

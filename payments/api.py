@@ -365,6 +365,8 @@ class PayoutSerializer(serializers.ModelSerializer):
             "status",
             "reason",
             "note",
+            "note_en",
+            "bank_note",
             "bank_reference",
         ]
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PaymentsConfig(AppConfig):
@@ -47,6 +48,8 @@ class PaymentsConfig(AppConfig):
         register_nav(
             NavLink("console", "transactions", _("交易查询"), "console_transactions", order=20)
         )
-        register_nav(NavLink("console", "payouts", _("结算付款"), "payouts", order=21))
+        register_nav(
+            NavLink("console", "payouts", pgettext_lazy("plural", "结算付款"), "payouts", order=21)
+        )
         # Keep next months' transaction partitions ready (PostgreSQL; a no-op on SQLite).
         register_periodic("payments.partitions", 24 * 3600, prepare_transaction_partitions)

@@ -21,7 +21,7 @@ def open_desk_ticket(
     *,
     merchant: Merchant,
     category: str,
-    description: str,
+    description: Any,  # a lazy text is kept in Chinese and English
     channel: str,
     facts: dict[str, Any],
     opened_by: User | None = None,

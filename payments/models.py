@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.language import BilingualText, chinese_and_english
 from core.money import yuan
 from payments.querysets import (
     DisputeCaseQuerySet,
@@ -72,7 +74,7 @@ class ResponseCode(models.Model):
 
     class Meta:
         verbose_name = _("应答码")
-        verbose_name_plural = _("应答码")
+        verbose_name_plural = pgettext_lazy("plural", "应答码")
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
@@ -146,7 +148,7 @@ class SettlementTerms(models.Model):
 
     class Meta:
         verbose_name = _("结算条款")
-        verbose_name_plural = _("结算条款")
+        verbose_name_plural = pgettext_lazy("plural", "结算条款")
         constraints = [
             models.CheckConstraint(
                 name="s0_window_ordered",
@@ -249,7 +251,7 @@ class Transaction(models.Model):
 
     class Meta:
         verbose_name = _("交易")
-        verbose_name_plural = _("交易")
+        verbose_name_plural = pgettext_lazy("plural", "交易")
         ordering = ["-local_time"]
         # Re-sending a record never duplicates it; on PostgreSQL the partition key
         # (txn_date) has to be part of every unique key, and it is.
@@ -326,7 +328,12 @@ class Payout(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     reason = models.CharField(_("原因"), max_length=16, choices=Reason.choices, blank=True)
+    # What poscare says about the reason (the detail of a hold), written from a translation by
+    # `payments.services.record_payout_problem`: Chinese and English, shown in the reader's.
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    note_en = models.CharField(_("备注（英文）"), max_length=200, blank=True)
+    # What the bank wrote (a return's message), kept and shown as written, labelled as the bank's.
+    bank_note = models.CharField(_("银行备注"), max_length=200, blank=True)
     bank_reference = models.CharField(_("银行流水号"), max_length=32, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -334,7 +341,7 @@ class Payout(models.Model):
 
     class Meta:
         verbose_name = _("结算付款")
-        verbose_name_plural = _("结算付款")
+        verbose_name_plural = pgettext_lazy("plural", "结算付款")
         ordering = ["-payout_date"]
         constraints = [
             models.UniqueConstraint(
@@ -351,8 +358,25 @@ class Payout(models.Model):
         ]
         indexes = [models.Index(fields=["merchant", "period_end"], name="payout_merchant_period")]
 
+    shown_note = BilingualText("note")  # in the reader's language
+
     def __str__(self) -> str:
         return f"{self.merchant_id} {self.payout_date} {self.get_status_display()}"
+
+    def record_problem(
+        self, status: str, reason: str, *, note: Any = "", bank_note: str = ""
+    ) -> None:
+        """Mark the payout held or failed, with its reason code; `note` is poscare's own
+        detail (a translation, kept in Chinese and English), `bank_note` what the bank wrote
+        (kept as written). Every reason is one of `Reason`: no free text stands in for one."""
+        if status not in (self.Status.HELD, self.Status.FAILED):
+            raise ValueError(f"not a problem status: {status!r}")
+        if reason not in self.Reason.values or not reason:
+            raise ValueError(f"unknown payout reason: {reason!r}")
+        self.status, self.reason, self.bank_reference = status, reason, ""
+        self.note, self.note_en = (part[:200] for part in chinese_and_english(note))
+        self.bank_note = bank_note.strip()[:200]
+        self.save()
 
     @property
     def amount_yuan(self) -> str:
@@ -377,7 +401,7 @@ class MaintenanceWindow(models.Model):
 
     class Meta:
         verbose_name = _("维护窗口")
-        verbose_name_plural = _("维护窗口")
+        verbose_name_plural = pgettext_lazy("plural", "维护窗口")
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
@@ -446,7 +470,7 @@ class Investigation(models.Model):
 
     class Meta:
         verbose_name = _("到账核查")
-        verbose_name_plural = _("到账核查")
+        verbose_name_plural = pgettext_lazy("plural", "到账核查")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["merchant", "created_at"], name="investigation_merchant")]
 
@@ -517,7 +541,7 @@ class DisputeCase(models.Model):
 
     class Meta:
         verbose_name = _("争议案件")
-        verbose_name_plural = _("争议案件")
+        verbose_name_plural = pgettext_lazy("plural", "争议案件")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

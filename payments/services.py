@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import working_calendar
 from core.errors import BilingualError, in_both_languages
+from core.language import bilingual
 from core.money import yuan
 from payments import desk_link
 from payments.models import (
@@ -482,25 +483,41 @@ def _decide(
     )
 
 
-def _transaction_fact(txn: Transaction) -> str:
+FACT_LABELS = {
+    "zh": ("终端", "凭证号", "参考号", "应答码"),
+    "en": ("terminal", "trace", "RRN", "code"),
+}
+
+
+def _transaction_fact(txn: Transaction, language: str = "zh") -> str:
     zone = _merchant_zone(txn.merchant)
     when = timezone.localtime(txn.local_time, zone).strftime("%Y-%m-%d %H:%M")
+    terminal, trace, rrn, code = FACT_LABELS[language]
     return (
-        f"{when} ¥{txn.amount_yuan} {txn.txn_type} 终端 {txn.terminal.terminal_id} "
-        f"凭证号 {txn.stan} 参考号 {txn.rrn or '—'} 应答码 {txn.response_code}"
+        f"{when} ¥{txn.amount_yuan} {txn.txn_type} {terminal} {txn.terminal.terminal_id} "
+        f"{trace} {txn.stan} {rrn} {txn.rrn or '—'} {code} {txn.response_code}"
     )
 
 
-def findings_text(investigation: Investigation) -> str:
-    """The checklist as text both languages can read (attached to the desk ticket)."""
+def findings_text(investigation: Investigation, language: str) -> str:
+    """The checklist as text in one language ("zh" / "en"), for the desk ticket."""
     marks = {True: "✔", False: "✖", None: "•"}
+    summary = investigation.summary_en if language == "en" else investigation.summary_zh
+    heading = {
+        "zh": (f"钱没到账：到账核查 #{investigation.pk}", "结论", "预计到账"),
+        "en": (
+            f"Funds not arrived: funds investigation #{investigation.pk}",
+            "Verdict",
+            "Expected",
+        ),
+    }[language]
     lines = [
-        f"到账核查 #{investigation.pk} / Funds investigation #{investigation.pk}",
-        f"结论 / Verdict: {investigation.summary_zh} / {investigation.summary_en}",
-        f"预计到账 / Expected: {investigation.expected_date or '—'}",
+        heading[0],
+        f"{heading[1]}: {summary}",
+        f"{heading[2]}: {investigation.expected_date or '—'}",
     ]
     for finding in investigation.findings:
-        lines.append(f"{marks[finding['ok']]} {finding['zh']} / {finding['en']}")
+        lines.append(f"{marks[finding['ok']]} {finding[language]}")
     return "\n".join(lines)
 
 
@@ -515,7 +532,9 @@ def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
     ticket = desk_link.open_desk_ticket(
         merchant=merchant,
         category="funds_not_arrived",
-        description=f"钱没到账 / Funds not arrived\n{findings_text(investigation)}",
+        description=bilingual(
+            findings_text(investigation, "zh"), findings_text(investigation, "en")
+        ),
         channel=channel,
         facts={
             "merchant_id": merchant.merchant_id,
@@ -682,12 +701,13 @@ def _create_dispute(
         ticket = desk_link.open_desk_ticket(
             merchant=first.merchant,
             category="refund_dispute",
-            description=(
+            description=bilingual(
                 f"疑似重复扣款（争议案件 #{case.pk}）：同一张卡 {evidence['card']} 在 "
-                f"{evidence['seconds_apart']} 秒内两笔 {second.amount_yuan} 元 / Suspected "
-                f"double charge (dispute case #{case.pk}): card {evidence['card']}, two "
-                f"approvals of CNY {second.amount_yuan} {evidence['seconds_apart']} s apart\n"
-                f"1. {_transaction_fact(first)}\n2. {_transaction_fact(second)}"
+                f"{evidence['seconds_apart']} 秒内两笔 {second.amount_yuan} 元\n"
+                f"1. {_transaction_fact(first)}\n2. {_transaction_fact(second)}",
+                f"Suspected double charge (dispute case #{case.pk}): card {evidence['card']}, "
+                f"two approvals of CNY {second.amount_yuan} {evidence['seconds_apart']} s apart\n"
+                f"1. {_transaction_fact(first, 'en')}\n2. {_transaction_fact(second, 'en')}",
             ),
             channel=channel,
             facts={

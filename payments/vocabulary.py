@@ -3,6 +3,7 @@ so `payments.querysets` and `payments.models` need not import each other)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TransactionType(models.TextChoices):
@@ -17,8 +18,8 @@ class TransactionType(models.TextChoices):
 
 
 class TransactionStatus(models.TextChoices):
-    APPROVED = "approved", _("成功")
-    DECLINED = "declined", _("失败")
+    APPROVED = "approved", pgettext_lazy("transaction", "成功")
+    DECLINED = "declined", pgettext_lazy("transaction", "失败")
     VOIDED = "voided", _("已撤销")
     REFUNDED = "refunded", _("已退货")
     REVERSED = "reversed", _("已冲正")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
 
@@ -35,7 +36,7 @@ class PayoutNotice(models.Model):
 
     class Meta:
         verbose_name = _("到账通知")
-        verbose_name_plural = _("到账通知")
+        verbose_name_plural = pgettext_lazy("plural", "到账通知")
         constraints = [
             models.UniqueConstraint(
                 fields=["payout", "status", "reason"], name="one_notice_per_payout_state"

@@ -8,6 +8,7 @@ import io
 
 from defusedcsv import csv
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from statements.build import Statement
 
@@ -78,7 +79,7 @@ def to_pdf(statement: Statement) -> bytes:
     if statement.payouts:
         payouts = Table([statement.payout_columns, *statement.payouts], repeatRows=1)
         payouts.setStyle(grid)
-        story += [Spacer(1, 8), Paragraph(_("结算付款"), text), payouts]
+        story += [Spacer(1, 8), Paragraph(pgettext("plural", "结算付款"), text), payouts]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=landscape(A4), title=f"{statement.title} {statement.period}"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.identifiers import TERMINAL_ID_PATTERN, TERMINAL_ID_RE
 from core.language import current_language
@@ -41,7 +42,7 @@ class TerminalModel(models.Model):
 
     class Meta:
         verbose_name = _("终端型号")
-        verbose_name_plural = _("终端型号")
+        verbose_name_plural = pgettext_lazy("plural", "终端型号")
         ordering = ["manufacturer", "name"]
         constraints = [
             models.UniqueConstraint(fields=["manufacturer", "name"], name="unique_terminal_model")
@@ -119,7 +120,7 @@ class Terminal(models.Model):
 
     class Meta:
         verbose_name = _("终端")
-        verbose_name_plural = _("终端")
+        verbose_name_plural = pgettext_lazy("plural", "终端")
         ordering = ["terminal_id"]
         indexes = [models.Index(fields=["merchant", "status"], name="terminal_merchant_status")]
         constraints = [

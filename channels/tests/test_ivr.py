@@ -99,6 +99,17 @@ def test_call_back_becomes_a_commitment_once(pbx, caller_a, desk_staff):
     # Worded by the system: kept in both languages, shown in the reader's.
     assert commitment.promise == "回电商户（电话自助语音预约）"
     assert commitment.promise_en and "call" in commitment.promise_en.lower()
+    assert commitment.ticket.description == "商户在电话自助语音中预约回电"
+    assert commitment.ticket.description_en == "The merchant booked a call-back in the phone menu"
+
+
+def test_a_call_back_booked_in_english_keeps_the_ticket_in_both_languages(
+    pbx, caller_a, desk_staff
+):
+    _walk(pbx, "ivr-4e", "9", "4")
+    ticket = Commitment.objects.get().ticket
+    assert ticket.description == "商户在电话自助语音中预约回电"
+    assert ticket.description_en == "The merchant booked a call-back in the phone menu"
 
 
 def test_zero_reaches_a_person_and_nine_speaks_english(pbx, caller_a):

@@ -5,118 +5,15 @@ The server answers ok, an error code, or not at all (a timeout)."""
 
 from __future__ import annotations
 
-import itertools
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 from django.utils.translation import gettext_lazy as _
 
-from channels.models import Integration, WeChatFollower
+from channels.models import WeChatFollower
+from channels.tests.conftest import TEMPLATE
 from notifications.models import Delivery, Notification
-from notifications.services import notify, set_preference
+from notifications.services import RETRY_AFTER, notify, set_preference
 
 pytestmark = pytest.mark.django_db
-APP_ID, APP_SECRET, TEMPLATE = "wx1234567890abcdef", "app-secret-1", "tmpl-service-notice"
-
-
-class SimulatedWeChatApi:
-    """The two API calls poscare makes, as WeChat documents them. `mode`: "ok", "unfollowed"
-    (errcode 43004), "expired_once" (40001 on the first send), "silent" (never answers in
-    time)."""
-
-    def __init__(self) -> None:
-        self.mode = "ok"
-        self.tokens_issued = 0
-        self.sent: list[dict[str, Any]] = []
-        self._ids = itertools.count(2_000_001)
-        self._expired_sent = False
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _answer(self, payload: dict[str, Any]) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                url = urlparse(self.path)
-                query = parse_qs(url.query)
-                if url.path != "/cgi-bin/token" or query.get("appid") != [APP_ID]:
-                    return self._answer({"errcode": 40013, "errmsg": "invalid appid"})
-                if query.get("secret") != [APP_SECRET]:
-                    return self._answer({"errcode": 40001, "errmsg": "invalid credential"})
-                api.tokens_issued += 1
-                return self._answer(
-                    {"access_token": f"token-{api.tokens_issued}", "expires_in": 7200}
-                )
-
-            def do_POST(self) -> None:  # noqa: N802
-                url = urlparse(self.path)
-                token = parse_qs(url.query).get("access_token", [""])[0]
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                if api.mode == "silent":
-                    time.sleep(2.5)
-                    return self._answer({"errcode": 0, "errmsg": "ok", "msgid": 1})
-                if token != f"token-{api.tokens_issued}":
-                    return self._answer({"errcode": 40001, "errmsg": "invalid credential"})
-                if api.mode == "expired_once" and not api._expired_sent:
-                    api._expired_sent = True
-                    return self._answer({"errcode": 42001, "errmsg": "access_token expired"})
-                if api.mode == "unfollowed":
-                    return self._answer({"errcode": 43004, "errmsg": "require subscribe"})
-                api.sent.append(body)
-                return self._answer({"errcode": 0, "errmsg": "ok", "msgid": next(api._ids)})
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def wechat_api(settings):
-    from django.core.cache import cache
-
-    api = SimulatedWeChatApi()
-    settings.WECHAT_API_BASE, settings.WECHAT_API_TIMEOUT = api.base, 1
-    cache.clear()  # no access token from another test
-    yield api
-    api.close()
-    cache.clear()
-
-
-@pytest.fixture
-def account(institution_a):
-    return Integration.objects.create(
-        key="wx-a",
-        name="公众号",
-        kind="wechat",
-        institution=institution_a,
-        secret="wechat-token",
-        app_id=APP_ID,
-        app_secret=APP_SECRET,
-        template_id=TEMPLATE,
-    )
-
-
-@pytest.fixture
-def bound(account, alice, merchant_a):
-    return WeChatFollower.objects.create(integration=account, openid="o-alice", user=alice)
 
 
 def _notify(merchant, django_capture_on_commit_callbacks, **kwargs):
@@ -166,7 +63,7 @@ def test_a_follower_who_bound_in_english_gets_the_english_text(
     )
     (sent,) = wechat_api.sent
     assert sent["data"]["first"]["value"] == "Ticket progress"
-    assert sent["data"]["keyword1"]["value"] == "Outage progress"
+    assert sent["data"]["keyword1"]["value"] == "Outage update"
     remark = sent["data"]["remark"]["value"]
     assert remark and not any("\u4e00" <= ch <= "\u9fff" for ch in remark)
 
@@ -185,8 +82,10 @@ def test_a_refused_or_unanswered_send_is_recorded_not_raised(
         subject="故障通知",
         body="预计 15:00 恢复",
     )
-    delivery = Delivery.objects.get(channel="wechat")
-    assert delivery.status == "failed" and error in delivery.error
+    # Each try is a Delivery: a refusal is final, no answer is tried again (RETRY_AFTER).
+    tries = Delivery.objects.filter(channel="wechat")
+    assert tries.count() == (1 if mode == "unfollowed" else 1 + len(RETRY_AFTER))
+    assert all(d.status == "failed" and error in d.error for d in tries)
     assert Notification.objects.filter(recipient=bound.user, subject="故障通知").exists()
 
 

@@ -88,7 +88,9 @@ def test_pages_in_english_have_no_untranslated_chinese(client, make_user):
 
 
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
-TEMPLATE_TRANS = re.compile(r"""\{%\s*trans(?:late)?\s+(?:"([^"]*)"|'([^']*)')""")
+TEMPLATE_TRANS = re.compile(
+    r"""\{%\s*trans(?:late)?\s+(?:"([^"]*)"|'([^']*)')(?:\s+context\s+"([^"]*)")?"""
+)
 SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "var"}
 
 
@@ -137,6 +139,25 @@ def test_every_message_in_the_code_has_an_english_translation():
         for match in TEMPLATE_TRANS.finditer(path.read_text(encoding="utf-8")):
             msgid = match.group(1) if match.group(1) is not None else match.group(2)
             msgid = msgid.replace("%", "%%")  # as Django's {% trans %} looks it up
+            if match.group(3):
+                msgid = f"{match.group(3)}\x04{msgid}"
             if msgid and msgid not in translated:
                 missing.append(f"{path.relative_to(ROOT)}: {msgid}")
     assert missing == [], "add them to the app's catalogue (makemessages -l en)"
+
+
+def test_one_message_has_one_english_in_every_catalogue():
+    """Django merges the catalogues and the first app's English wins on every page: a msgid
+    that two apps translate differently shows one app's wording in the other's context (a
+    campaign's "暂停" button read "Paused"). A message with two meanings takes a context
+    (pgettext; `{% translate … context "…" %}`)."""
+    english: dict[str, dict[str, str]] = {}
+    for path in CATALOGUES:
+        for msgid, msgstr, _fuzzy in read_po(path):
+            english.setdefault(msgid, {})[str(path.relative_to(ROOT))] = msgstr
+    differing = {
+        msgid.replace("\x04", " | "): by_catalogue
+        for msgid, by_catalogue in english.items()
+        if len(set(by_catalogue.values())) > 1
+    }
+    assert differing == {}

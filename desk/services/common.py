@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import BilingualError
+from core.language import bilingual
 from desk.models import (
     Ticket,
     TicketEvent,
@@ -72,7 +73,7 @@ def tell_staff(ticket: Ticket, user: User, *, event: str, subject: Any, **extra:
         user,
         event=event,
         subject=subject,
-        body=ticket.description[:300],
+        body=bilingual(ticket.description[:300], ticket.description_en[:300]),
         link=ticket_link(ticket, for_merchant=False),
         **extra,
     )

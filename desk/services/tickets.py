@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import check_staff
 from core.errors import lazy_format
+from core.language import chinese_and_english
 from desk import facts as fact_registry
 from desk.models import (
     TIER_FOR_MERCHANTS,
@@ -77,7 +78,7 @@ def open_ticket(
     *,
     merchant: Merchant,
     category: str,
-    description: str,
+    description: Any,  # text, or a lazy translation: kept in both languages
     channel: str,
     facts: dict | None = None,
     terminal: Terminal | None = None,
@@ -171,7 +172,7 @@ def _open_ticket(
     *,
     merchant: Merchant,
     category: str,
-    description: str,
+    description: Any,
     channel: str,
     facts: dict | None,
     terminal: Terminal | None,
@@ -182,6 +183,8 @@ def _open_ticket(
     transcript: list[dict] | None,
     attachments: Sequence[UploadedFile],
 ) -> Ticket:
+    # A description the system words (a lazy translation) is kept in Chinese and English.
+    description, description_en = chinese_and_english(description)
     _check_new_ticket(merchant, terminal, category, channel, priority, description, facts)
     types = [validate_attachment(upload) for upload in attachments]
     now = timezone.now()
@@ -193,6 +196,7 @@ def _open_ticket(
         priority=priority or DEFAULT_PRIORITY.get(category, "P3"),
         channel=channel,
         description=description.strip(),
+        description_en=description_en.strip(),
         facts=known_facts(merchant, terminal, facts),
         transcript=list(transcript or []),
         idempotency_key=idempotency_key or None,

@@ -15,10 +15,17 @@ class Message:
     # English); e-mail, SMS and voice go out in Chinese.
     subject_en: str = ""
     body_en: str = ""
+    # A line in a conversation (notifications.events.Event.in_conversation).
+    in_conversation: bool = False
 
 
 class TransportError(Exception):
-    pass
+    """A send that failed. `transient`: the provider did not answer or was busy, so the same
+    send may succeed later (notifications.services.deliver tries it again)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Transport:

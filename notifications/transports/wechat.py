@@ -1,9 +1,16 @@
-"""WeChat template messages to the followers of an Official Account bound to a user
+"""WeChat messages to the followers of an Official Account bound to a user
 (`channels.WeChatFollower`), through the account's API adapter (`channels/wechat_api.py`).
+
+A notice goes as a template message. A line in a conversation (an agent's reply in a chat the
+agent took over: `Event.in_conversation`) goes as a customer-service text message while the
+follower's 48-hour window is open (they wrote to the account less than 48 hours ago), as a
+template message after it — and when WeChat says the window has closed after all.
 
 An address is `<integration id>:<openid>`; the text goes out in the follower's language
 (the one they bound in: 绑定 → Chinese, bind → English), in Chinese where the notice has no
 English. A follower unbound since the notice was queued gets nothing (a failed Delivery).
+No answer, no connection or "system busy" is a transient failure: the notifications task tries
+again later.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from notifications.transports.base import Message, Transport, TransportError
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from channels.models import WeChatFollower
 
 
 class WeChatTransport(Transport):
@@ -51,15 +59,29 @@ class WeChatTransport(Transport):
         if follower is None:
             raise TransportError("the WeChat user is no longer bound")
         english = follower.language == "en"
-        with translation.override("en" if english else "zh-hans"):
+        subject = (message.subject_en if english else "") or message.subject
+        body = (message.body_en if english else "") or message.body
+        try:
+            if message.in_conversation and follower.can_chat():
+                try:
+                    return wechat_api.send_text(follower.integration, openid, f"{subject}\n{body}")
+                except wechat_api.WeChatApiError as error:
+                    if error.code not in wechat_api.OUTSIDE_WINDOW:
+                        raise
+            return self._send_template(follower, subject, body, message.link)
+        except wechat_api.WeChatApiError as error:
+            raise TransportError(
+                str(error), transient=error.code in wechat_api.TRANSIENT
+            ) from error
+
+    @staticmethod
+    def _send_template(follower: WeChatFollower, subject: str, body: str, link: str) -> str:
+        from channels import wechat_api
+
+        with translation.override("en" if follower.language == "en" else "zh-hans"):
             when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
             data = wechat_api.template_data(
-                (message.subject_en if english else "") or message.subject,
-                [((message.body_en if english else "") or message.body)[:200], when],
-                _("详情请登录商户服务平台查看。"),
+                subject, [body[:200], when], _("详情请登录商户服务平台查看。")
             )
-        link = f"{settings.SITE_URL.rstrip('/')}{message.link}" if message.link else ""
-        try:
-            return wechat_api.send_template(follower.integration, openid, data, link)
-        except wechat_api.WeChatApiError as error:
-            raise TransportError(str(error)) from error
+        url = f"{settings.SITE_URL.rstrip('/')}{link}" if link else ""
+        return wechat_api.send_template(follower.integration, follower.openid, data, url)

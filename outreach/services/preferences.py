@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import check_supervisor
+from core.errors import lazy_format
+from core.language import lazy_join
 from outreach import policy
 from outreach.models import (
     ContactAttempt,
@@ -91,10 +94,11 @@ def _complaint_ticket(complaint: FrequencyComplaint, user: User, source: str) ->
     from desk.services import open_ticket
 
     channel = "assistant" if source == "assistant" else "portal"
-    description = (
-        f"商户反映联系过于频繁（近 30 天 {complaint.contacts_last_30d} 次）。"
-        f"{complaint.note}".strip()
+    # Worded by the system, so kept in both languages; the merchant's note as written.
+    said = lazy_format(
+        _("商户反映联系过于频繁（近 30 天 %(count)s 次）。"), count=complaint.contacts_last_30d
     )
+    description = lazy_join(" ", [said, complaint.note]) if complaint.note.strip() else said
     return open_ticket(
         merchant=complaint.merchant,
         category="outreach_complaint",

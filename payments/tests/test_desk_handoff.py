@@ -38,7 +38,7 @@ def test_unresolved_investigation_opens_a_ticket_with_the_findings(sale, alice, 
     assert ticket.facts["merchant_id"] == sale.merchant.merchant_id
     assert sale.rrn in ticket.facts["recent_transaction"]
     for finding in investigation.findings:
-        assert finding["zh"] in ticket.description and finding["en"] in ticket.description
+        assert finding["zh"] in ticket.description and finding["en"] in ticket.description_en
     # Running the check again opens a second investigation, and its own ticket.
     again = investigate_funds(sale.merchant, txn=sale, opened_by=alice, today=dt.date(2025, 10, 14))
     assert again.ticket_id != investigation.ticket_id
@@ -64,4 +64,5 @@ def test_dispute_opens_a_refund_dispute_ticket(terminal_a, alice):
     ticket = Ticket.objects.get(pk=case.ticket_id)
     assert ticket.category == "refund_dispute" and case.ticket == ticket
     assert first.rrn in ticket.description and second.rrn in ticket.description
+    assert "Suspected double charge" in ticket.description_en and first.rrn in ticket.description_en
     assert open_dispute(first, second) == case and Ticket.objects.count() == 1

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from core.language import chinese_and_english
 from payments import desk_link
 from payments.models import Investigation, MaintenanceWindow
 from payments.services import investigate_funds
@@ -82,9 +83,10 @@ def test_overdue_without_payout_is_unresolved_and_hands_the_findings_to_the_desk
     assert handed["category"] == "funds_not_arrived" and handed["channel"] == "assistant"
     assert handed["facts"]["merchant_id"] == sale.merchant.merchant_id
     assert sale.rrn in handed["facts"]["recent_transaction"]
+    zh, en = chinese_and_english(handed["description"])  # kept in both languages
     for finding in result.findings:
-        assert finding["en"] in handed["description"]
-    assert f"#{result.pk}" in handed["description"]
+        assert finding["zh"] in zh and finding["en"] in en
+    assert f"#{result.pk}" in zh and f"#{result.pk}" in en
     assert handed["terminal"] == sale.terminal
 
 
