@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.language import BilingualText, chinese_and_english
+from core.masking import mask_pans_in_text
 from core.money import yuan
 from payments.querysets import (
     DisputeCaseQuerySet,
@@ -368,14 +369,16 @@ class Payout(models.Model):
     ) -> None:
         """Mark the payout held or failed, with its reason code; `note` is poscare's own
         detail (a translation, kept in Chinese and English), `bank_note` what the bank wrote
-        (kept as written). Every reason is one of `Reason`: no free text stands in for one."""
+        (kept as written, except that a full card number in it is masked: a bank's text is a
+        boundary where text enters). Every reason is one of `Reason`: no free text stands in
+        for one."""
         if status not in (self.Status.HELD, self.Status.FAILED):
             raise ValueError(f"not a problem status: {status!r}")
         if reason not in self.Reason.values or not reason:
             raise ValueError(f"unknown payout reason: {reason!r}")
         self.status, self.reason, self.bank_reference = status, reason, ""
         self.note, self.note_en = (part[:200] for part in chinese_and_english(note))
-        self.bank_note = bank_note.strip()[:200]
+        self.bank_note = mask_pans_in_text(bank_note.strip())[:200]
         self.save()
 
     @property

@@ -57,6 +57,16 @@ def test_a_problem_needs_a_problem_status_and_a_known_reason(merchant_a, status,
     assert payout.status == "paid" and payout.reason == ""
 
 
+def test_a_card_number_in_the_banks_note_is_masked_before_it_is_stored(merchant_a):
+    payout = PayoutFactory(merchant=merchant_a)
+    written = "退票：卡号 6222 0212 3456 7890 128 已冻结"
+    payout.record_problem("held", "risk_hold", bank_note=written)
+    payout.refresh_from_db()
+    assert "6222021234567890128" not in payout.bank_note.replace(" ", "")
+    assert payout.bank_note.startswith("退票：卡号 622202") and "7890128" not in payout.bank_note
+    assert payout.bank_note.endswith("已冻结")
+
+
 def test_the_payouts_page_shows_each_reader_their_language_and_the_bank_note_as_the_banks(
     client, alice, merchant_a
 ):
