@@ -12,6 +12,7 @@ flow can be tested on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.utils import translation
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from assistant import clarify as readings
 from assistant import handlers, handoff
 from assistant.intents import INTENT_LABELS, intent_label
+from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, names_hazard
 from assistant.turn import HUMAN, NOT_TOPICS, Context, Flow, Reply, State
 from chargebacks.chat import topic_reply as cases_topic_reply
 
@@ -43,6 +45,9 @@ def new_question(ctx: Context) -> Reply:
     if understanding.action == "handoff":
         reason = "complaint" if understanding.intent == "complaint" else "requested"
         return handoff.start(ctx, reason=reason, intent=understanding.intent)
+    if understanding.intent in TROUBLESHOOTING_INTENTS and names_hazard(ctx.text):
+        # A wet, dropped or hot device: the safety advice now, even when the model is unsure.
+        return answer(ctx, understanding.intent)
     pair = readings.confusable_readings(understanding, ctx.text)
     if pair is not None:
         return clarify_readings(ctx, pair)
@@ -64,13 +69,35 @@ def person_first(transition: Transition) -> Transition:
     return step
 
 
+# "Neither" / "I don't know" to "did you mean A or B?" ("是不是…" is a question, not a no).
+_NEITHER = re.compile(
+    r"不清楚|不知道|不确定|说不清|都不是|都不对|(?<!是)不是|\bno\b|\bneither\b|\bnone\b"
+    r"|not sure|don'?t know|\bnope\b"
+)
+
+
 def continue_clarifying(ctx: Context) -> Reply | None:
-    """The merchant picked one of the readings offered (or said it in other words)."""
+    """The merchant picked one of the readings offered (or said it in other words), said it is
+    neither, or asked something else (None: a new question)."""
     chosen = _chosen_option(ctx)
-    if chosen is None:
+    if chosen is not None:
+        readings.learn(ctx.conversation, ctx.state.question, chosen, ctx.state.options)
+        return answer(ctx, chosen)
+    understanding = ctx.understanding
+    if understanding.action == "answer" and understanding.intent not in NOT_TOPICS:
         return None
-    readings.learn(ctx.conversation, ctx.state.question, chosen, ctx.state.options)
-    return answer(ctx, chosen)
+    if _NEITHER.search(ctx.text.lower()):
+        return Reply(
+            text=_(
+                "好的，那请换个说法描述一下遇到的问题，比如屏幕上显示了什么、在哪一步出的错；"
+                "也可以点“转人工”。"
+            ),
+            action="answer",
+            intent=understanding.intent,
+            quick_replies=[_("转人工")],
+            unanswered=True,
+        )
+    return None
 
 
 # Where the conversation stands → the function that reads the next message. Every flow is a
@@ -155,16 +182,23 @@ def _chosen_option(ctx: Context) -> str | None:
                     names.add(str(label).lower())
         if said in names:
             return intent
-    if ctx.understanding.intent in options and ctx.understanding.action != "handoff":
+    # Said in other words: only a confident reading counts (an unsure guess that happens to be
+    # one of the options, e.g. "不清楚" read as a printing question, is no choice).
+    if ctx.understanding.intent in options and ctx.understanding.action == "answer":
         return ctx.understanding.intent
     return None
+
+
+# A card number as masked where it came in (core.masking: the request middleware masks a
+# Luhn-valid number before the assistant sees it; the NLU masks labelled ones).
+_MASKED_CARD = re.compile(r"(?<!\d)\d{6}\*{2,9}\d{4}(?!\d)")
 
 
 def with_safety_notes(ctx: Context, reply: Reply) -> Reply:
     """A card number or verification code typed into the chat earns a warning (the stored
     text is already masked)."""
     notes = []
-    if ctx.entities.get("card_numbers"):
+    if ctx.entities.get("card_numbers") or _MASKED_CARD.search(ctx.text):
         notes.append(
             _(
                 "为了您的安全，请不要在聊天里发送完整卡号——我们已自动隐藏。"

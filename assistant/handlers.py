@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from assistant import backends, handoff
 from assistant.intents import intent_label
 from assistant.models import Article
-from assistant.troubleshooting import TROUBLESHOOTING_INTENTS, steps_for
+from assistant.troubleshooting import (
+    HAZARD_ADVICE,
+    HAZARD_TRIED,
+    SAFETY_FIRST,
+    TROUBLESHOOTING_INTENTS,
+    names_hazard,
+    steps_for,
+)
 from assistant.turn import (
     NOT_TOPICS,
     Context,
@@ -31,6 +38,7 @@ from assistant.turn import (
     merchant_choices,
 )
 from core.money import yuan
+from core.templatetags.punctuation import colon, lparen, rparen, semicolon
 from fleet.diagnosis import diagnose_for_chat
 
 # Intents whose request a person must carry out (the assistant explains, then offers one).
@@ -207,11 +215,31 @@ def _ask_fixed() -> str:
     return _("试过之后，问题解决了吗？")
 
 
-def fixed_replies() -> list[str]:
-    return [_("解决了"), _("还是不行")]
+def fixed_replies(topic: str = "", step: int = 0) -> list[str]:
+    replies = [_("解决了"), _("还是不行")]
+    if step == 0 and topic in SAFETY_FIRST:
+        replies.append(_("进过水、摔过或发烫"))  # the safety check's own way out: repair
+    return replies
+
+
+def to_repair(ctx: Context, intent: str, symptom: str, seed: dict[str, Any]) -> Reply:
+    """A wet, dropped, smoking, hot or swollen device: no step to try (a restart or a charge
+    could make it worse); switch it off and hand it to a person for repair."""
+    reply = handoff.start(
+        ctx,
+        reason="needs_person",
+        intent=intent,
+        symptom=symptom,
+        tried=str(HAZARD_TRIED),
+        seed=seed,
+    )
+    reply.text = str(HAZARD_ADVICE) + "\n\n" + reply.text
+    return reply
 
 
 def start_troubleshooting(ctx: Context, intent: str) -> Reply:
+    if names_hazard(ctx.text):
+        return to_repair(ctx, intent, ctx.text, _seed_entities(ctx.entities))
     steps = steps_for(intent)
     if intent == "network_signin" and ctx.is_merchant_user:
         outages = backends.active_outages(ctx.merchant)
@@ -232,7 +260,11 @@ def start_troubleshooting(ctx: Context, intent: str) -> Reply:
         text = seen + "\n\n" + text
     text += "\n" + _("第 1 步：") + str(steps[0].instruction) + "\n\n" + _ask_fixed()
     return Reply(
-        text=text, action="answer", intent=intent, quick_replies=fixed_replies(), state=state
+        text=text,
+        action="answer",
+        intent=intent,
+        quick_replies=fixed_replies(intent),
+        state=state,
     )
 
 
@@ -246,6 +278,9 @@ def continue_troubleshooting(ctx: Context) -> Reply | None:
     state = ctx.state
     topic = state.topic
     steps = steps_for(topic)
+    if names_hazard(ctx.text):
+        symptom = f"{state.symptom} {ctx.text}".strip()
+        return to_repair(ctx, topic, symptom, state.seed)
     if is_yes(ctx.text):
         return Reply(
             text=_("太好了，问题解决了！还有其他问题随时问我。"), action="answer", intent=topic
@@ -258,7 +293,7 @@ def continue_troubleshooting(ctx: Context) -> Reply | None:
             text=_ask_fixed(),
             action="answer",
             intent=topic,
-            quick_replies=fixed_replies(),
+            quick_replies=fixed_replies(topic, state.step),
             state=state,
         )
     step = state.step + 1
@@ -275,10 +310,10 @@ def continue_troubleshooting(ctx: Context) -> Reply | None:
             text=text,
             action="answer",
             intent=topic,
-            quick_replies=fixed_replies(),
+            quick_replies=fixed_replies(topic, step),
             state=replace(state, step=step),
         )
-    tried = "；".join(str(s.tried) for s in steps)
+    tried = semicolon().join(str(s.tried) for s in steps).strip()
     return handoff.start(
         ctx,
         reason="troubleshooting_failed",
@@ -488,7 +523,7 @@ def settlement_rules(ctx: Context, intent: str) -> Reply:
 def _outage_reply(ctx: Context, intent: str, outages: list[backends.OutageInfo]) -> Reply:
     lines = [_("目前有以下故障或维护，可能影响您的交易：")]
     for outage in outages:
-        line = f"· {outage.title}：{outage.message}"
+        line = f"· {outage.title}{colon()}{outage.message}"
         if outage.expected_recovery_at:
             line += " " + _("（预计 %(when)s 恢复）") % {"when": local(outage.expected_recovery_at)}
         lines.append(line)
@@ -545,7 +580,8 @@ def repair_status(ctx: Context, intent: str) -> Reply:
 
 def _hotline_lines(ctx: Context, codes: list[str] | None) -> list[str]:
     return [
-        f"· {line.institution} {line.number}" + (f"（{line.serves}）" if line.serves else "")
+        f"· {line.institution} {line.number}"
+        + (f"{lparen()}{line.serves}{rparen()}" if line.serves else "")
         for line in backends.hotlines(codes, ctx.language)
     ]
 
@@ -575,7 +611,7 @@ def verify_caller(ctx: Context, intent: str) -> Reply:
                     "号码 %(phone)s 是 %(owners)s 登记的外呼号码；"
                     "但来电显示可以伪造，仍请挂断后拨打官方热线核实。"
                 )
-                % {"phone": phone, "owners": "、".join(owners)}
+                % {"phone": phone, "owners": ("、" if not ctx.english else ", ").join(owners)}
             )
         else:
             parts.append(

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from assistant.intents import INTENT_LABELS
 from core.scoping import ScopedQuerySet
+from desk.facts import FACTS
 
 if TYPE_CHECKING:
     from core.types import Viewer
@@ -360,6 +361,13 @@ class HandOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}/{self.sequence} {self.get_reason_display()}"
+
+    def labelled_facts(self, language: str) -> list[tuple[str, str]]:
+        """The facts gathered, each under the desk's label in the reader's language."""
+        return [
+            (FACTS[key].label(language) if key in FACTS else key, str(value))
+            for key, value in self.facts.items()
+        ]
 
 
 class LearnedExampleQuerySet(ScopedQuerySet["LearnedExample"]):

@@ -50,8 +50,12 @@ def mask_message(text: str) -> str:
     return mask_pans_in_text(mask_pans(text))
 
 
-def reply_language(text: str, default: str) -> str:
-    """Answer in the language the merchant wrote in; the page's language otherwise."""
+def reply_language(text: str, default: str, offered: list[str] | None = None) -> str:
+    """Answer in the language the merchant wrote in; the conversation's language (the last
+    reply's) when the message is a quick reply the assistant offered — a shop's name is Chinese
+    in an English chat — or has words of neither language."""
+    if text in (offered or []):
+        return default
     if _CJK.search(text):
         return "zh-hans"
     if _LATIN.search(text):
@@ -165,7 +169,8 @@ def post_message(
         entities=understanding.entities,
         second_opinion=understanding.second_opinion,
     )
-    language = reply_language(text, conversation.language)
+    last = conversation.messages.filter(direction=Message.Direction.OUT).last()
+    language = reply_language(text, conversation.language, last.quick_replies if last else [])
     with translation.override(language):
         ctx = Context(
             user=user,
@@ -192,6 +197,7 @@ def post_message(
         inbound.unanswered = True
         inbound.save(update_fields=["unanswered"])
     conversation.last_intent = understanding.intent
+    conversation.language = language  # the next quick reply tapped is answered in it too
     conversation.save()
     return Exchange(inbound=inbound, outbound=outbound, reply=reply)
 

@@ -3,16 +3,29 @@ it?". When the last step fails, the conversation is handed to a person with what
 
 Safety first: every guide was reviewed for steps that could make things worse; where a device
 may be wet, dropped, hot or have a swollen battery, the first step says to stop and not power
-it on or charge it, before any restart. Vetted content, kept in code so it is translated with
-the rest of the interface; the steps come from the common fixes the source articles describe
-(paper, print head, network and sign-in, chip and contactless reading, power).
+it on or charge it, before any restart, and offers a button for exactly that case. When the
+merchant's own words say the device is wet, dropped, smoking, hot or swollen (``HAZARD``), no
+step is offered at all: the assistant says to switch it off and hands it to repair.
+
+Vetted content, kept in code so it is translated with the rest of the interface; the steps come
+from the common fixes the source articles describe (paper, print head, network and sign-in,
+chip and contactless reading, power).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+# Words saying the device got wet, was dropped, smokes, is hot or has a swollen battery. After
+# them no step is offered at all (no restart, no charging, no update): the device is switched
+# off and goes to repair. "烟" alone is not one: 烟酒店 is a kind of shop.
+HAZARD = re.compile(
+    r"进过?水|泡水|浸水|淋雨|淋湿|湿了|洒[了到在]|泼[了到在]|掉水|掉进|摔|跌落|冒烟|烟味|焦味|烧焦|发烫|烫手"
+    r"|过热|鼓包|\bwet\b|water|liquid|spill|\bdropped\b|\bfell\b|smok|burn|overheat|\bhot\b|swell|swollen"
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,7 @@ GUIDES: dict[str, list[Step]] = {
         Step(
             _(
                 "先看安全：电池鼓包、机身发烫或有焦味时，请不要充电也不要开机，"
-                "回复“没解决”我帮您报修。否则用原装充电器和数据线接上电源，"
+                "点“进过水、摔过或发烫”我帮您报修。否则用原装充电器和数据线接上电源，"
                 "充电 30 分钟后再开机；换一个插座，看充电指示灯是否亮起。"
             ),
             _("确认电池无鼓包发烫后用原装充电器充电 30 分钟"),
@@ -104,7 +117,8 @@ GUIDES: dict[str, list[Step]] = {
         Step(
             _(
                 "先看安全：机器进过水、摔过、冒烟或发烫时，请立即关机并拔掉充电器，"
-                "不要再充电或开机，也不要用吹风机烘干——这种情况需要维修，回复“没解决”我帮您报修。"
+                "不要再充电或开机，也不要用吹风机烘干——这种情况需要维修，"
+                "点“进过水、摔过或发烫”我帮您报修。"
                 "如果都没有：长按电源键 10 秒强制重启，死机或花屏时重启后先签到，看是否恢复正常。"
             ),
             _("确认没有进水或摔落后强制重启"),
@@ -117,6 +131,20 @@ GUIDES: dict[str, list[Step]] = {
 }
 
 TROUBLESHOOTING_INTENTS = frozenset(GUIDES)
+# Guides whose first step is the safety check: it offers a button for a device that is wet,
+# dropped or hot, which goes to repair at once.
+SAFETY_FIRST = frozenset({"device_fault", "power_battery"})
+
+HAZARD_ADVICE = _(
+    "请先不要开机，也不要充电：现在就关机（已经关机就保持关机），拔掉充电器；"
+    "进过水的机器不要用吹风机烘干，也不要再试着开机。这种情况需要维修。"
+)
+HAZARD_TRIED = _("按智能助手提示关机断电，未再开机")
+
+
+def names_hazard(text: str) -> bool:
+    """The merchant's words say the device is wet, dropped, smoking, hot or swollen."""
+    return bool(HAZARD.search(text.lower()))
 
 
 def steps_for(topic: str) -> list[Step]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import backends
 from assistant.nlu import Understanding
+from core.templatetags.punctuation import lparen, rparen
 
 if TYPE_CHECKING:
     from core.types import Viewer
@@ -225,7 +226,8 @@ def merchant_label(merchant: Merchant, merchants: list[Any]) -> str:
     """The shop's name as the merchant knows it; the ID's last four digits tell two apart."""
     name = merchant.short_name or merchant.name or merchant.merchant_id
     twins = [other for other in merchants if (other.short_name or other.name) == name]
-    return f"{name}（…{merchant.merchant_id[-4:]}）" if len(twins) > 1 else name
+    tail = f"{lparen()}…{merchant.merchant_id[-4:]}{rparen()}"
+    return f"{name}{tail}".strip() if len(twins) > 1 else name
 
 
 def merchant_choices(merchants: list[Any], limit: int = 6) -> list[str]:

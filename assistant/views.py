@@ -14,6 +14,7 @@ from assistant import reports, services, takeover
 from assistant.forms import AgentReplyForm, ArticleForm, MessageForm
 from assistant.intents import INTENT_LABELS
 from assistant.models import Article, Conversation, HandOff, Message
+from core.language import current_language
 from core.pagination import page_of
 from core.types import AuthenticatedHttpRequest
 
@@ -172,12 +173,16 @@ def transcript(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for intent in intents
         for article in Article.objects.visible_to(request.user).for_intent(intent)
     }
+    handoffs = list(
+        HandOff.objects.visible_to(request.user)
+        .filter(conversation=conversation)
+        .select_related("ticket")
+    )
+    language = current_language()
     context = {
         "conversation": conversation,
         "history": history,
-        "handoffs": HandOff.objects.visible_to(request.user)
-        .filter(conversation=conversation)
-        .select_related("ticket"),
+        "handoffs": [(handoff, handoff.labelled_facts(language)) for handoff in handoffs],
         "articles": list(articles.values()),
         "reply_form": AgentReplyForm(),
     }

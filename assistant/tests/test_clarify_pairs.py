@@ -97,3 +97,56 @@ def test_a_supervisor_accepts_an_example_in_the_admin(client, chat, alice, super
     assert response.status_code == 302
     example.refresh_from_db()
     assert example.status == "accepted" and example.reviewed_by == supervisor
+
+
+@pytest.fixture
+def unsure_reading(monkeypatch):
+    """The model's reading of a given message replaced by an unsure one (what it says of
+    "不清楚" depends on the training data; the dialogue's handling of it must not)."""
+    from assistant import services
+    from assistant.nlu import Understanding
+
+    real = services.understand
+    readings = {}
+
+    def understand(text, **kwargs):
+        if text in readings:
+            return readings[text]
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(services, "understand", understand)
+
+    def unsure(text, intent, alternative):
+        readings[text] = Understanding(
+            intent=intent, confidence=0.19, alternatives=[(alternative, 0.12)], action="clarify"
+        )
+
+    return unsure
+
+
+def test_i_dont_know_to_a_clarifying_question_is_not_taken_as_a_choice(
+    chat, alice, terminal_a, unsure_reading
+):
+    unsure_reading("小票怎么弄", "printer_paper", "other")
+    unsure_reading("不清楚", "printer_paper", "other")
+    talk = chat(alice)
+    asked = talk.say("小票怎么弄", now=NOON)
+    assert asked.action == "clarify" and talk.conversation.state["flow"] == "clarify"
+    reply = talk.say("不清楚", now=NOON)
+    # Not the printing guide on an unsure guess: asked to say it in other words, or a person.
+    assert "第 1 步" not in reply.text
+    assert "换个说法" in reply.text and reply.quick_replies == ["转人工"]
+    assert talk.conversation.state == {}
+    assert not LearnedExample.objects.exists()
+
+
+def test_an_unsure_reading_that_is_one_of_the_options_is_no_choice(
+    chat, alice, terminal_a, unsure_reading
+):
+    unsure_reading("小票怎么弄", "printer_paper", "other")
+    unsure_reading("嗯嗯", "printer_paper", "other")
+    talk = chat(alice)
+    talk.say("小票怎么弄", now=NOON)
+    reply = talk.say("嗯嗯", now=NOON)
+    assert "第 1 步" not in reply.text
+    assert not LearnedExample.objects.exists()

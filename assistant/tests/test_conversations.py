@@ -207,3 +207,50 @@ def test_other_merchants_transactions_are_never_found(chat, bob, terminal_a, ter
     )
     reply = chat(bob).say("昨天下午3点刷的1280元还没到账", now=NOON)
     assert "1,280.00" not in reply.text and "没有找到" in reply.text
+
+
+def test_an_english_chat_stays_english_when_a_chinese_shop_name_is_tapped(
+    chat, alice, merchant_a, merchant_b
+):
+    merchant_b.members.add(alice)
+    merchant_b.short_name = "老王餐馆"
+    merchant_b.save(update_fields=["short_name"])
+    talk = chat(alice, language="en")
+    asked = talk.say("you call me too many times, stop calling me", now=NOON)
+    assert asked.action == "ask" and "老王餐馆" in asked.quick_replies
+    reply = talk.say("老王餐馆", now=NOON)  # the tapped quick reply is the shop's Chinese name
+    assert talk.conversation.merchant == merchant_b
+    assert "contact preferences" in reply.text.lower(), reply.text
+    assert "联系偏好" not in reply.text
+
+
+def test_english_replies_have_no_chinese_punctuation_around_data(chat, alice):
+    from directory.models import Hotline, Institution
+    from tests.browser import chinese_in
+
+    unionpay = Institution.objects.filter(code="unionpay").first() or Institution.objects.create(
+        code="unionpay", name="中国银联", name_en="UnionPay", kind="scheme"
+    )
+    Hotline.objects.update_or_create(
+        institution=unionpay,
+        number="95516",
+        defaults={"name": "银联客服", "serves": "银行卡交易", "serves_en": "Card transactions"},
+    )
+    reply = chat(alice, language="en").say("what is the official hotline number", now=NOON)
+    assert "95516 (Card transactions)" in reply.text, reply.text
+    assert not chinese_in(reply.text), reply.text
+
+
+def test_a_card_number_masked_where_it_came_in_still_earns_the_warning(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/api/assistant/messages",
+        {"text": "my card number is 4111 1111 1111 1111 and it was declined", "language": "en"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert "4111111111111111" not in str(body).replace(" ", "")
+    assert "full card number" in body["reply"], body["reply"]
+    stored = Message.objects.get(direction="in").text
+    assert "4111 1111 1111 1111" not in stored and "1111" in stored

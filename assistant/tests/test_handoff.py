@@ -159,3 +159,25 @@ def test_english_hand_off_outside_desk_hours(chat, alice, terminal_a, settings):
     assert reply.action == "handoff" and "Agents are not on duty" in reply.text
     assert "working days 09:00–12:00, 13:30–18:00" in talk.conversation.staffed_hours
     assert talk.conversation.outside_staffed_hours
+
+
+def test_the_agent_reads_the_facts_of_a_handoff_under_their_labels(client, agent, chat, alice):
+    from django.urls import reverse
+
+    talk = chat(alice)
+    HandOff.objects.create(
+        conversation=talk.conversation,
+        sequence=1,
+        reason=HandOff.Reason.TROUBLESHOOTING_FAILED,
+        facts={"serial_number": "N910X", "started_at": "今天上午"},
+        outside_hours=True,
+        callback_due_at=dt.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI),
+    )
+    client.force_login(agent)
+    url = reverse("assistant_transcript", args=[talk.conversation.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "序列号 (SN)" in html and "N910X" in html and "serial_number" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert "Serial number (SN)" in html and "started_at" not in html
+    assert "call-back promised by: 2026-11-26 10:00" in html
