@@ -28,10 +28,19 @@ class MessageIn(serializers.Serializer):
     )
     text = serializers.CharField(max_length=services.MAX_MESSAGE_LENGTH)
     language = serializers.ChoiceField(choices=["zh-hans", "en"], required=False)
+    after = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="The `message` of the last reply received. The same text sent again after the "
+        "same reply (a retry) is answered once: the first answer comes back, nothing is stored "
+        "twice.",
+    )
 
 
 class MessageOut(serializers.Serializer):
     conversation = serializers.UUIDField()
+    message = serializers.IntegerField(help_text="This reply's number: send it as `after`.")
     reply = serializers.CharField(
         allow_blank=True, help_text="empty while an agent holds the conversation (live take-over)"
     )
@@ -79,6 +88,7 @@ class PostMessage(APIView):
                 session_key=None,
                 channel=Conversation.Channel.API,
                 language=data.get("language") or "zh-hans",
+                after=data.get("after"),
             )
         except services.AssistantError as error:
             return Response(
@@ -89,6 +99,7 @@ class PostMessage(APIView):
             MessageOut(
                 {
                     "conversation": inbound.conversation.public_id,
+                    "message": (outbound or inbound).pk,
                     # Empty while an agent holds the conversation: the agent answers.
                     "reply": outbound.text if outbound else "",
                     "intent": inbound.intent,

@@ -16,6 +16,8 @@ class MessageForm(forms.Form):
         max_length=MAX_MESSAGE_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
+    # The last message the page showed: the same text sent twice after it is sent once.
+    after = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class AgentReplyForm(forms.Form):

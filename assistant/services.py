@@ -42,6 +42,9 @@ class Exchange:
     # None while an agent holds the conversation: the assistant does not answer, the agent does.
     outbound: Message | None
     reply: Reply | None
+    # The message had been sent already (a double tap, a retried request): nothing was stored
+    # again and this is the first sending's exchange.
+    repeated: bool = False
 
 
 def mask_message(text: str) -> str:
@@ -135,8 +138,13 @@ def post_message(
     user: Viewer,
     now: dt.datetime | None = None,
     model: Model | None = None,
+    after: int | None = None,
 ) -> Exchange:
-    """Store the merchant's message (masked), answer it, store the answer."""
+    """Store the merchant's message (masked), answer it, store the answer.
+
+    ``after`` is the last message the sender had seen (the page's, or the API's ``message``):
+    the same text sent again after the same message is the same message sent twice and is
+    answered by the first sending's exchange, creating nothing."""
     text = (text or "").strip()
     if not text:
         raise AssistantError(_("请输入您的问题"))
@@ -152,6 +160,8 @@ def post_message(
     # Lock the conversation: two messages sent at once must not both move its state.
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     masked = mask_message(text)
+    if after is not None and (repeated := _sent_already(conversation, masked, after)):
+        return repeated
     if conversation.agent_id is not None:
         # An agent has taken the conversation over: keep the message for them, say nothing.
         inbound = Message.objects.create(
@@ -202,6 +212,16 @@ def post_message(
     return Exchange(inbound=inbound, outbound=outbound, reply=reply)
 
 
+def _sent_already(conversation: Conversation, masked: str, after: int) -> Exchange | None:
+    """The exchange of this text sent already after message ``after`` of the conversation."""
+    messages = conversation.messages.filter(pk__gt=after)
+    inbound = messages.filter(direction=Message.Direction.IN, text=masked).first()
+    if inbound is None:
+        return None
+    outbound = messages.filter(pk__gt=inbound.pk, direction=Message.Direction.OUT).first()
+    return Exchange(inbound=inbound, outbound=outbound, reply=None, repeated=True)
+
+
 @transaction.atomic
 def converse(
     conversation: Conversation | None,
@@ -211,6 +231,7 @@ def converse(
     session_key: str | None,
     channel: str,
     language: str = "zh-hans",
+    after: int | None = None,
 ) -> Exchange:
     """Post a message, starting the conversation first when there is none — in one
     transaction, so a message that fails (bad input, a busy database) leaves no empty
@@ -219,7 +240,7 @@ def converse(
         conversation = start_conversation(
             user=user, session_key=session_key, channel=channel, language=language
         )
-    return post_message(conversation, text, user=user)
+    return post_message(conversation, text, user=user, after=after)
 
 
 @transaction.atomic

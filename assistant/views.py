@@ -39,6 +39,7 @@ def _chat_context(request: HttpRequest, conversation: Conversation | None) -> di
     return {
         "conversation": conversation,
         "history": history,
+        "after": history[-1].pk if history else 0,
         "quick_replies": quick or ([] if history else _starter_replies()),
         "form": MessageForm(),
         "last_agent_line": agent_lines[-1] if agent_lines else 0,
@@ -99,6 +100,7 @@ def chat_send(request: HttpRequest) -> HttpResponse:
                 session_key=session_key,
                 channel=Conversation.Channel.PORTAL,
                 language=request.LANGUAGE_CODE,
+                after=form.cleaned_data["after"],
             )
         except services.AssistantError as failure:
             error = str(failure)
@@ -109,9 +111,12 @@ def chat_send(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
         return redirect("assistant_chat")
     outbound = exchange.outbound if exchange else None
+    shown = [m for m in (exchange.inbound, outbound) if m] if exchange else []
     context = {
-        "new_messages": [m for m in (exchange.inbound, outbound) if m] if exchange else [],
+        # A message sent twice: the first sending's answer is on the page already.
+        "new_messages": [] if exchange and exchange.repeated else shown,
         "quick_replies": outbound.quick_replies if outbound else [],
+        "after": shown[-1].pk if shown else form.cleaned_data.get("after"),
         "error": error,
     }
     return render(request, "assistant/_exchange.html", context)
