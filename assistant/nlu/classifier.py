@@ -89,6 +89,12 @@ class ClassifierConfig:
     # beside the n-gram models; 0: no such voter. Its regression's C.
     static_weight: float = 0.0
     static_c: float = 1.0
+    # The weight of the sentence-encoder voter (encoder.EncoderVoter) in the soft vote; 0: no
+    # such voter. The encoder's layers (of 12), its token cap and the voter's C.
+    encoder_weight: float = 0.0
+    encoder_layers: int = 4
+    encoder_tokens: int | None = 48
+    encoder_c: float = 1.0
 
 
 # Chosen by page-grouped cross-validation on the development part of the real questions
@@ -162,9 +168,17 @@ def _jieba() -> object:
 
 
 def word_tokens(text: str) -> list[str]:
-    """jieba words (search-engine mode keeps sub-words, which helps with unseen compounds)."""
+    """jieba words (search-engine mode keeps sub-words, which helps with unseen compounds).
+
+    The n-gram scorer's word part and the static-vector voter both read the words of the same
+    prepared message: the last few messages' words are kept, so jieba cuts each message once."""
+    return list(_cut(text))
+
+
+@lru_cache(maxsize=256)
+def _cut(text: str) -> tuple[str, ...]:
     jieba = _jieba()
-    return [token for token in jieba.lcut_for_search(text) if token.strip()]  # type: ignore[attr-defined]
+    return tuple(token for token in jieba.lcut_for_search(text) if token.strip())  # type: ignore[attr-defined]
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{4,}")

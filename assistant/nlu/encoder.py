@@ -102,9 +102,7 @@ def write_encoder_file(target: Path, layers: int, source: Path | None = None) ->
     # from it) stay whatever their script; so do the pieces in the kept scripts.
     texts = [blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace") for i in range(pieces)]
     lowest = int(np.argmin(scores))
-    kept = [
-        i for i, text in enumerate(texts) if i < 4 or i == lowest or KEPT_PIECE.match(text)
-    ]
+    kept = [i for i, text in enumerate(texts) if i < 4 or i == lowest or KEPT_PIECE.match(text)]
     if [bos, eos, pad, unk] != [0, 2, 1, 3] or kept[:4] != [0, 1, 2, 3]:
         raise EncoderUnavailable("unexpected special pieces")
     new_blob = b"".join(blob[offsets[i] : offsets[i + 1]] for i in kept)
