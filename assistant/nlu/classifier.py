@@ -89,12 +89,6 @@ class ClassifierConfig:
     # beside the n-gram models; 0: no such voter. Its regression's C.
     static_weight: float = 0.0
     static_c: float = 1.0
-    # The weight of the sentence-encoder voter (encoder.EncoderVoter) in the soft vote; 0: no
-    # such voter. The encoder's layers (of 12), its token cap and the voter's C.
-    encoder_weight: float = 0.0
-    encoder_layers: int = 4
-    encoder_tokens: int | None = 48
-    encoder_c: float = 1.0
 
 
 # Chosen by page-grouped cross-validation on the development part of the real questions

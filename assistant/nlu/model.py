@@ -20,7 +20,6 @@ from sklearn.pipeline import Pipeline
 
 from . import classifier
 from .classifier import ClassifierConfig, Prediction
-from .encoder import Encoder, EncoderVoter, encoder_file, shared_encoder
 from .entities import extract_entities
 from .fast import FastScorer, scorer_for
 from .rules import apply_rules
@@ -43,10 +42,7 @@ DEFAULT_MODEL_PATH = Path(
 # 2: the clarify threshold is a margin (top probability minus runner-up), not a probability.
 # 3: the margin chosen by k-fold CV over every real question (0.35); older files are rebuilt.
 # 4: an optional third voter on static word vectors (``Model.static``).
-# 5: an optional voter on the sentence encoder's vector (``Model.encoder_voter``).
-FORMAT_VERSION = 5
-# Where the trimmed encoder file is written (beside the saved model).
-ENCODER_DIR = DEFAULT_MODEL_PATH.parent
+FORMAT_VERSION = 4
 
 
 def read_jsonl(path: Path | str) -> list[dict[str, Any]]:
@@ -88,8 +84,6 @@ class Model:
     clarify_threshold: float = classifier.DEFAULT_CLARIFY_THRESHOLD
     # The static-vector voter (config.static_weight > 0), averaged in with that weight.
     static: StaticClassifier | None = None
-    # The sentence-encoder voter (config.encoder_weight > 0), averaged in with that weight.
-    encoder_voter: EncoderVoter | None = None
     # The same arithmetic without scikit-learn's per-call overhead (built on first use).
     _scorer: FastScorer | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -110,23 +104,11 @@ class Model:
         weight = self.config.static_weight
         return (1.0 - weight) * probabilities + weight * self.static.probabilities(inputs)
 
-    def encoder(self) -> Encoder:
-        """The process's encoder for this model's layer count and token cap."""
-        voter = self.encoder_voter
-        assert voter is not None
-        return shared_encoder(encoder_file(ENCODER_DIR, voter.layers), voter.max_tokens)
-
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
         inputs = [self._input(text) for text in texts]
         probabilities = self.probabilities(inputs)
-        if self.encoder_voter is not None:
-            weight = self.config.encoder_weight
-            matrix = self.encoder().vectors(texts)
-            probabilities = (1.0 - weight) * probabilities + weight * (
-                self.encoder_voter.probabilities(matrix)
-            )
         predictions = classifier.top_predictions(probabilities, self.intents)
         if not self.config.use_rules:
             return predictions
@@ -161,7 +143,6 @@ class Model:
             "config": self.config,
             "clarify_threshold": self.clarify_threshold,
             "static": self.static,
-            "encoder_voter": self.encoder_voter,
         }
         temporary = path.with_suffix(path.suffix + ".tmp")
         joblib.dump(payload, temporary)
@@ -179,7 +160,6 @@ class Model:
             config=payload["config"],
             clarify_threshold=payload["clarify_threshold"],
             static=payload["static"],
-            encoder_voter=payload["encoder_voter"],
         )
 
 
@@ -224,11 +204,4 @@ def fit_model(
         )
         if model.static.classes_ != model.intents:
             raise ValueError("the static-vector voter and the n-gram model disagree on intents")
-    if config.encoder_weight > 0:
-        voter = EncoderVoter(config.encoder_layers, config.encoder_tokens, config.encoder_c)
-        model.encoder_voter = voter
-        matrix = model.encoder().vectors([text for text, _ in pairs])
-        voter.fit(matrix, intents, weights)
-        if voter.classes_ != model.intents:
-            raise ValueError("the encoder voter and the n-gram model disagree on intents")
     return model

