@@ -183,11 +183,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
     language = current_language()
     missing = fact_registry.missing(ticket.category, ticket.facts)
     state = services.sla_state(ticket)
-    facts = [
-        (fact_registry.FACTS[k].label(language), v)
-        for k, v in ticket.facts.items()
-        if k in fact_registry.FACTS
-    ]
+    facts = fact_registry.shown(ticket.facts, ticket.facts_en, language)
     now = timezone.now()
     context = {
         "ticket": ticket,
