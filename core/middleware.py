@@ -41,16 +41,26 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Request signatures are hex digests: a run of digits inside one is not a card number, and
-# "masking" it would refuse a correctly signed webhook (about 1 in 1,000 HMAC-SHA256
-# signatures holds a Luhn-valid run). Left as sent, when they are hex and nothing else.
-_SIGNATURE_HEADERS = frozenset({"HTTP_X_POSCARE_SIGNATURE"})
-_SIGNATURE_PARAMS = frozenset({"signature", "msg_signature"})
+# Credentials are not text: a run of digits inside a hex digest or an API token is not a card
+# number, and "masking" it would refuse a correct request (about 1 in 1,000 HMAC-SHA256
+# signatures, and about 1 in 1,000 API tokens, holds a Luhn-valid run). They are never stored
+# or logged, and are left as sent when they have the credential's own shape and nothing else.
 _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{40,128}")
+_API_TOKEN = re.compile(r"(?:Token|Bearer) [0-9a-fA-F]{40,128}")
+_CREDENTIAL_HEADERS = {"HTTP_X_POSCARE_SIGNATURE": _HEX_DIGEST, "HTTP_AUTHORIZATION": _API_TOKEN}
+_SIGNATURE_PARAMS = frozenset({"signature", "msg_signature"})
+# WeChat's URL check sends `echostr` (often 19 random digits) beside its signature, and the
+# answer must echo it exactly.
+_ECHO_PARAM = "echostr"
 
 
-def _is_signature(name: str, value: str, names: frozenset[str]) -> bool:
-    return name in names and _HEX_DIGEST.fullmatch(value) is not None
+def _is_credential_header(name: str, value: str) -> bool:
+    shape = _CREDENTIAL_HEADERS.get(name)
+    return shape is not None and shape.fullmatch(value) is not None
+
+
+def _is_signature(name: str, value: str) -> bool:
+    return name in _SIGNATURE_PARAMS and _HEX_DIGEST.fullmatch(value) is not None
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -66,9 +76,10 @@ def _refuse_nul(text: str) -> None:
 
 def _masked_query(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
+    signed = any(_is_signature(k, v) for k, v in pairs)
     masked = [
         (k, v)
-        if _is_signature(k, v, _SIGNATURE_PARAMS)
+        if _is_signature(k, v) or (signed and k == _ECHO_PARAM)
         else (mask_pans_in_text(k), mask_pans_in_text(v))
         for k, v in pairs
     ]
@@ -105,7 +116,7 @@ class PanMaskingMiddleware:
             if (
                 name.startswith("HTTP_")
                 and isinstance(value, str)
-                and not _is_signature(name, value, _SIGNATURE_HEADERS)
+                and not _is_credential_header(name, value)
             ):
                 request.META[name] = mask_pans_in_text(value)
         if request.method in _BODY_METHODS:
