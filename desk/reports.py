@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from desk.models import Ticket
+from desk.models import Ticket, Tier
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,6 +35,9 @@ def desk_report(user: User, *, days: int = 30, now: dt.datetime | None = None) -
         )
         .order_by("tier", "queue__name")
     )
+    for row in backlog:  # the queue's name in the reader's language (Queue.label), else its tier
+        name = row["queue__name"]
+        row["queue_label"] = str(gettext(name) if name else Tier(row["tier"]).label)
     resolved = tickets.filter(resolved_at__gte=since, resolved_at__isnull=False)
     totals = resolved.aggregate(
         total=Count("id"),

@@ -281,7 +281,7 @@ def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
         "channels": [r["label"] for r in report["by_channel"]],
         "channel_first": [r["first_response_min"] for r in report["by_channel"]],
         "channel_resolution": [r["resolution_min"] for r in report["by_channel"]],
-        "backlog_labels": [r["queue__name"] or r["tier"] for r in report["backlog"]],
+        "backlog_labels": [r["queue_label"] for r in report["backlog"]],
         "backlog_total": [r["total"] for r in report["backlog"]],
         "backlog_breached": [r["breached"] for r in report["backlog"]],
         "labels": {
