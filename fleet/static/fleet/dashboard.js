@@ -26,9 +26,14 @@ document.addEventListener("DOMContentLoaded", function () {
       data: { labels: data[key].labels, datasets: [{ label: label, data: data[key].counts }] },
       options: {
         maintainAspectRatio: false, indexAxis: "y", plugins: { legend: { display: false } },
-        scales: { y: { ticks: { callback: function (value) {
-          return wrapLabel(this.getLabelForValue(value), this.chart.width < 500 ? 16 : 30);
-        } } } }
+        // Every label shown (not every other one), smaller on a phone so wrapped ones fit.
+        scales: { y: { ticks: {
+          autoSkip: false,
+          font: function (context) { return { size: context.chart.width < 500 ? 10 : 12 }; },
+          callback: function (value) {
+            return wrapLabel(this.getLabelForValue(value), this.chart.width < 500 ? 16 : 30);
+          }
+        } } }
       }
     });
   });
