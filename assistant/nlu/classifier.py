@@ -162,9 +162,17 @@ def _jieba() -> object:
 
 
 def word_tokens(text: str) -> list[str]:
-    """jieba words (search-engine mode keeps sub-words, which helps with unseen compounds)."""
+    """jieba words (search-engine mode keeps sub-words, which helps with unseen compounds).
+
+    The n-gram scorer's word part and the static-vector voter both read the words of the same
+    prepared message: the last few messages' words are kept, so jieba cuts each message once."""
+    return list(_cut(text))
+
+
+@lru_cache(maxsize=256)
+def _cut(text: str) -> tuple[str, ...]:
     jieba = _jieba()
-    return [token for token in jieba.lcut_for_search(text) if token.strip()]  # type: ignore[attr-defined]
+    return tuple(token for token in jieba.lcut_for_search(text) if token.strip())  # type: ignore[attr-defined]
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{4,}")
