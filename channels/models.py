@@ -75,8 +75,8 @@ class Integration(models.Model):
         max_length=64,
         blank=True,
         help_text=_(
-            "仅微信公众号：在公众平台添加的服务通知模板（first、keyword1–3、remark），"
-            "为空则不发送模板消息。"
+            "仅微信公众号：在公众平台添加的服务通知模板（first、keyword1–3、remark）。"
+            "为空时通知只能在粉丝 48 小时内发过消息时以客服消息送达，否则改发短信。"
         ),
     )
     is_active = models.BooleanField(_("启用"), default=True)
@@ -375,6 +375,11 @@ class WeChatFollower(models.Model):
         if self.last_message_at is None:
             return False
         return (now or timezone.now()) - self.last_message_at < SERVICE_WINDOW
+
+    def can_receive_notices(self, now: dt.datetime | None = None) -> bool:
+        """Whether a notice reaches the follower now: as a template message (the account has
+        a notice template), or as a customer-service message inside the 48-hour window."""
+        return bool(self.integration.template_id) or self.can_chat(now)
 
 
 class WeChatMessage(models.Model):

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from channels.models import Call
@@ -29,9 +30,13 @@ def wall(now: dt.datetime | None = None) -> dict[str, Any]:
     talking = Counter(c["queue"] for c in live if c["state"] in ("answered", "transferred"))
     queues = sorted(set(waiting) | set(talking))
     by_agent = {c["agent_id"]: c for c in live if c["agent_id"]}
+    # People who take calls: not the system's own staff accounts (the fleet monitor, the
+    # settlement notices), which sign what they do but cannot sign in.
+    people = User.objects.filter(role__in=["l1", "l2"], is_active=True).exclude(
+        password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
     agents = [
-        {"agent": agent, "call": by_agent.get(agent.pk)}
-        for agent in User.objects.filter(role__in=["l1", "l2"], is_active=True).order_by("agent_no")
+        {"agent": agent, "call": by_agent.get(agent.pk)} for agent in people.order_by("agent_no")
     ]
     open_tickets = Ticket.objects.open()
     return {

@@ -14,10 +14,19 @@ is no longer valid — fetched again once). A customer-service message (客服�
 last message (45015: the window has closed). `WECHAT_API_BASE` points at WeChat, or at the
 simulated server of the tests. Each send is one Delivery in the notifications app
 (`notifications/transports/wechat.py`), whatever came of it.
+
+Neither call takes an idempotency key, and WeChat offers no way to ask afterwards whether a
+message went out, so a send is tried again only where WeChat cannot have sent it: the request
+never reached it ("unsent": no connection, the address did not resolve, the connection broke
+while the request was being written, or the access token could not be fetched), or WeChat
+answered errcode -1 ("system busy", which it documents as not processed). A request that was
+sent and got no answer in time ("timeout"), or whose answer broke off or was not WeChat's
+JSON ("no_answer"), may have been delivered: it is not sent again (`OUTCOME_UNKNOWN`).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -32,13 +41,18 @@ from channels.models import Integration
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid / expired access_token
 # The 48-hour customer-service window has closed (45015), or too many messages in it (45047).
 OUTSIDE_WINDOW = frozenset({45015, 45047})
-# Worth trying again later: no answer, no connection, or WeChat's "system busy" (-1).
-TRANSIENT = frozenset({"timeout", "network", -1})
+# Nothing was sent, so the same send may be tried again later: the request never reached
+# WeChat, or WeChat said "system busy" (-1).
+TRANSIENT = frozenset({"unsent", -1})
+# The request reached WeChat but no (readable) answer came back: it may have been delivered, and
+# sending it again could deliver it twice.
+OUTCOME_UNKNOWN = frozenset({"timeout", "no_answer"})
 _TOKEN_KEY = "wechat:access-token:{}"
 
 
 class WeChatApiError(Exception):
-    """A send that failed; `code` is WeChat's errcode, or "timeout" / "network" / "config"."""
+    """A send that failed; `code` is WeChat's errcode, or "unsent" / "timeout" / "no_answer" /
+    "config"."""
 
     def __init__(self, code: int | str, message: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -54,16 +68,18 @@ def _call(method: str, path: str, query: dict[str, str], body: Any = None) -> di
     try:
         with urllib.request.urlopen(request, timeout=settings.WECHAT_API_TIMEOUT) as response:  # noqa: S310
             answer = json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:  # an answer, but an HTTP error page, not WeChat's
+        raise WeChatApiError("no_answer", f"HTTP {error.code}") from None
+    except urllib.error.URLError as error:
+        # urllib raises URLError only while connecting and writing the request: WeChat has not
+        # got the whole request, so it cannot have acted on it.
+        raise WeChatApiError("unsent", str(error.reason)) from None
     except TimeoutError:
         raise WeChatApiError("timeout", f"no answer in {settings.WECHAT_API_TIMEOUT}s") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise WeChatApiError("timeout", str(error.reason)) from None
-        raise WeChatApiError("network", str(error.reason)) from None
-    except (OSError, ValueError) as error:
-        raise WeChatApiError("network", str(error)) from None
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        raise WeChatApiError("no_answer", str(error) or type(error).__name__) from None
     if not isinstance(answer, dict):
-        raise WeChatApiError("network", "the answer is not a JSON object")
+        raise WeChatApiError("no_answer", "the answer is not a JSON object")
     return answer
 
 
@@ -125,7 +141,12 @@ def _send(integration: Integration, path: str, body: dict[str, Any]) -> str:
     """POST one message with the cached access token, fetching a fresh one once if WeChat
     says it is no longer valid."""
     for attempt in (1, 2):
-        token = access_token(integration, fresh=attempt == 2)
+        try:
+            token = access_token(integration, fresh=attempt == 2)
+        except WeChatApiError as error:
+            if error.code in OUTCOME_UNKNOWN:  # no token, so the message itself was not sent
+                raise WeChatApiError("unsent", f"access token: {error}") from None
+            raise
         answer = _call("POST", path, {"access_token": token}, body)
         code = _errcode(answer)
         if code == 0:

@@ -63,6 +63,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "description",
             "description_en",
             "facts",
+            "facts_en",
             "missing_facts",
             "kb_url",
             "resolution_code",

@@ -151,6 +151,19 @@ def clean(facts: Mapping[str, object] | None) -> dict[str, str]:
     return result
 
 
+def shown(
+    facts: Mapping[str, str], facts_en: Mapping[str, str], language: str
+) -> list[tuple[str, str]]:
+    """(label, value) of the known facts in the reader's language: a fact the system wrote in
+    both languages (`Ticket.facts_en`) in English for an English reader, any other as written."""
+    english = language.startswith("en")
+    return [
+        (FACTS[key].label(language), (facts_en.get(key) if english else "") or value)
+        for key, value in facts.items()
+        if key in FACTS
+    ]
+
+
 def unknown_keys(facts: Mapping[str, object] | None) -> list[str]:
     return sorted(key for key in (facts or {}) if key not in FACTS)
 

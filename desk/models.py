@@ -331,7 +331,9 @@ class Ticket(models.Model):
     )
     description = models.TextField(_("问题描述"))
     description_en = models.TextField(_("问题描述（英文）"), blank=True)  # of system-written ones
+    shown_description = BilingualText("description")  # in the reader's language
     facts = models.JSONField(_("已知信息"), default=dict, blank=True)
+    facts_en = models.JSONField(_("已知信息（英文）"), default=dict, blank=True)  # the same
     transcript = models.JSONField(_("对话记录"), default=list, blank=True)
     kb_url = models.URLField(_("知识库文章"), blank=True)
     resolution_code = models.CharField(
@@ -433,8 +435,6 @@ class Ticket(models.Model):
 
     def can_transition(self, to_status: str) -> bool:
         return to_status in self.TRANSITIONS.get(self.status, ())
-
-    shown_description = BilingualText("description")  # in the reader's language
 
     @property
     def subject(self) -> str:

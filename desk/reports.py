@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from desk.models import Ticket
+from desk.models import Ticket, Tier
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,11 +21,16 @@ def _median_minutes(values: list[int]) -> float | None:
     return round(statistics.median(values) / 60, 1) if values else None
 
 
+def _queue_label(name: str | None, tier: str) -> str:
+    """A queue's name in the reader's language (as Queue.label), else its tier's."""
+    return str(gettext(name)) if name else str(Tier(tier).label)
+
+
 def desk_report(user: User, *, days: int = 30, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     since = now - dt.timedelta(days=days)
     tickets = Ticket.objects.visible_to(user)
-    backlog = list(
+    queues = (
         tickets.open()
         .values("queue__name", "tier")
         .annotate(
@@ -34,6 +40,9 @@ def desk_report(user: User, *, days: int = 30, now: dt.datetime | None = None) -
         )
         .order_by("tier", "queue__name")
     )
+    backlog: list[dict[str, Any]] = [
+        {**row, "queue_label": _queue_label(row["queue__name"], row["tier"])} for row in queues
+    ]
     resolved = tickets.filter(resolved_at__gte=since, resolved_at__isnull=False)
     totals = resolved.aggregate(
         total=Count("id"),

@@ -183,11 +183,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
     language = current_language()
     missing = fact_registry.missing(ticket.category, ticket.facts)
     state = services.sla_state(ticket)
-    facts = [
-        (fact_registry.FACTS[k].label(language), v)
-        for k, v in ticket.facts.items()
-        if k in fact_registry.FACTS
-    ]
+    facts = fact_registry.shown(ticket.facts, ticket.facts_en, language)
     now = timezone.now()
     context = {
         "ticket": ticket,
@@ -285,7 +281,7 @@ def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
         "channels": [r["label"] for r in report["by_channel"]],
         "channel_first": [r["first_response_min"] for r in report["by_channel"]],
         "channel_resolution": [r["resolution_min"] for r in report["by_channel"]],
-        "backlog_labels": [r["queue__name"] or r["tier"] for r in report["backlog"]],
+        "backlog_labels": [r["queue_label"] for r in report["backlog"]],
         "backlog_total": [r["total"] for r in report["backlog"]],
         "backlog_breached": [r["breached"] for r in report["backlog"]],
         "labels": {

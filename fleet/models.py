@@ -145,6 +145,19 @@ class TerminalState(models.Model):
     def __str__(self) -> str:
         return f"{self.terminal_id} @ {self.last_seen_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def printer_label(self) -> Any:
+        """The printer's state in the reader's language (the record keeps the code)."""
+        return _choice_label(PrinterState, self.data.get("printer"))
+
+    @property
+    def network_label(self) -> Any:
+        return _choice_label(Network, self.data.get("network"))
+
+
+def _choice_label(choices: Any, value: Any) -> Any:
+    return choices(value).label if value in choices.values else (value or "")
+
 
 class FirmwareIssue(models.Model):
     """A firmware or app version with a known problem, and what fixes it."""

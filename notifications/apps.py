@@ -9,7 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.panels import NavLink, register_nav
+        from notifications import panels
 
         label = pgettext_lazy("navigation", "消息")
         register_nav(NavLink("portal", "inbox", label, "inbox", order=80))
         register_nav(NavLink("console", "inbox", label, "inbox", order=80))
+        panels.register()

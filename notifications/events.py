@@ -9,11 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from accounts.models import User
 
 INBOX, EMAIL, SMS, VOICE, WECHAT = "inbox", "email", "sms", "voice", "wechat"
 CHANNELS = (INBOX, EMAIL, SMS, VOICE, WECHAT)
+CHANNEL_LABELS = {
+    INBOX: _("站内消息"),
+    EMAIL: _("邮件"),
+    SMS: _("短信"),
+    VOICE: _("电话"),
+    WECHAT: _("微信"),
+}
 
 
 @dataclass(frozen=True)

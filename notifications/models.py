@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.language import BilingualText
 from core.scoping import NOBODY, ScopedQuerySet
+from notifications.events import CHANNEL_LABELS
 
 
 class NotificationQuerySet(ScopedQuerySet["Notification"]):
@@ -72,6 +75,24 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         SENT = "sent", _("已发送")
         FAILED = "failed", _("失败")
+        # The provider got the message but no answer came back: perhaps delivered, so not sent
+        # again (a second try could deliver it twice).
+        UNKNOWN = "unknown", _("结果未知")
+
+    class Reason(models.TextChoices):
+        """Why an attempt went as it did, in words an agent can pass on (empty: nothing to add
+        to the status and the provider's error)."""
+
+        NO_ANSWER = "no_answer", _("对方未应答，消息可能已送达；为免重复，不再重发")
+        WECHAT_CLOSED_SMS = (
+            "wechat_closed_sms",
+            _("公众号没有通知模板，且粉丝 48 小时内未发消息：改发短信"),
+        )
+        WECHAT_CLOSED = (
+            "wechat_closed",
+            _("公众号没有通知模板，且粉丝 48 小时内未发消息；没有可改发短信的手机号"),
+        )
+        INSTEAD_OF_WECHAT = "instead_of_wechat", _("代替无法送达的微信消息")
 
     notification = models.ForeignKey(
         Notification,
@@ -95,6 +116,7 @@ class Delivery(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices)
     provider_ref = models.CharField(_("服务商编号"), max_length=100, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    reason = models.CharField(_("原因"), max_length=20, choices=Reason.choices, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     objects = DeliveryQuerySet.as_manager()
@@ -106,6 +128,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.address} {self.status}"
+
+    @property
+    def channel_label(self) -> Any:
+        return CHANNEL_LABELS.get(self.channel, self.channel)
 
 
 class SentKey(models.Model):

@@ -80,6 +80,9 @@ def notify(
     def enabled(user: User, channel: str) -> bool:
         return choices.get((user.pk, channel), channel in wanted)
 
+    def refused(user: User, channel: str) -> bool:
+        return choices.get((user.pk, channel)) is False
+
     inbox = [
         Notification(
             recipient=u,
@@ -95,7 +98,7 @@ def notify(
         if INBOX in wanted and enabled(u, INBOX)
     ]
     Notification.objects.bulk_create(inbox)
-    outbound = _outbound_targets(users, merchant, wanted, enabled)
+    outbound = _outbound_targets(users, merchant, wanted, enabled, refused)
     if outbound:
         payload = {
             "merchant_id": merchant.pk if merchant else None,
@@ -123,16 +126,19 @@ def _outbound_targets(
     merchant: Any,
     wanted: list[str],
     enabled: Callable[[Any, str], bool],
+    refused: Callable[[Any, str], bool],
 ) -> list[dict[str, Any]]:
     """E-mail, SMS, voice and WeChat addresses of the users who want them, then the merchant's
-    primary contact; each (channel, address) once."""
+    primary contact; each (channel, address) once. A WeChat address carries the SMS number to
+    use if WeChat cannot reach the follower when it is sent (`fallback`): the user's phone,
+    unless they turned SMS off for this event."""
     outbound: list[dict[str, Any]] = []
     addresses: set[tuple[str, str]] = set()
 
-    def add(channel: str, address: str) -> None:
+    def add(channel: str, address: str, **extra: Any) -> None:
         if address and (channel, address) not in addresses:
             addresses.add((channel, address))
-            outbound.append({"channel": channel, "address": address})
+            outbound.append({"channel": channel, "address": address, **extra})
 
     for user in users:
         if EMAIL in wanted and enabled(user, EMAIL):
@@ -141,8 +147,9 @@ def _outbound_targets(
             if channel in wanted and enabled(user, channel):
                 add(channel, user.phone)
         if WECHAT in wanted and enabled(user, WECHAT):
+            fallback = user.phone if user.phone and not refused(user, SMS) else ""
             for address in WeChatTransport.addresses_of(user):
-                add(WECHAT, address)
+                add(WECHAT, address, fallback=fallback)
     if merchant is not None:
         contact = merchant.contacts.filter(is_primary=True).first()
         if contact is not None:
@@ -160,12 +167,17 @@ def _enqueue(payload: dict[str, Any]) -> None:
 
 def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
     """Send to every target once; each attempt becomes a Delivery. Targets whose send failed
-    for a reason that may pass (no answer, provider busy) come back in `payload["retry"]`."""
-    deliveries = []
+    where the provider certainly sent nothing (unreachable, busy) come back in
+    `payload["retry"]`; a send the provider got without answering is never tried again
+    (status "unknown"). A WeChat follower that WeChat cannot reach now gets the notice by SMS
+    (the target's `fallback` number, once per number) or it is recorded as not deliverable."""
     in_conversation = get_event(payload["event"]).in_conversation
     payload["retry"] = []
-    for target in payload["targets"]:
-        transport = TRANSPORTS[target["channel"]]()
+    deliveries: list[Delivery] = []
+    queued = [(t["channel"], t["address"]) for t in payload["targets"]]
+    targets = list(payload["targets"])
+    while targets:
+        target = targets.pop(0)
         message = Message(
             target["address"],
             payload["subject"],
@@ -176,24 +188,33 @@ def deliver_now(payload: dict[str, Any]) -> list[Delivery]:
             body_en=payload.get("body_en", ""),
             in_conversation=in_conversation,
         )
-        try:
-            reference = transport.send(message)
-            status, error = Delivery.Status.SENT, ""
-        except TransportError as failure:
-            reference, status, error = "", Delivery.Status.FAILED, mask_pans_in_text(str(failure))
-            if failure.transient:
-                payload["retry"].append(target)
-        deliveries.append(
-            Delivery(
-                merchant_id=payload["merchant_id"],
-                event=payload["event"],
-                channel=target["channel"],
-                address=target["address"],
-                status=status,
-                provider_ref=reference,
-                error=error,
-            )
+        delivery = Delivery(
+            merchant_id=payload["merchant_id"],
+            event=payload["event"],
+            channel=target["channel"],
+            address=target["address"],
+            status=Delivery.Status.SENT,
+            reason=target.get("reason", ""),
         )
+        try:
+            delivery.provider_ref = TRANSPORTS[target["channel"]]().send(message)
+        except TransportError as failure:
+            delivery.error = mask_pans_in_text(str(failure))
+            delivery.status = Delivery.Status.FAILED
+            if failure.outcome_unknown:
+                delivery.status = Delivery.Status.UNKNOWN
+                delivery.reason = Delivery.Reason.NO_ANSWER
+            elif failure.transient:
+                payload["retry"].append(target)
+            elif failure.unreachable:
+                delivery.reason = Delivery.Reason.WECHAT_CLOSED
+                if number := target.get("fallback"):
+                    delivery.reason = Delivery.Reason.WECHAT_CLOSED_SMS
+                    if (SMS, number) not in queued:  # else the SMS goes out anyway
+                        queued.append((SMS, number))
+                        reason = Delivery.Reason.INSTEAD_OF_WECHAT
+                        targets.append({"channel": SMS, "address": number, "reason": reason})
+        deliveries.append(delivery)
     return Delivery.objects.bulk_create(deliveries)
 
 

@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
+from core.language import bilingual
 from core.types import DemoLog
 from directory.models import RegisteredNumber
 from merchants.models import Merchant
@@ -45,14 +46,36 @@ PURPOSE_WEIGHTS = {
     "marketing": 15,
 }
 CHANNEL_WEIGHTS = {"inbox": 40, "email": 10, "sms": 30, "voice": 5, "phone": 15}
+# (Chinese, English): what the contact history shows each reader.
 SUBJECTS = {
-    "service_followup": ["报修回访：打印机已更换", "回访：上次的交易失败问题是否解决"],
-    "system_update": ["终端固件升级通知", "系统维护：周日 02:00–04:00 暂停交易"],
-    "transaction_anomaly": ["交易异常提醒：今日多笔交易失败", "疑似重复扣款，请核对"],
-    "security_verification": ["结算账户变更核实", "新终端绑定核实"],
-    "risk_alert": ["风险提示：谨防冒充客服的诈骗电话", "风险提示：境外卡大额交易"],
-    "survey": ["服务满意度调查"],
-    "marketing": ["扫码费率优惠活动", "新款智能 POS 以旧换新"],
+    "service_followup": [
+        ("报修回访：打印机已更换", "Follow-up: the printer was replaced"),
+        ("回访：上次的交易失败问题是否解决", "Follow-up: are the failed transactions solved?"),
+    ],
+    "system_update": [
+        ("终端固件升级通知", "Terminal firmware update"),
+        (
+            "系统维护：周日 02:00–04:00 暂停交易",
+            "Maintenance: no transactions on Sunday 02:00–04:00",
+        ),
+    ],
+    "transaction_anomaly": [
+        ("交易异常提醒：今日多笔交易失败", "Unusual transactions: several failed today"),
+        ("疑似重复扣款，请核对", "Possible double charge: please check"),
+    ],
+    "security_verification": [
+        ("结算账户变更核实", "Confirming a settlement account change"),
+        ("新终端绑定核实", "Confirming a new terminal"),
+    ],
+    "risk_alert": [
+        ("风险提示：谨防冒充客服的诈骗电话", "Warning: scam calls posing as customer service"),
+        ("风险提示：境外卡大额交易", "Warning: large foreign-card transactions"),
+    ],
+    "survey": [("服务满意度调查", "Service satisfaction survey")],
+    "marketing": [
+        ("扫码费率优惠活动", "QR payment fee offer"),
+        ("新款智能 POS 以旧换新", "Trade in for a new smart POS"),
+    ],
 }
 
 
@@ -145,8 +168,10 @@ def load(rng: random.Random, log: DemoLog) -> None:
                     purpose=purpose,
                     urgency="normal" if purpose in ("survey", "marketing") else "high",
                     channels=[channel, "inbox"],
-                    subject=rng.choice(SUBJECTS[purpose]),
-                    content=rng.choice(SUBJECTS[purpose]),
+                    subject=(subject := rng.choice(SUBJECTS[purpose]))[0],
+                    subject_en=subject[1],
+                    content=(content := rng.choice(SUBJECTS[purpose]))[0],
+                    content_en=content[1],
                     requested_by=supervisor,
                     source=rng.choice(["risk", "ops", "marketing", "console"]),
                     created_at=sent,
@@ -181,6 +206,7 @@ def load(rng: random.Random, log: DemoLog) -> None:
                     else "sent"
                 ),
                 summary=request.subject,
+                summary_en=request.subject_en,
                 verification_code=code,
             )
         )
@@ -197,8 +223,15 @@ def load(rng: random.Random, log: DemoLog) -> None:
             purpose="risk_alert",
             urgency="high",
             channels=["phone", "sms"],
-            subject="风险提示：近期有人冒充“银联客服”致电商户",
-            content="提醒：我们不会索要卡号、密码或短信验证码；如有疑问请挂断后拨打官方热线。",
+            subject=bilingual(
+                "风险提示：近期有人冒充“银联客服”致电商户",
+                "Warning: people posing as UnionPay customer service have been calling merchants",
+            ),
+            content=bilingual(
+                "提醒：我们不会索要卡号、密码或短信验证码；如有疑问请挂断后拨打官方热线。",
+                "We never ask for card numbers, PINs or SMS codes; if in doubt, hang up and call "
+                "the official hotline.",
+            ),
             requested_by=agent,
             source="risk",
             now=call_time,
@@ -227,8 +260,11 @@ def load(rng: random.Random, log: DemoLog) -> None:
             purpose="security_verification",
             urgency="urgent",
             channels=["phone"],
-            subject="结算账户变更核实",
-            content="商户提交了结算账户变更申请，请电话核实是否本人操作。",
+            subject=bilingual("结算账户变更核实", "Confirming a settlement account change"),
+            content=bilingual(
+                "商户提交了结算账户变更申请，请电话核实是否本人操作。",
+                "The merchant asked to change its settlement account: call to confirm it was them.",
+            ),
             justification="结算账户变更须在生效前电话核实本人（防止账户被盗改）",
             requested_by=agent,
             source="risk",
@@ -243,8 +279,10 @@ def load(rng: random.Random, log: DemoLog) -> None:
             purpose=purpose,
             urgency="high",
             channels=["phone"],
-            subject=SUBJECTS[purpose][0],
-            content=SUBJECTS[purpose][0],
+            subject=SUBJECTS[purpose][0][0],
+            subject_en=SUBJECTS[purpose][0][1],
+            content=SUBJECTS[purpose][0][0],
+            content_en=SUBJECTS[purpose][0][1],
             requested_by=supervisor,
             source="ops",
             created_at=_working_morning(now, day + 1) + dt.timedelta(hours=day % 4),
@@ -280,6 +318,7 @@ def load(rng: random.Random, log: DemoLog) -> None:
             occurred_at=r.created_at,
             outcome="answered" if i % 3 else "no_answer",
             summary=r.subject,
+            summary_en=r.subject_en,
             verification_code=_code(rng),
         )
         for i, r in enumerate(noisy_requests)

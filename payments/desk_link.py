@@ -32,6 +32,8 @@ def open_desk_ticket(
 
     `facts` uses the desk's vocabulary (merchant_id, recent_transaction, symptom, …); keys the
     desk does not know are dropped here, the findings themselves travel in `description`.
+    A fact given as a lazy text (`bilingual`) is kept in Chinese and English, as the
+    description is.
     """
     facts = {key: value for key, value in facts.items() if key in FACTS}
     return open_ticket(

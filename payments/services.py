@@ -493,8 +493,9 @@ def _transaction_fact(txn: Transaction, language: str = "zh") -> str:
     zone = _merchant_zone(txn.merchant)
     when = timezone.localtime(txn.local_time, zone).strftime("%Y-%m-%d %H:%M")
     terminal, trace, rrn, code = FACT_LABELS[language]
+    kind = _label(Transaction.Type, txn.txn_type)[language]
     return (
-        f"{when} ¥{txn.amount_yuan} {txn.txn_type} {terminal} {txn.terminal.terminal_id} "
+        f"{when} ¥{txn.amount_yuan} {kind} {terminal} {txn.terminal.terminal_id} "
         f"{trace} {txn.stan} {rrn} {txn.rrn or '—'} {code} {txn.response_code}"
     )
 
@@ -525,9 +526,12 @@ def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
     txn = investigation.transaction
     merchant = investigation.merchant
     recent = (
-        _transaction_fact(txn)
+        bilingual(_transaction_fact(txn), _transaction_fact(txn, "en"))
         if txn is not None
-        else f"{investigation.business_date} 全天交易 / takings of the day"
+        else bilingual(
+            f"{investigation.business_date} 全天交易",
+            f"All takings of {investigation.business_date}",
+        )
     )
     ticket = desk_link.open_desk_ticket(
         merchant=merchant,
@@ -539,7 +543,7 @@ def _open_funds_ticket(investigation: Investigation, channel: str) -> None:
         facts={
             "merchant_id": merchant.merchant_id,
             "recent_transaction": recent,
-            "symptom": f"{investigation.summary_zh} / {investigation.summary_en}",
+            "symptom": bilingual(investigation.summary_zh, investigation.summary_en),
         },
         opened_by=investigation.opened_by,
         terminal=txn.terminal if txn is not None else None,
@@ -712,9 +716,12 @@ def _create_dispute(
             channel=channel,
             facts={
                 "merchant_id": first.merchant.merchant_id,
-                "recent_transaction": _transaction_fact(second),
-                "symptom": (
-                    f"同一张卡被扣款两次 / card charged twice ({evidence['seconds_apart']} s)"
+                "recent_transaction": bilingual(
+                    _transaction_fact(second), _transaction_fact(second, "en")
+                ),
+                "symptom": bilingual(
+                    f"同一张卡 {evidence['seconds_apart']} 秒内被扣款两次",
+                    f"Card charged twice {evidence['seconds_apart']} s apart",
                 ),
             },
             opened_by=case.opened_by,

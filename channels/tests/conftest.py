@@ -3,6 +3,7 @@ belongs to the first; a fixed working-morning clock for the outreach policy."""
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -94,9 +95,11 @@ def sms_gateway(institution_a) -> SimulatedPhoneSystem:
     return simulator_for(integration)
 
 
-# WeChat: a simulated Official Account API (access token, template and customer-service
+# WeChat: one Official Account (callback token, safe-mode AES key, API credentials and a notice
+# template), a simulated Official Account API (access token, template and customer-service
 # messages) and a follower bound to alice.
 APP_ID, APP_SECRET, TEMPLATE = "wx1234567890abcdef", "app-secret-1", "tmpl-service-notice"
+AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")
 
 
 TEMPLATE_SEND, CUSTOM_SEND = "/cgi-bin/message/template/send", "/cgi-bin/message/custom/send"
@@ -206,6 +209,7 @@ def account(institution_a):
         app_id=APP_ID,
         app_secret=APP_SECRET,
         template_id=TEMPLATE,
+        aes_key=AES_KEY,
     )
 
 

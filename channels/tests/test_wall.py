@@ -23,3 +23,18 @@ def test_wall_is_for_supervisors_only(client, agent, alice, charlie):
         client.force_login(user)
         assert client.get(reverse("calls_wall")).status_code == 403
         assert client.get(reverse("calls_wall_live")).status_code == 403
+
+
+def test_the_systems_own_staff_accounts_are_not_agents_on_the_wall(
+    client, supervisor, agent, technician
+):
+    """The fleet monitor (F0001) and the settlement notices (SYS-PAY) sign what they do as
+    staff but never take a call: the wall lists the people who can."""
+    from fleet.accounts import monitor_user
+    from statements.notices import notice_sender
+
+    system = [monitor_user(), notice_sender()]
+    client.force_login(supervisor)
+    page = client.get(reverse("calls_wall_live")).content.decode()
+    assert agent.agent_no in page and technician.agent_no in page
+    assert all(account.agent_no not in page for account in system)

@@ -15,26 +15,10 @@ from defusedxml import ElementTree
 
 from channels import wechat_crypto
 from channels.models import WeChatFollower, WeChatMessage
+from channels.tests.conftest import AES_KEY, APP_ID
 from notifications.transports.sms import LoggingSmsProvider
 
 pytestmark = pytest.mark.django_db
-AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")
-APP_ID = "wx1234567890abcdef"
-
-
-@pytest.fixture
-def account(institution_a):
-    from channels.models import Integration
-
-    return Integration.objects.create(
-        key="wx-a",
-        name="公众号",
-        kind="wechat",
-        institution=institution_a,
-        secret="wechat-token",
-        app_id=APP_ID,
-        aes_key=AES_KEY,
-    )
 
 
 class WeChatServer:

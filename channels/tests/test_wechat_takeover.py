@@ -1,9 +1,9 @@
 """An agent takes over a conversation a merchant started in WeChat: the agent's lines reach the
 follower as customer-service (chat) messages while WeChat's 48-hour window since the
 follower's last message is open, as template messages after it (and when WeChat says the
-window has closed). A send that got no answer or "system busy" is tried again by the
-notifications task, each try a Delivery. Through the real HTTP adapter to the simulated
-WeChat API (channels/tests/conftest.py)."""
+window has closed). A send that never reached WeChat, or got "system busy", is tried again by
+the notifications task, each try a Delivery; one WeChat got but did not answer is not. Through
+the real HTTP adapter to the simulated WeChat API (channels/tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -127,16 +127,9 @@ def test_a_busy_answer_is_tried_again_and_each_try_is_recorded(
     assert len([p for p in wechat_api.paths if p == CUSTOM_SEND]) == 2  # join + answer, once
 
 
-def test_an_unanswered_send_is_queued_again_later_then_given_up(settings, chat, wechat_api, bound):
-    from django_tasks import default_task_backend
-
-    from notifications.services import RETRY_AFTER, deliver
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.WECHAT_API_TIMEOUT = 0.2
-    wechat_api.mode = "silent"
+def _agent_reply_payload(bound) -> dict:
     target = {"channel": "wechat", "address": f"{bound.integration_id}:o-alice"}
-    payload = {
+    return {
         "merchant_id": None,
         "event": "assistant.agent_reply",
         "subject": "坐席 A1001 的回复",
@@ -147,14 +140,55 @@ def test_an_unanswered_send_is_queued_again_later_then_given_up(settings, chat, 
         "reply_to": "",
         "targets": [target],
     }
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """From here on tasks are queued, not run: what `deliver` queues again, and when, can be
+    read (ask for it after the fixtures whose tasks should run)."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    yield default_task_backend
+    default_task_backend.clear()
+
+
+def test_a_send_that_never_reached_wechat_is_queued_again_later_then_given_up(
+    chat, wechat_api, bound, queued_tasks
+):
+    """The access token is at hand, then WeChat cannot be reached (the connection is refused):
+    nothing was sent, so the same send is tried again after RETRY_AFTER, until the last try."""
+    from notifications.services import RETRY_AFTER, deliver
+
+    wechat_api.close()  # nothing listens on the API's address any more
+    payload = _agent_reply_payload(bound)
     before = timezone.now()
     deliver.call(payload)
-    (queued,) = default_task_backend.results
+    (queued,) = queued_tasks.results
     assert queued.task.run_after is not None
     assert queued.task.run_after - before >= RETRY_AFTER[0]
-    assert queued.args[0]["targets"] == [target] and queued.args[0]["tries"] == 2
-    default_task_backend.clear()
+    assert queued.args[0]["targets"] == payload["targets"] and queued.args[0]["tries"] == 2
+    queued_tasks.clear()
     deliver.call({**payload, "tries": len(RETRY_AFTER) + 1})  # the last try
-    assert default_task_backend.results == []
-    failed = Delivery.objects.filter(channel="wechat", status="failed")
-    assert failed.count() == 2 and all("timeout" in d.error for d in failed)
+    assert queued_tasks.results == []
+    failed = Delivery.objects.filter(channel="wechat").exclude(status="sent")  # not the join line
+    assert [(d.status, d.error.split(":")[0], d.reason) for d in failed] == [
+        ("failed", "unsent", "")
+    ] * 2
+
+
+def test_a_send_wechat_got_but_never_answered_is_not_sent_again(
+    settings, chat, wechat_api, bound, queued_tasks
+):
+    """WeChat may have delivered a message it did not answer in time: sending it again could
+    deliver it twice, so it is recorded with an unknown outcome and left."""
+    from notifications.services import deliver
+
+    settings.WECHAT_API_TIMEOUT = 0.2
+    wechat_api.mode = "silent"
+    deliver.call(_agent_reply_payload(bound))
+    assert queued_tasks.results == []
+    (attempt,) = Delivery.objects.filter(channel="wechat").exclude(status="sent")
+    assert attempt.status == "unknown" and attempt.error.startswith("timeout")
+    assert attempt.reason == "no_answer"
+    assert wechat_api.tokens_issued == 1  # the token was fetched: the send itself went out

@@ -92,3 +92,36 @@ def test_payouts_and_hotlines_fit_a_phone(
         assert cell.size["width"] >= 80, cell.text
     set_window_width(browser, 1280)
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_consoles_lists_fit_a_phone(browser, browser_login, live_server, agent, language):
+    """The browser walk of 2026-12-03 found the console's lists 414–1103 px wide at 390 px
+    (calls, contact requests, the call list, outages, transactions): a dense table now scrolls
+    inside its own box on a phone, and the status tabs above a list wrap."""
+    from django.conf import settings
+
+    from outreach.models import ContactRequest
+    from tests.factories import MerchantFactory
+
+    merchant = MerchantFactory(name="Axiang Store")
+    ContactRequest.objects.create(
+        merchant=merchant, purpose="service_followup", urgency="high", channels=["inbox"],
+        subject="Follow-up", content="Printer replaced", requested_by=agent, status="sent",
+        channel="inbox",
+    )  # fmt: skip
+    browser_login("agent", "pw-agent")
+    browser.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "path": "/"})
+    set_window_width(browser, 390)
+    problems: list[str] = []
+    for path in (
+        "/console/calls/",
+        "/console/outreach/",
+        "/console/outreach/calls/",
+        "/console/desk/outages/",
+        "/console/transactions/",
+    ):
+        browser.get(live_server.url + path)
+        problems += page_problems(browser, "zh")  # the width (the header names the agent)
+    set_window_width(browser, 1280)
+    assert problems == []

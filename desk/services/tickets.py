@@ -150,6 +150,20 @@ def _check_new_ticket(
         raise DeskError(lazy_format(_("未知的信息项：%(keys)s"), keys=", ".join(unknown)))
 
 
+def _facts_and_english(facts: dict | None) -> tuple[dict | None, dict[str, str]]:
+    """The facts in Chinese, and the English of those the system wrote as a lazy text (what a
+    person typed has no English: it is shown as written)."""
+    if not facts:
+        return facts, {}
+    chinese: dict = {}
+    english: dict[str, str] = {}
+    for key, value in facts.items():
+        chinese[key], en = chinese_and_english(value) if value is not None else (value, "")
+        if en.strip() and key in fact_registry.FACTS:
+            english[key] = en.strip()[:500]
+    return chinese, english
+
+
 def _copy_transcript(ticket: Ticket, transcript: list[dict], now: Any) -> None:
     """The assistant's conversation, as public messages at the top of the ticket."""
     for entry in transcript:
@@ -183,8 +197,9 @@ def _open_ticket(
     transcript: list[dict] | None,
     attachments: Sequence[UploadedFile],
 ) -> Ticket:
-    # A description the system words (a lazy translation) is kept in Chinese and English.
+    # A description or fact the system words (a lazy translation) is kept in Chinese and English.
     description, description_en = chinese_and_english(description)
+    facts, facts_en = _facts_and_english(facts)
     _check_new_ticket(merchant, terminal, category, channel, priority, description, facts)
     types = [validate_attachment(upload) for upload in attachments]
     now = timezone.now()
@@ -198,6 +213,7 @@ def _open_ticket(
         description=description.strip(),
         description_en=description_en.strip(),
         facts=known_facts(merchant, terminal, facts),
+        facts_en=facts_en,
         transcript=list(transcript or []),
         idempotency_key=idempotency_key or None,
         opened_by=opened_by if getattr(opened_by, "pk", None) else None,

@@ -40,3 +40,12 @@ def test_queue_label_follows_the_language_and_keeps_admin_names():
     custom = Queue.objects.create(code="vip", name="VIP 商户", tier="l1")
     with translation.override("en"):
         assert custom.label == "VIP 商户"
+
+
+def test_the_reports_backlog_names_queues_in_english(client, supervisor, ticket_a):
+    """The backlog table and its chart on the supervisor's reports page (they showed the
+    stored Chinese name)."""
+    client.force_login(supervisor)
+    page = english(client, reverse("desk_reports"))
+    backlog = page.split("backlog-chart")[1]
+    assert "Front-line support" in backlog and "一线客服" not in page

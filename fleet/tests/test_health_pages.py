@@ -122,3 +122,23 @@ def test_dashboard_in_english(client, planted, agent):
     client.cookies["django_language"] = "en"
     page = client.get("/fleet/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Sign-in failing" in page
+
+
+@pytest.mark.django_db
+def test_the_terminal_page_names_the_printer_and_network_state_in_the_readers_language(
+    client, planted, terminal_a, agent
+):
+    """The record keeps codes ("no_paper", "wifi"); the page says them in words."""
+    from django.urls import reverse
+
+    client.force_login(agent)
+    page = reverse("terminal_detail", args=[terminal_a.terminal_id])
+
+    def health(language: str) -> str:
+        client.cookies["django_language"] = language
+        text = client.get(page).content.decode()
+        return text.split('id="fleet-health"')[1].split("</dl>")[0]
+
+    chinese, english = health("zh-hans"), health("en")
+    assert "缺纸" in chinese and "Out of paper" in english
+    assert "no_paper" not in chinese and "no_paper" not in english

@@ -20,12 +20,24 @@ class Message:
 
 
 class TransportError(Exception):
-    """A send that failed. `transient`: the provider did not answer or was busy, so the same
-    send may succeed later (notifications.services.deliver tries it again)."""
+    """A send that failed. `transient`: the provider certainly did not send it and may later
+    (unreachable, or busy), so notifications.services.deliver tries it again.
+    `outcome_unknown`: the provider got it but did not answer — perhaps delivered, never tried
+    again. `unreachable`: this channel cannot reach the recipient now (the notice goes by
+    another channel where there is one)."""
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        outcome_unknown: bool = False,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.transient = transient
+        self.outcome_unknown = outcome_unknown
+        self.unreachable = unreachable
 
 
 class Transport:

@@ -95,11 +95,12 @@ def _verify_line(code: str, number: str, channel: str) -> Any:
 
 
 def _wechat_followers(merchant: Merchant) -> list[str]:
-    """The WeChat addresses of the merchant's users that would get a template message."""
+    """The WeChat addresses of the merchant's users that a notice would reach now."""
     from notifications.services import merchant_team
     from notifications.transports.wechat import WeChatTransport
 
-    return [a for user in merchant_team(merchant) for a in WeChatTransport.addresses_of(user)]
+    team = merchant_team(merchant)
+    return [a for user in team for a in WeChatTransport.addresses_of(user, reachable_now=True)]
 
 
 def _primary_contact(merchant: Merchant) -> Contact | None:

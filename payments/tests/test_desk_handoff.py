@@ -66,3 +66,40 @@ def test_dispute_opens_a_refund_dispute_ticket(terminal_a, alice):
     assert first.rrn in ticket.description and second.rrn in ticket.description
     assert "Suspected double charge" in ticket.description_en and first.rrn in ticket.description_en
     assert open_dispute(first, second) == case and Ticket.objects.count() == 1
+
+
+def _fact_rows(client, ticket, language):
+    client.cookies["django_language"] = language
+    page = client.get(reverse("desk_ticket", args=[ticket.number])).content.decode()
+    return page.split('id="missing-facts"')[0] if 'id="missing-facts"' in page else page
+
+
+def test_the_facts_payments_writes_read_in_the_agents_language(sale, alice, agent, client):
+    """The transaction, the takings of a day and the symptom are written in Chinese and English
+    (Ticket.facts_en); an English reader of the desk sees English, a Chinese reader Chinese."""
+    first = TransactionFactory(
+        terminal=sale.terminal, local_time=dt.datetime(2025, 9, 30, 14, 1, tzinfo=CST)
+    )
+    dispute = open_dispute(sale, first, opened_by=alice).ticket
+    funds = investigate_funds(
+        sale.merchant, txn=sale, opened_by=alice, today=dt.date(2025, 10, 14)
+    ).ticket
+    day = investigate_funds(
+        sale.merchant, date=dt.date(2025, 9, 30), today=dt.date(2025, 10, 14)
+    ).ticket
+    assert dispute.facts["symptom"] == "同一张卡 60 秒内被扣款两次"
+    assert dispute.facts_en["symptom"] == "Card charged twice 60 s apart"
+    zh, en = funds.facts["recent_transaction"], funds.facts_en["recent_transaction"]
+    assert "消费" in zh and "参考号" in zh and sale.rrn in zh
+    assert "Sale" in en and "RRN" in en and sale.rrn in en
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en)
+    assert day.facts["recent_transaction"] == "2025-09-30 全天交易"
+    assert day.facts_en["recent_transaction"] == "All takings of 2025-09-30"
+    assert "merchant_id" not in funds.facts_en  # data, the same in both: kept once
+    client.force_login(agent)
+    for ticket in (dispute, funds, day):
+        english = _fact_rows(client, ticket, "en")
+        for key, value in ticket.facts_en.items():
+            assert value in english and ticket.facts[key] not in english
+        chinese = _fact_rows(client, ticket, "zh-hans")
+        assert all(value in chinese for value in ticket.facts.values())
