@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -62,7 +63,11 @@ class PostMessage(APIView):
 
     @extend_schema(
         request=MessageIn,
-        responses={200: MessageOut, 404: api_error(404, "no such conversation of the caller's")},
+        responses={
+            200: MessageOut,
+            404: api_error(404, "no such conversation of the caller's"),
+            409: api_error(409, "the conversation has ended: send without it to start a new one"),
+        },
     )
     def post(self, request: Request) -> Response:
         user = user_of(request)
@@ -80,6 +85,10 @@ class PostMessage(APIView):
             )
             if conversation is None:
                 raise Http404
+            if conversation.status == Conversation.Status.CLOSED:
+                ended = _("这段对话已经结束，请不带对话编号重新发送，开始新的对话")
+                body = {"detail": in_both_languages(ended)}
+                return Response(body, status=status.HTTP_409_CONFLICT)
         try:
             exchange = services.converse(
                 conversation,

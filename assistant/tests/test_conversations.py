@@ -254,3 +254,34 @@ def test_a_card_number_masked_where_it_came_in_still_earns_the_warning(client, a
     assert "full card number" in body["reply"], body["reply"]
     stored = Message.objects.get(direction="in").text
     assert "4111 1111 1111 1111" not in stored and "1111" in stored
+
+
+def test_one_missing_fact_is_one_more_detail_in_english(chat, alice, terminal_a):
+    talk = chat(alice, language="en")
+    reply = talk.say("the printer prints no receipts", now=NOON)
+    assert "Step 1" in reply.text, reply.text
+    while reply.action != "ask":
+        reply = talk.say("still not working", now=NOON)
+    assert "I need one more detail." in reply.text, reply.text
+    assert "(s)" not in reply.text
+
+
+def test_a_closed_conversation_takes_no_more_messages_through_the_api(client, alice):
+    client.force_login(alice)
+    url = "/api/assistant/messages"
+    started = client.post(url, {"text": "刷卡显示51"}, content_type="application/json").json()
+    conversation = Conversation.objects.get(public_id=started["conversation"])
+    conversation.status = Conversation.Status.CLOSED
+    conversation.save(update_fields=["status"])
+    body = {"conversation": started["conversation"], "text": "还是不行"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 409
+    assert "ended" in response.json()["detail"]["en"] and "结束" in response.json()["detail"]["zh"]
+    assert Message.objects.count() == 2  # nothing stored in the closed conversation
+
+
+def test_the_hotline_link_is_a_word_of_its_own_in_english(client, alice):
+    client.force_login(alice)
+    client.cookies["django_language"] = "en"
+    html = client.get("/portal/assistant/").content.decode()
+    assert "official hotline</a> to check" in html
