@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from assistant import backends
 from assistant.intents import INTENT_LABELS, desk_category
@@ -161,12 +161,8 @@ def _next_question(ctx: Context, handoff: HandOff) -> Reply:
     intro = ""
     if not asked:
         intro = (
-            ngettext(
-                "我来帮您转给客服。为了让客服直接处理，还需要 %(count)s 项信息。",
-                "我来帮您转给客服。为了让客服直接处理，还需要 %(count)s 项信息。",
-                count,
-            )
-            % {"count": count}
+            # English names no count: "1 more detail(s)" reads as a form, not a person.
+            _("我来帮您转给客服。为了让客服直接处理，还需要 %(count)s 项信息。") % {"count": count}
             + "\n"
         )
     if by_terminal:

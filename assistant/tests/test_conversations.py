@@ -256,13 +256,13 @@ def test_a_card_number_masked_where_it_came_in_still_earns_the_warning(client, a
     assert "4111 1111 1111 1111" not in stored and "1111" in stored
 
 
-def test_one_missing_fact_is_one_more_detail_in_english(chat, alice, terminal_a):
+def test_the_handoffs_questions_are_announced_without_detail_s_in_english(chat, alice, terminal_a):
     talk = chat(alice, language="en")
     reply = talk.say("the printer prints no receipts", now=NOON)
     assert "Step 1" in reply.text, reply.text
     while reply.action != "ask":
         reply = talk.say("still not working", now=NOON)
-    assert "I need one more detail." in reply.text, reply.text
+    assert "I will ask what they still need to know." in reply.text, reply.text
     assert "(s)" not in reply.text
 
 
