@@ -126,14 +126,30 @@ def greeting(ctx: Context, intent: str) -> Reply:
 # ------------------------------------------------------------------ response codes
 
 
-def _class_advice(uc_class: str) -> str:
+def _class_advice(info: backends.CodeInfo) -> str:
+    """The UnionPay action class's advice, unless the code's own advice already says when to
+    try again (a class C code the table marks safe to retry, such as 96 "retry later")."""
+    if info.uc_class == "C" and info.retry_safe:
+        return ""
     return {
         "A": _("这表示交易已成功（或部分成功），不是故障。"),
         "B": _("处理后可以重试这笔交易。"),
         "C": _("请不要反复重试同一笔交易。"),
         "D": _("收银员需要处理：按上面的提示操作，不要继续这笔交易。"),
-        "E": _("这是系统故障，请不要重试，稍后再试。"),
-    }.get(uc_class, "")
+        "E": _("这是系统故障：先不要重做这笔交易，请先查询交易结果，确认没有扣款后再做。"),
+    }.get(info.uc_class, "")
+
+
+def _code_line(info: backends.CodeInfo) -> str:
+    """'Response code 51: meaning. action' — the meaning left out where the action already
+    begins with it (the English of 51: "insufficient funds on the customer's card …")."""
+    if info.action.casefold().startswith(info.meaning.casefold()):
+        return _("应答码 %(code)s：%(action)s") % {"code": info.code, "action": info.action}
+    return _("应答码 %(code)s：%(meaning)s。%(action)s") % {
+        "code": info.code,
+        "meaning": info.meaning,
+        "action": info.action,
+    }
 
 
 def response_code(ctx: Context, intent: str) -> Reply:
@@ -156,12 +172,8 @@ def response_code(ctx: Context, intent: str) -> Reply:
                 % {"code": code}
             )
             continue
-        line = _("应答码 %(code)s：%(meaning)s。%(action)s") % {
-            "code": info.code,
-            "meaning": info.meaning,
-            "action": info.action,
-        }
-        advice = _class_advice(info.uc_class)
+        line = _code_line(info)
+        advice = _class_advice(info)
         if advice:
             line += "\n" + advice
         if info.code in SIGN_IN_CODES:

@@ -32,6 +32,19 @@ def test_code_explained_in_english_when_asked_in_english(chat, alice):
     assert "05" in reply.text and "Response code" in reply.text
 
 
+def test_code_advice_reads_as_one_voice_in_english(chat, alice):
+    """51's English is not "insufficient funds. insufficient funds on …"; 96 (the table says
+    retry later) is not also told never to retry; 98 (a system fault, result unknown) says to
+    check the result before running it again."""
+    reply = chat(alice).say("the POS says error 51", now=NOON)
+    assert "Response code 51: insufficient funds on the customer's card" in reply.text
+    assert reply.text.lower().count("insufficient funds") == 1
+    reply = chat(alice).say("the POS says error 96", now=NOON)
+    assert "retry later" in reply.text and "do not keep retrying" not in reply.text
+    reply = chat(alice).say("the POS says error 98", now=NOON)
+    assert "check its result first" in reply.text and "try again later" not in reply.text
+
+
 def test_unknown_code_is_not_guessed(chat, alice):
     reply = chat(alice).say("刷卡显示87", now=NOON)
     assert reply.intent == "txn_failed_code"
