@@ -33,6 +33,7 @@ class MessageIn(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=0,
+        max_value=2**63 - 1,  # a message number is a 64-bit key: larger never matches
         help_text="The `message` of the last reply received. The same text sent again after the "
         "same reply (a retry) is answered once: the first answer comes back, nothing is stored "
         "twice.",

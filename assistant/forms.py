@@ -17,7 +17,9 @@ class MessageForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
     # The last message the page showed: the same text sent twice after it is sent once.
-    after = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    after = forms.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
 
 class AgentReplyForm(forms.Form):

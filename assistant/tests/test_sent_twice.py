@@ -79,3 +79,13 @@ def test_an_api_retry_gets_the_first_answer_and_stores_nothing(client, alice, te
     assert again["message"] == first["message"] and again["reply"] == first["reply"]
     assert "第 2 步" in first["reply"]
     assert Message.objects.count() == 4
+
+
+def test_a_message_number_past_64_bits_is_refused_not_a_500(client, alice, terminal_a):
+    client.force_login(alice)
+    url = "/api/assistant/messages"
+    start = client.post(url, {"text": "打印机不出纸了"}, content_type="application/json").json()
+    huge = {"conversation": start["conversation"], "text": "还是不行", "after": 10**30}
+    response = client.post(url, huge, content_type="application/json")
+    assert response.status_code == 400 and "after" in response.json()
+    assert Message.objects.count() == 2
